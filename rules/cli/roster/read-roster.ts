@@ -1,0 +1,71 @@
+/**
+ * Streams roster rows from CSV or XLSX as { row, record } with 1-based spreadsheet row numbers
+ * (the header is row 1), so errors point at the line a caseworker sees in Excel.
+ */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import type { RosterRecord } from './columns.ts';
+
+export interface RosterRow {
+  row: number;
+  record: RosterRecord;
+}
+
+export async function* readCsv(file: string, onBytes?: (n: number) => void): AsyncGenerator<RosterRow> {
+  const input = createReadStream(file);
+  if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
+  const parser = input.pipe(
+    parse({
+      bom: true,
+      columns: (h: string[]) => h.map((c) => c.trim()),
+      relax_column_count: true,
+      skip_empty_lines: true,
+      max_record_size: 64 * 1024,
+    }),
+  );
+  let row = 1;
+  for await (const record of parser) {
+    row++;
+    yield { row, record: record as RosterRecord };
+  }
+}
+
+export async function* readXlsx(file: string): AsyncGenerator<RosterRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    worksheets: 'emit',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    entries: 'ignore',
+  });
+  for await (const sheet of reader) {
+    let header: string[] | undefined;
+    for await (const r of sheet) {
+      const values = (r.values as unknown[]).slice(1).map(cellText);
+      if (!header) {
+        header = values.map((v) => v.trim());
+        continue;
+      }
+      if (values.every((v) => v === '')) continue;
+      const record: RosterRecord = {};
+      header.forEach((h, i) => {
+        record[h] = values[i] ?? '';
+      });
+      yield { row: r.number, record };
+    }
+    return; // the first worksheet is the roster
+  }
+}
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') {
+    const o = v as { text?: unknown; result?: unknown; richText?: { text: string }[] };
+    if (o.richText) return o.richText.map((x) => x.text).join('');
+    if (o.result !== undefined) return String(o.result);
+    if (o.text !== undefined) return String(o.text);
+    if (v instanceof Date) return v.toISOString().slice(0, 10);
+  }
+  return String(v);
+}

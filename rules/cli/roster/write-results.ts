@@ -1,0 +1,121 @@
+/**
+ * Writes roster results as they come (XLSX through exceljs's streaming writer, or CSV), so a
+ * million-row roster never sits in memory. The errors sheet keeps the first rows only; the
+ * total is still counted and reported.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+import type { TFunction } from 'i18next';
+import { programIds } from '../../engine/household.ts';
+import { safeCell } from './safe-cell.ts';
+
+export interface ResultRow {
+  household_id: string;
+  township: string;
+  village: string;
+  members: number;
+  per_capita_income: number;
+  flag: string;
+  dibao_tier: string;
+  dibao_monthly: number | undefined;
+  verdicts: string[];
+}
+
+export interface ResultsWriter {
+  add(row: ResultRow): Promise<void>;
+  addError(row: number, message: string): void;
+  close(): Promise<void>;
+}
+
+export const keptErrorRows = 10_000;
+
+export function headers(t: TFunction): string[] {
+  const c = (k: string) => t(`roster.columns.${k}`);
+  return [
+    c('household_id'),
+    c('township'),
+    c('village'),
+    c('members'),
+    c('per_capita_income'),
+    c('flag'),
+    c('dibao_tier'),
+    c('dibao_monthly'),
+    ...programIds.map((id) => t(`programs.${id}`)),
+  ];
+}
+
+const cells = (r: ResultRow) =>
+  [
+    r.household_id,
+    r.township,
+    r.village,
+    r.members,
+    r.per_capita_income,
+    r.flag,
+    r.dibao_tier,
+    r.dibao_monthly,
+    ...r.verdicts,
+  ].map(safeCell);
+
+export function openResultsWriter(file: string, t: TFunction): ResultsWriter {
+  return file.toLowerCase().endsWith('.csv') ? csvWriter(file, t) : xlsxWriter(file, t);
+}
+
+function xlsxWriter(file: string, t: TFunction): ResultsWriter {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: file,
+    useSharedStrings: false,
+    useStyles: false,
+  });
+  const sheet = wb.addWorksheet(t('roster.sheets.results'));
+  sheet.addRow(headers(t)).commit();
+  const errors: [number, string][] = [];
+  return {
+    async add(r) {
+      sheet.addRow(cells(r)).commit();
+    },
+    addError(row, message) {
+      if (errors.length < keptErrorRows) errors.push([row, message]);
+    },
+    async close() {
+      sheet.commit();
+      const errSheet = wb.addWorksheet(t('roster.sheets.errors'));
+      errSheet.addRow([t('roster.columns.row'), t('roster.columns.error')]).commit();
+      for (const [row, message] of errors) errSheet.addRow([row, safeCell(message)]).commit();
+      errSheet.commit();
+      await wb.commit();
+    },
+  };
+}
+
+function csvWriter(file: string, t: TFunction): ResultsWriter {
+  const out = createWriteStream(file);
+  const csv = stringify({ bom: true });
+  csv.pipe(out);
+  csv.write(headers(t));
+  const errorsFile = file.replace(/\.csv$/i, '.errors.csv');
+  const errors: [number, string][] = [];
+  return {
+    async add(r) {
+      if (!csv.write(cells(r))) await once(csv, 'drain');
+    },
+    addError(row, message) {
+      if (errors.length < keptErrorRows) errors.push([row, message]);
+    },
+    async close() {
+      csv.end();
+      await once(out, 'finish');
+      if (errors.length) {
+        const e = stringify({ bom: true });
+        const eo = createWriteStream(errorsFile);
+        e.pipe(eo);
+        e.write([t('roster.columns.row'), t('roster.columns.error')]);
+        for (const [row, message] of errors) e.write([row, safeCell(message)]);
+        e.end();
+        await once(eo, 'finish');
+      }
+    },
+  };
+}

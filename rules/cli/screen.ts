@@ -1,0 +1,205 @@
+/**
+ * The screening CLI.
+ *
+ *   npm run screen -- household.json [--format json|text] [--lang zh|ug|kk]
+ *   npm run screen -- roster.csv|roster.xlsx --out results.xlsx|results.csv [--date YYYY-MM-DD] [--lang zh]
+ *
+ * Bad input exits non-zero with the field and the problem on stderr, in the chosen language.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { isLanguage, type Language, translator } from '../../locales/i18n.ts';
+import { textTemplates } from '../../templates/render.ts';
+import { issueText, resultView } from '../explain/result-view.ts';
+import { RuleFileError } from '../engine/rule-file-error.ts';
+import { createScreener, type Screener } from '../engine/screen.ts';
+import type { ScreenResult } from '../engine/result.ts';
+import { readCsv, readXlsx } from './roster/read-roster.ts';
+import { screenRoster } from './roster/screen-roster.ts';
+import { openResultsWriter } from './roster/write-results.ts';
+
+/** Errors printed to stderr during a roster run before the rest are only counted. */
+const shownErrors = 100;
+
+export async function main(argv: string[]): Promise<number> {
+  let lang: Language = 'zh';
+  const langAt = argv.indexOf('--lang');
+  if (langAt >= 0 && isLanguage(argv[langAt + 1])) lang = argv[langAt + 1] as Language;
+  const t = translator(lang);
+
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    const option = /'([^']+)'/.exec((e as Error).message)?.[1] ?? '';
+    process.stderr.write(`${t('cli.unknownOption', { option })}\n${t('cli.help')}\n`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(`${t('cli.help')}\n`);
+    return values.help ? 0 : 2;
+  }
+  if (values.lang !== undefined && !isLanguage(values.lang)) return badOption(t, '--lang', values.lang);
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'text') return badOption(t, '--format', format);
+  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
+    return badOption(t, '--date', values.date);
+
+  let screener: Screener;
+  try {
+    screener = createScreener();
+  } catch (e) {
+    if (e instanceof RuleFileError) {
+      process.stderr.write(`${e.message}\n`);
+      return 3;
+    }
+    throw e;
+  }
+
+  const file = positionals[0]!;
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv' || ext === '.xlsx') {
+    if (!values.out) {
+      process.stderr.write(`${t('cli.rosterNeedsOut')}\n`);
+      return 2;
+    }
+    return roster(file, ext, values.out, screener, lang, values.date);
+  }
+  if (ext !== '.json') {
+    process.stderr.write(`${t('cli.unknownFormat', { file })}\n`);
+    return 2;
+  }
+
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const detail = (e as Error).message.split('\n')[0] ?? '';
+    process.stderr.write(`${t('cli.fileError', { file, detail })}\n`);
+    return 2;
+  }
+  const many = Array.isArray(data);
+  const inputs = many ? (data as unknown[]) : [data];
+  const results: ScreenResult[] = [];
+  let failed = false;
+  inputs.forEach((input, i) => {
+    const r = screener.screen(withDate(input, values.date));
+    if (r.ok) results.push(r.value);
+    else {
+      failed = true;
+      process.stderr.write(`${t('cli.error')}${many ? ` ${t('cli.household', { n: i + 1 })}` : ''}\n`);
+      for (const issue of r.issues) process.stderr.write(`  ${issueText(t, issue)}\n`);
+    }
+  });
+  if (failed) return 1;
+
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(many ? results : results[0], null, 2)}\n`);
+    return 0;
+  }
+  const env = textTemplates();
+  for (const [i, r] of results.entries()) {
+    const view = resultView(t, r, lang);
+    process.stdout.write(
+      env.render('cli/result.njk', { t, view, household: many ? t('cli.household', { n: i + 1 }) : '' }),
+    );
+    process.stdout.write('\n');
+  }
+  return 0;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string' },
+      lang: { type: 'string' },
+      out: { type: 'string' },
+      date: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function badOption(t: ReturnType<typeof translator>, option: string, value: string) {
+  process.stderr.write(`${t('cli.badOption', { option, value })}\n`);
+  return 2;
+}
+
+function withDate(input: unknown, date: string | undefined) {
+  if (!date || typeof input !== 'object' || input === null || Array.isArray(input) || 'date' in input)
+    return input;
+  return { ...input, date };
+}
+
+async function roster(
+  file: string,
+  ext: string,
+  out: string,
+  screener: Screener,
+  lang: Language,
+  date?: string,
+) {
+  const t = translator(lang);
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    process.stderr.write(`${t('cli.fileError', { file, detail: (e as Error).message })}\n`);
+    return 2;
+  }
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: `${t('cli.progress')} [{bar}] {percentage}% | {rows} | {eta_formatted}`,
+    hideCursor: true,
+    etaBuffer: 50,
+  });
+  let done = 0;
+  bar.start(ext === '.csv' ? size : 1, 0, { rows: 0 });
+  const onBytes = (n: number) => {
+    done += n;
+    bar.update(done);
+  };
+  const rows = ext === '.csv' ? readCsv(file, onBytes) : readXlsx(file);
+  const writer = openResultsWriter(out, t);
+  let shown = 0;
+  const summary = await screenRoster(rows, screener, writer, t, {
+    ...(date ? { date } : {}),
+    onRow: (n) => {
+      if (n % 1000 === 0) bar.update(ext === '.csv' ? done : 0, { rows: n });
+    },
+    onError: (row, message) => {
+      if (shown++ < shownErrors) {
+        bar.stop();
+        process.stderr.write(`${t('cli.rowError', { row, message })}\n`);
+        bar.start(ext === '.csv' ? size : 1, ext === '.csv' ? done : 0, { rows: row });
+      }
+    },
+  });
+  await writer.close();
+  bar.update(ext === '.csv' ? size : 1, { rows: summary.rows });
+  bar.stop();
+  if (shown > shownErrors)
+    process.stderr.write(`${t('cli.rowErrorsTruncated', { count: shown - shownErrors })}\n`);
+  process.stderr.write(
+    `${t('cli.rosterDone', { households: summary.households, rows: summary.rows, flagged: summary.flagged, errors: summary.errorRows, out })}\n`,
+  );
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`${(e as Error).stack ?? e}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

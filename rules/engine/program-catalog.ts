@@ -1,0 +1,90 @@
+/**
+ * Program metadata (department, where to apply, papers to bring) from rules/programs/<id>/program.yaml,
+ * validated at start-up like every rule file.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { defaultRulesDir } from './load-rule-book.ts';
+import { type Household, type ProgramId, programIds } from './household.ts';
+import { RuleFileError } from './rule-file-error.ts';
+
+export const departments = [
+  'civil_affairs',
+  'healthcare_security',
+  'education',
+  'housing_construction',
+  'human_resources',
+  'emergency_management',
+  'disabled_persons_federation',
+] as const;
+
+/** When a paper is needed: named conditions on the answers, so the list fits the household. */
+const paperConditions = {
+  disability: (h: Household) => h.members.some((m) => m.disability),
+  serious_illness: (h: Household) => h.members.some((m) => m.seriousIllness === true),
+  medical_costs: (h: Household) =>
+    h.members.some((m) => m.seriousIllness === true) || (h.rigidExpenses12m?.medical ?? 0) > 0,
+  student: (h: Household) => h.members.some((m) => m.schooling !== undefined && m.schooling !== 'none'),
+} as const;
+
+const paperId = z.string().regex(/^[a-z_]+$/);
+const programFileSchema = z.strictObject({
+  department: z.enum(departments),
+  applyAt: z.enum([
+    'township',
+    'medical_insurance_office',
+    'school',
+    'employment_office',
+    'village_committee',
+  ]),
+  papers: z.array(
+    z.union([
+      paperId,
+      z.strictObject({
+        paper: paperId,
+        when: z.enum(Object.keys(paperConditions) as [keyof typeof paperConditions]),
+      }),
+    ]),
+  ),
+});
+
+export interface ProgramInfo {
+  department: string;
+  applyAt: string;
+  papersFor(h: Household): string[];
+}
+
+export function loadProgramCatalog(rulesDir: string = defaultRulesDir): Map<ProgramId, ProgramInfo> {
+  const out = new Map<ProgramId, ProgramInfo>();
+  for (const id of programIds) {
+    const file = join(rulesDir, 'programs', id, 'program.yaml');
+    const shown = relative(process.cwd(), file);
+    let data: unknown;
+    try {
+      data = parseYaml(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new RuleFileError(shown, '', (e as Error).message.split('\n')[0] ?? 'unreadable');
+    }
+    const parsed = programFileSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new RuleFileError(shown, issue.path.join('.'), issue.message);
+    }
+    const { department, applyAt, papers } = parsed.data;
+    const always = papers.filter((p): p is string => typeof p === 'string');
+    const conditional = papers.filter(
+      (p): p is Exclude<(typeof papers)[number], string> => typeof p !== 'string',
+    );
+    out.set(id, {
+      department,
+      applyAt,
+      papersFor: (h) => [
+        ...always,
+        ...conditional.filter((c) => paperConditions[c.when](h)).map((c) => c.paper),
+      ],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * The shape of the YAML rule files (layers and jurisdictions). Values are checked separately
+ * against the parameter catalog, once the file's own shape is known to be right.
+ */
+import { z } from 'zod';
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => isRealDate(s), 'not a real calendar date');
+
+export function isRealDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** A citation: which seed file, which clause, and a verbatim quote that a test finds in the file. */
+export const referenceSchema = z.strictObject({
+  file: z
+    .string()
+    .regex(/^\d{3}_[0-9a-f]{16}\.txt$/, 'expected a seed file name such as 000_7e61b05d1b9914e4.txt'),
+  clause: z.string().min(1),
+  quote: z.string().min(4),
+});
+export type Reference = z.infer<typeof referenceSchema>;
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'expected a lower-case identifier')
+  .refine((s) => !['__proto__', 'constructor', 'prototype'].includes(s), 'reserved name');
+
+export const parameterDefinitionSchema = z.strictObject({
+  description: z.string().min(1),
+  unit: z.string().min(1),
+  reference: referenceSchema,
+  note: z.string().optional(),
+  /** The day someone confirmed the value in force is still current (resets the freshness clock). */
+  reviewed: isoDate.optional(),
+  values: z.record(isoDate, z.unknown()).refine((v) => Object.keys(v).length > 0, 'at least one dated value'),
+});
+export type ParameterDefinition = z.infer<typeof parameterDefinitionSchema>;
+
+export const layerFileSchema = z.strictObject({
+  layer: identifier,
+  description: z.string().min(1),
+  parameters: z.record(z.string(), parameterDefinitionSchema),
+});
+
+export const jurisdictionFileSchema = z.strictObject({
+  id: identifier,
+  level: z.enum(['county', 'prefecture', 'province']),
+  region: identifier,
+  /** Shared layers stacked below the jurisdiction's own values, lowest first. */
+  layers: z.array(identifier),
+  staleWaiver: z.strictObject({ until: isoDate, reason: z.string().min(1) }).optional(),
+  parameters: z.record(z.string(), parameterDefinitionSchema),
+});
+export type JurisdictionFile = z.infer<typeof jurisdictionFileSchema>;
+
+export const settingsFileSchema = z.strictObject({
+  reviewMaxAgeMonths: z.number().int().min(1).max(120),
+});
+export type RuleSettings = z.infer<typeof settingsFileSchema>;

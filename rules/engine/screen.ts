@@ -1,0 +1,148 @@
+/**
+ * The screening engine: household in, result per program out.
+ *
+ *   const screener = createScreener();
+ *   const r = screener.screen(json);      // validates, then evaluates
+ *   if (r.ok) r.value.programs ...
+ *
+ * Rule files are loaded and validated once, when the screener is created; parameters are
+ * resolved once per (jurisdiction, date). Evaluation itself is pure.
+ */
+import { programRules } from '../programs/index.ts';
+import type { ScreenContext } from './context.ts';
+import {
+  type Household,
+  type InputIssue,
+  type ParseResult,
+  parseHousehold,
+  programIds,
+} from './household.ts';
+import { type Jurisdiction, loadRuleBook, type RuleBook } from './load-rule-book.ts';
+import { type ParameterName, parameterCatalog } from './parameter-catalog.ts';
+import { ParameterTableCache, resolveParameters } from './parameter-table.ts';
+import { loadProgramCatalog, type ProgramInfo } from './program-catalog.ts';
+import type { ProgramResult, ScreenResult } from './result.ts';
+import { RuleFileError } from './rule-file-error.ts';
+import type { ProgramId } from './household.ts';
+
+export interface ScreenerOptions {
+  rulesDir?: string;
+  /** Today's date as YYYY-MM-DD; injectable so tests do not depend on the clock. */
+  today?: () => string;
+}
+
+export interface ScreenOptions {
+  /**
+   * Extra local values layered on top of the jurisdiction (a county admin's preview, or a test
+   * case for a jurisdiction whose seed leaves a value blank). Validated like a rule file.
+   */
+  localValues?: Partial<Record<ParameterName, unknown>>;
+}
+
+export interface Screener {
+  readonly book: RuleBook;
+  readonly programs: ReadonlyMap<ProgramId, ProgramInfo>;
+  /** Validates unknown input (JSON) and screens it. */
+  screen(input: unknown, options?: ScreenOptions): ParseResult<ScreenResult>;
+  /** Screens an already validated household. */
+  screenHousehold(household: Household, options?: ScreenOptions): ScreenResult;
+}
+
+/** The date in China (Beijing time, which Xinjiang's offices keep too). */
+export function chinaToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
+export function createScreener(options: ScreenerOptions = {}): Screener {
+  const book = loadRuleBook(options.rulesDir);
+  const programs = loadProgramCatalog(options.rulesDir);
+  const today = options.today ?? chinaToday;
+  const tables = new ParameterTableCache();
+
+  function screenHousehold(h: Household, opts: ScreenOptions = {}): ScreenResult {
+    const base = book.jurisdictions.get(h.jurisdiction);
+    if (!base) throw new Error(`unknown jurisdiction ${h.jurisdiction}`);
+    const date = h.date ?? today();
+    const params = opts.localValues
+      ? resolveParameters(withLocalValues(base, opts.localValues), date)
+      : tables.get(base, date);
+    const ctx: ScreenContext = {
+      household: h,
+      date,
+      params,
+      staleBefore: monthsBefore(date, book.settings.reviewMaxAgeMonths),
+      size: h.members.length,
+      perCapita: h.monthlyIncome / h.members.length,
+      annualIncome: h.monthlyIncome * 12,
+      outcomes: {},
+    };
+    for (const rule of programRules) ctx.outcomes[rule.id] = rule.evaluate(ctx);
+    const results: ProgramResult[] = programIds.map((id) => {
+      const info = programs.get(id)!;
+      return {
+        ...ctx.outcomes[id]!,
+        department: info.department,
+        applyAt: info.applyAt,
+        papers: info.papersFor(h),
+      };
+    });
+    return {
+      ...(h.id !== undefined ? { id: h.id } : {}),
+      jurisdiction: h.jurisdiction,
+      date,
+      programs: results,
+    };
+  }
+
+  function screen(input: unknown, opts?: ScreenOptions): ParseResult<ScreenResult> {
+    const parsed = parseHousehold(input);
+    if (!parsed.ok) return parsed;
+    if (!book.jurisdictions.has(parsed.value.jurisdiction)) {
+      const issue: InputIssue = {
+        path: 'jurisdiction',
+        code: 'unknown_jurisdiction',
+        params: {
+          value: parsed.value.jurisdiction.slice(0, 64),
+          known: [...book.jurisdictions.keys()].join(', '),
+        },
+      };
+      return { ok: false, issues: [issue] };
+    }
+    return { ok: true, value: screenHousehold(parsed.value, opts) };
+  }
+
+  return { book, programs, screen, screenHousehold };
+}
+
+/** A jurisdiction with one more layer on top holding the given values from the beginning of time. */
+export function withLocalValues(
+  base: Jurisdiction,
+  values: Partial<Record<ParameterName, unknown>>,
+): Jurisdiction {
+  const layer = { id: `${base.id}+local`, file: '(local values)', parameters: new Map() };
+  for (const [name, raw] of Object.entries(values) as [ParameterName, unknown][]) {
+    const entry = parameterCatalog[name];
+    if (!entry) throw new RuleFileError('(local values)', name, 'unknown parameter name');
+    const parsed = entry.value.safeParse(raw);
+    if (!parsed.success) throw new RuleFileError('(local values)', name, parsed.error.issues[0]!.message);
+    layer.parameters.set(name, {
+      name,
+      layer: layer.id,
+      description: 'local value',
+      unit: '',
+      reference: { file: '(local values)', clause: '', quote: '' },
+      entries: [{ from: '0000-01-01', value: parsed.data }],
+    });
+  }
+  return { ...base, stack: [...base.stack, layer] };
+}
+
+/** The date `months` calendar months before `date` (both YYYY-MM-DD). */
+export function monthsBefore(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) - months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
+}

@@ -1,0 +1,35 @@
+/** Reads rules/programs/<id>/cases.yaml: rule test cases kept as data beside each program. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { type ProgramId, programIds } from '../../rules/engine/household.ts';
+import { defaultRulesDir } from '../../rules/engine/load-rule-book.ts';
+
+const caseSchema = z.strictObject({
+  name: z.string().min(10),
+  localValues: z.record(z.string(), z.unknown()).optional(),
+  household: z.record(z.string(), z.unknown()),
+  expect: z.strictObject({
+    verdict: z.enum(['likely', 'possible', 'unlikely']),
+    tier: z.string().optional(),
+    monthlyAmount: z.number().optional(),
+    amount: z.number().optional(),
+    noMonthlyAmount: z.literal(true).optional(),
+    noAmount: z.literal(true).optional(),
+    missing: z.array(z.string()).optional(),
+    needs: z.array(z.string()).optional(),
+    reasons: z.array(z.string()).optional(),
+    noReasons: z.array(z.string()).optional(),
+  }),
+});
+export type RuleCase = z.infer<typeof caseSchema> & { program: ProgramId; file: string };
+
+export function loadCases(): RuleCase[] {
+  return programIds.flatMap((program) => {
+    const file = join(defaultRulesDir, 'programs', program, 'cases.yaml');
+    if (!existsSync(file)) return [];
+    const data = z.array(caseSchema).parse(parse(readFileSync(file, 'utf8')));
+    return data.map((c) => ({ ...c, program, file }));
+  });
+}
