@@ -165,7 +165,11 @@ async function roster(
     done += n;
     bar.update(done);
   };
-  const rows = ext === '.csv' ? readCsv(file, onBytes) : readXlsx(file);
+  const badRecords: [number, string][] = [];
+  const rows =
+    ext === '.csv'
+      ? readCsv(file, onBytes, (line, detail) => badRecords.push([line, detail]))
+      : readXlsx(file);
   const writer = openResultsWriter(out, t);
   let shown = 0;
   const summary = await screenRoster(rows, screener, writer, t, {
@@ -181,6 +185,12 @@ async function roster(
       }
     },
   });
+  for (const [line, detail] of badRecords) {
+    const message = t('roster.errors.malformed_record', { detail });
+    writer.addError(line, message);
+    summary.errorRows++;
+    if (shown++ < shownErrors) process.stderr.write(`${t('cli.rowError', { row: line, message })}\n`);
+  }
   await writer.close();
   bar.update(ext === '.csv' ? size : 1, { rows: summary.rows });
   bar.stop();

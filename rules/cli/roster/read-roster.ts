@@ -12,7 +12,15 @@ export interface RosterRow {
   record: RosterRecord;
 }
 
-export async function* readCsv(file: string, onBytes?: (n: number) => void): AsyncGenerator<RosterRow> {
+/**
+ * A record csv-parse cannot read (a stray quote, an over-long line) is reported through
+ * `onBadRecord` with its line number and skipped: one bad line must not stop a county's run.
+ */
+export async function* readCsv(
+  file: string,
+  onBytes?: (n: number) => void,
+  onBadRecord?: (line: number, detail: string) => void,
+): AsyncGenerator<RosterRow> {
   const input = createReadStream(file);
   if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
   const parser = input.pipe(
@@ -20,14 +28,22 @@ export async function* readCsv(file: string, onBytes?: (n: number) => void): Asy
       bom: true,
       columns: (h: string[]) => h.map((c) => c.trim()),
       relax_column_count: true,
+      relax_quotes: true,
+      info: true,
       skip_empty_lines: true,
       max_record_size: 64 * 1024,
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        if (err) onBadRecord?.((err as { lines?: number }).lines ?? 0, err.message.slice(0, 200));
+      },
     }),
   );
-  let row = 1;
-  for await (const record of parser) {
-    row++;
-    yield { row, record: record as RosterRecord };
+  // Line numbers come from the parser, so a skipped record does not shift later rows.
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: RosterRecord;
+    info: { lines: number };
+  }>) {
+    yield { row: info.lines, record };
   }
 }
 
