@@ -8,7 +8,8 @@ import type { ParameterName, ParameterValue } from './parameter-catalog.ts';
 import type { ParameterTable, ResolvedParameter } from './parameter-table.ts';
 import type { ProgramResult } from './result.ts';
 
-export type ProgramOutcome = Omit<ProgramResult, 'department' | 'applyAt' | 'papers'>;
+/** A program's result before the screener fills in department, place and papers (same shape). */
+export type ProgramOutcome = ProgramResult;
 
 export interface ScreenContext {
   household: Household;
@@ -65,6 +66,16 @@ export function groupStatus(ctx: ScreenContext, id: ProgramId): 'yes' | 'maybe' 
   const v = ctx.outcomes[id]?.verdict;
   return v === 'likely' ? 'yes' : v === 'possible' ? 'maybe' : 'no';
 }
+
+/** The low-income statuses special assistance is for (001 §一(一), §三(八)). */
+export const assistanceGroups = [
+  'tekun',
+  'dibao',
+  'marginal',
+  'rigid_expense',
+] as const satisfies readonly ProgramId[];
+/** Urban public rental housing: dibao, dispersed 特困, marginal (001 §三(八)3). */
+export const urbanHousingGroups = ['dibao', 'tekun', 'marginal'] as const satisfies readonly ProgramId[];
 
 export function bestGroup(
   ctx: ScreenContext,

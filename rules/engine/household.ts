@@ -6,53 +6,29 @@
  * the caller renders them in the resident's language (see rules/engine/validation-messages.ts).
  */
 import { z } from 'zod';
+import { isCertainlyValidHousehold } from './household-fast-path.ts';
 import { isRealDate } from './rule-file-schema.ts';
 
-export const programIds = [
-  'dibao',
-  'dibao_single',
-  'tekun',
-  'marginal',
-  'rigid_expense',
-  'temporary',
-  'medical',
-  'education',
-  'housing',
-  'employment',
-  'disaster',
-  'dibao_supplement',
-] as const;
-export type ProgramId = (typeof programIds)[number];
+import {
+  capacityLevels,
+  disabilityKinds,
+  emergencyConsequences,
+  emergencyKinds,
+  limits,
+  programIds,
+  schoolingLevels,
+} from './household-values.ts';
 
-export const capacityLevels = ['full', 'partial', 'none'] as const;
-export const disabilityKinds = [
-  'physical',
-  'visual',
-  'hearing',
-  'speech',
-  'intellectual',
-  'mental',
-  'multiple',
-] as const;
-export const schoolingLevels = [
-  'none',
-  'preschool',
-  'compulsory',
-  'high_school',
-  'vocational',
-  'higher',
-] as const;
-export const emergencyKinds = ['disaster', 'accident', 'illness', 'other'] as const;
-export const emergencyConsequences = ['none', 'disability', 'lost_labor', 'lost_self_care'] as const;
-
-/** Largest believable amounts: beyond them an answer is a typo, not a household. */
-export const limits = {
-  members: 30,
-  age: 130,
-  monthlyIncome: 10_000_000,
-  expense: 100_000_000,
-  emergencyMonths: 120,
-} as const;
+export {
+  capacityLevels,
+  disabilityKinds,
+  emergencyConsequences,
+  emergencyKinds,
+  limits,
+  programIds,
+  schoolingLevels,
+};
+export type { ProgramId } from './household-values.ts';
 
 const amount = (max: number) => z.number().finite().min(0).max(max);
 
@@ -132,6 +108,9 @@ export interface InputIssue {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: InputIssue[] };
 
 export function parseHousehold(input: unknown): ParseResult<Household> {
+  // Plain JSON that is certainly valid skips zod's slower walk; everything else, and every
+  // error message, goes through zod (see household-fast-path.ts).
+  if (isCertainlyValidHousehold(input)) return { ok: true, value: input };
   const parsed = householdSchema.safeParse(input, { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, issues: parsed.error.issues.map(toInputIssue) };

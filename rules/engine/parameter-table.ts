@@ -71,16 +71,20 @@ function latestOnOrBefore(history: ParameterHistory, date: string) {
  * many dates does not grow without limit.
  */
 export class ParameterTableCache {
-  private readonly tables = new Map<string, ParameterTable>();
-  constructor(private readonly limit = 2_000) {}
+  private readonly byJurisdiction = new Map<Jurisdiction, Map<string, ParameterTable>>();
+  constructor(private readonly limitPerJurisdiction = 2_000) {}
 
   get(jurisdiction: Jurisdiction, date: string): ParameterTable {
-    const key = `${jurisdiction.id}\u0000${date}`;
-    let table = this.tables.get(key);
+    let tables = this.byJurisdiction.get(jurisdiction);
+    if (!tables) {
+      tables = new Map();
+      this.byJurisdiction.set(jurisdiction, tables);
+    }
+    let table = tables.get(date);
     if (!table) {
-      if (this.tables.size >= this.limit) this.tables.delete(this.tables.keys().next().value!);
+      if (tables.size >= this.limitPerJurisdiction) tables.delete(tables.keys().next().value!);
       table = resolveParameters(jurisdiction, date);
-      this.tables.set(key, table);
+      tables.set(date, table);
     }
     return table;
   }

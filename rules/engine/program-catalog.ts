@@ -50,10 +50,20 @@ const programFileSchema = z.strictObject({
   ),
 });
 
+const conditionNames = Object.keys(paperConditions) as (keyof typeof paperConditions)[];
+
+/** Which paper conditions a household meets, as bits: computed once per household, not per program. */
+export function paperMask(h: Household): number {
+  let mask = 0;
+  for (let i = 0; i < conditionNames.length; i++) if (paperConditions[conditionNames[i]!](h)) mask |= 1 << i;
+  return mask;
+}
+
 export interface ProgramInfo {
   department: string;
   applyAt: string;
-  papersFor(h: Household): string[];
+  /** The papers for a household with this condition mask (shared, do not mutate). */
+  papersFor(mask: number): string[];
 }
 
 export function loadProgramCatalog(rulesDir: string = defaultRulesDir): Map<ProgramId, ProgramInfo> {
@@ -77,13 +87,15 @@ export function loadProgramCatalog(rulesDir: string = defaultRulesDir): Map<Prog
     const conditional = papers.filter(
       (p): p is Exclude<(typeof papers)[number], string> => typeof p !== 'string',
     );
+    const byMask: (string[] | undefined)[] = [];
     out.set(id, {
       department,
       applyAt,
-      papersFor: (h) => [
-        ...always,
-        ...conditional.filter((c) => paperConditions[c.when](h)).map((c) => c.paper),
-      ],
+      papersFor: (mask) =>
+        (byMask[mask] ??= Object.freeze([
+          ...always,
+          ...conditional.filter((c) => mask & (1 << conditionNames.indexOf(c.when))).map((c) => c.paper),
+        ]) as string[]),
     });
   }
   return out;

@@ -9,9 +9,17 @@ export const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
   .refine((s) => isRealDate(s), 'not a real calendar date');
 
+const realDates = new Map<string, boolean>();
+/** Memoised: inputs repeat the same few dates, and building a Date per household is costly. */
 export function isRealDate(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  let ok = realDates.get(s);
+  if (ok === undefined) {
+    const d = new Date(`${s}T00:00:00Z`);
+    ok = !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    if (realDates.size > 10_000) realDates.clear();
+    realDates.set(s, ok);
+  }
+  return ok;
 }
 
 /** A citation: which seed file, which clause, and a verbatim quote that a test finds in the file. */

@@ -20,7 +20,7 @@ import {
 import { type Jurisdiction, loadRuleBook, type RuleBook } from './load-rule-book.ts';
 import { type ParameterName, parameterCatalog } from './parameter-catalog.ts';
 import { ParameterTableCache, resolveParameters } from './parameter-table.ts';
-import { loadProgramCatalog, type ProgramInfo } from './program-catalog.ts';
+import { loadProgramCatalog, type ProgramInfo, paperMask } from './program-catalog.ts';
 import type { ProgramResult, ScreenResult } from './result.ts';
 import { RuleFileError } from './rule-file-error.ts';
 import type { ProgramId } from './household.ts';
@@ -59,6 +59,18 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const today = options.today ?? chinaToday;
   const tables = new ParameterTableCache();
 
+  // Per-date work done once per date, not once per household (a roster shares one date).
+  const staleBeforeByDate = new Map<string, string>();
+  const staleBefore = (date: string) => {
+    let v = staleBeforeByDate.get(date);
+    if (v === undefined) {
+      if (staleBeforeByDate.size > 2_000) staleBeforeByDate.clear();
+      v = monthsBefore(date, book.settings.reviewMaxAgeMonths);
+      staleBeforeByDate.set(date, v);
+    }
+    return v;
+  };
+
   function screenHousehold(h: Household, opts: ScreenOptions = {}): ScreenResult {
     const base = book.jurisdictions.get(h.jurisdiction);
     if (!base) throw new Error(`unknown jurisdiction ${h.jurisdiction}`);
@@ -70,22 +82,24 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       household: h,
       date,
       params,
-      staleBefore: monthsBefore(date, book.settings.reviewMaxAgeMonths),
+      staleBefore: staleBefore(date),
       size: h.members.length,
       perCapita: h.monthlyIncome / h.members.length,
       annualIncome: h.monthlyIncome * 12,
-      outcomes: {},
+      outcomes: emptyOutcomes(),
     };
     for (const rule of programRules) ctx.outcomes[rule.id] = rule.evaluate(ctx);
-    const results: ProgramResult[] = programIds.map((id) => {
+    const mask = paperMask(h);
+    const results: ProgramResult[] = new Array(programIds.length);
+    for (let i = 0; i < programIds.length; i++) {
+      const id = programIds[i]!;
       const info = programs.get(id)!;
-      return {
-        ...ctx.outcomes[id]!,
-        department: info.department,
-        applyAt: info.applyAt,
-        papers: info.papersFor(h),
-      };
-    });
+      const r = ctx.outcomes[id]!;
+      r.department = info.department;
+      r.applyAt = info.applyAt;
+      r.papers = info.papersFor(mask);
+      results[i] = r;
+    }
     return {
       ...(h.id !== undefined ? { id: h.id } : {}),
       jurisdiction: h.jurisdiction,
@@ -112,6 +126,24 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   }
 
   return { book, programs, screen, screenHousehold };
+}
+
+/** All twelve keys from the start, in one order: one object shape, fast keyed stores. */
+function emptyOutcomes(): ScreenContext['outcomes'] {
+  return {
+    dibao: undefined,
+    dibao_single: undefined,
+    tekun: undefined,
+    marginal: undefined,
+    rigid_expense: undefined,
+    temporary: undefined,
+    medical: undefined,
+    education: undefined,
+    housing: undefined,
+    employment: undefined,
+    disaster: undefined,
+    dibao_supplement: undefined,
+  };
 }
 
 /** A jurisdiction with one more layer on top holding the given values from the beginning of time. */

@@ -12,6 +12,9 @@ import type { ResolvedParameter } from '../../engine/parameter-table.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 import { readTekesTier } from './tekes-tier.ts';
 
+/** Schooling whose costs 002 §二(二) lets a county deduct (高中, 中职, 高等教育). */
+const postCompulsory = new Set(['high_school', 'vocational', 'higher']);
+
 export const dibao: ProgramRule = {
   id: 'dibao',
   after: [],
@@ -94,9 +97,7 @@ function aboveStandard(ctx: ScreenContext, f: Finding, std: number) {
   if (multiple) {
     if (!spend) f.ask('rigidExpenses12m');
     else {
-      const schooling = h.members.some((m) =>
-        ['high_school', 'vocational', 'higher'].includes(m.schooling ?? ''),
-      )
+      const schooling = h.members.some((m) => m.schooling !== undefined && postCompulsory.has(m.schooling))
         ? (spend.education ?? 0)
         : 0;
       const rigid = (spend.medical ?? 0) + schooling;

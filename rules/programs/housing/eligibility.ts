@@ -5,7 +5,7 @@
  * housing renovation, with priority. See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { bestGroup } from '../../engine/context.ts';
+import { assistanceGroups, bestGroup, urbanHousingGroups } from '../../engine/context.ts';
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -31,7 +31,7 @@ export const housing: ProgramRule = {
       return f.done('unlikely');
     }
     if (h.area === 'urban') {
-      const group = bestGroup(ctx, ['dibao', 'tekun', 'marginal']);
+      const group = bestGroup(ctx, urbanHousingGroups);
       if (group.status === 'no') {
         f.failed('housing.urban_not_in_group', {}, citations.housingUrban);
         return f.done('unlikely');
@@ -41,7 +41,7 @@ export const housing: ProgramRule = {
       return f.done('possible');
     }
     const hardHit = Boolean(h.emergency && h.emergency.kind !== 'other');
-    const group = bestGroup(ctx, ['dibao', 'tekun', 'marginal', 'rigid_expense']);
+    const group = bestGroup(ctx, assistanceGroups);
     if (group.status === 'yes' || hardHit) {
       f.met('housing.rural_renovation', { program: group.id ?? '' }, citations.housingRural);
       return f.done('likely');

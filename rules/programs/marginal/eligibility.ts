@@ -8,6 +8,8 @@ import { groupStatus, standardName } from '../../engine/context.ts';
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
+const basicPrograms = ['dibao', 'tekun'] as const;
+
 export const marginal: ProgramRule = {
   id: 'marginal',
   after: ['dibao', 'tekun'],
@@ -15,7 +17,7 @@ export const marginal: ProgramRule = {
   evaluate(ctx) {
     const f = new Finding(ctx, 'marginal');
     const h = ctx.household;
-    for (const id of ['dibao', 'tekun'] as const) {
+    for (const id of basicPrograms) {
       if (groupStatus(ctx, id) === 'yes') {
         f.failed('marginal.qualifies_for', { program: id });
         return f.done('unlikely');
@@ -47,7 +49,7 @@ export const marginal: ProgramRule = {
     const transfer = f.param('process.transfer_to_marginal');
     if (transfer) f.note('process.transfer_to_marginal', {}, transfer);
     else f.note('process.township_decides', {}, citations.applyAtTownship);
-    const pending = ['dibao', 'tekun'].some((id) => groupStatus(ctx, id as 'dibao') === 'maybe');
+    const pending = basicPrograms.some((id) => groupStatus(ctx, id) === 'maybe');
     if (pending) f.unknown('marginal.if_not_dibao');
     return f.done(pending ? 'possible' : 'likely');
   },

@@ -9,6 +9,8 @@ import { groupStatus } from '../../engine/context.ts';
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
+const earlierPrograms = ['dibao', 'tekun', 'marginal'] as const;
+
 export const rigidExpense: ProgramRule = {
   id: 'rigid_expense',
   after: ['dibao', 'tekun', 'marginal'],
@@ -16,7 +18,7 @@ export const rigidExpense: ProgramRule = {
   evaluate(ctx) {
     const f = new Finding(ctx, 'rigid_expense');
     const h = ctx.household;
-    for (const id of ['dibao', 'tekun', 'marginal'] as const) {
+    for (const id of earlierPrograms) {
       if (groupStatus(ctx, id) === 'yes') {
         f.failed('rigid_expense.qualifies_for', { program: id });
         return f.done('unlikely');
@@ -72,7 +74,7 @@ export const rigidExpense: ProgramRule = {
         citations.rigidDisposableIncome,
       );
     }
-    if (['dibao', 'tekun', 'marginal'].some((id) => groupStatus(ctx, id as 'dibao') === 'maybe')) {
+    if (earlierPrograms.some((id) => groupStatus(ctx, id) === 'maybe')) {
       f.unknown('rigid_expense.if_not_other');
       verdict = 'possible';
     }

@@ -10,6 +10,8 @@ import { groupStatus, type ScreenContext, standardName } from '../../engine/cont
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
+const basicPrograms = ['dibao', 'tekun'] as const;
+
 export const temporary: ProgramRule = {
   id: 'temporary',
   after: ['dibao', 'tekun'],
@@ -22,7 +24,7 @@ export const temporary: ProgramRule = {
 
     // No emergency (or not yet asked): the pending-application route may still apply.
     const pending = f.param('temporary.pending_application_months');
-    const applying = (['dibao', 'tekun'] as const).find(
+    const applying = basicPrograms.find(
       (id) => !h.current?.includes(id) && ctx.outcomes[id] && groupStatus(ctx, id) !== 'no',
     );
     if (pending && applying) {
