@@ -40,6 +40,7 @@ export async function screenRoster(
   options: RosterOptions = {},
 ): Promise<RosterSummary> {
   const summary: RosterSummary = { rows: 0, households: 0, flagged: 0, errorRows: 0 };
+  const labels = rosterLabels(t);
   let group: RosterRow[] = [];
   let checkedHeader = false;
 
@@ -80,7 +81,7 @@ export async function screenRoster(
       const out = resultRow(
         result.value,
         first,
-        t,
+        labels,
         (input.current as string[] | undefined) ?? [],
         members,
         perCapita,
@@ -113,27 +114,53 @@ export async function screenRoster(
   return summary;
 }
 
+/**
+ * The fixed words of a results row, translated once per run: i18next's t() per cell would
+ * cost more than screening the household.
+ */
+export function rosterLabels(t: TFunction) {
+  const table = <K extends string>(prefix: string, keys: readonly K[]) =>
+    Object.fromEntries(keys.map((k) => [k, t(`${prefix}.${k}`)])) as Record<K, string>;
+  return {
+    separator: t('cli.listSeparator'),
+    programs: table('programs', programIds),
+    verdicts: table('verdicts', ['likely', 'possible', 'unlikely'] as const),
+    tiers: table('tiers', ['A', 'B', 'C', '1', '2', '3'] as const) as Record<string, string>,
+  };
+}
+type Labels = ReturnType<typeof rosterLabels>;
+
 function resultRow(
   result: ScreenResult,
   first: RosterRecord,
-  t: TFunction,
+  labels: Labels,
   current: string[],
   members: number,
   perCapita: number,
 ) {
-  const sep = t('cli.listSeparator');
-  const byId = new Map(result.programs.map((p) => [p.id, p]));
-  const dibao = byId.get('dibao');
-  const flagged = result.programs.filter((p) => p.verdict === 'likely' && !current.includes(p.id));
+  let flag = '';
+  let dibaoTier = '';
+  let dibaoMonthly: number | undefined;
+  const verdicts = new Array<string>(result.programs.length);
+  for (let i = 0; i < result.programs.length; i++) {
+    const p = result.programs[i]!;
+    verdicts[i] = labels.verdicts[p.verdict];
+    if (p.verdict === 'likely' && !current.includes(p.id))
+      flag += (flag ? labels.separator : '') + labels.programs[p.id];
+    if (p.id === 'dibao') {
+      dibaoTier = p.tier ? (labels.tiers[p.tier] ?? p.tier) : '';
+      if (p.verdict === 'likely') dibaoMonthly = p.monthlyAmount;
+    }
+  }
   return {
     household_id: (first.household_id ?? '').trim(),
     township: (first.township ?? '').trim(),
     village: (first.village ?? '').trim(),
     members,
     per_capita_income: perCapita,
-    flag: flagged.map((p) => t(`programs.${p.id}`)).join(sep),
-    dibao_tier: dibao?.tier ? t(`tiers.${dibao.tier}`) : '',
-    dibao_monthly: dibao?.verdict === 'likely' ? dibao.monthlyAmount : undefined,
-    verdicts: programIds.map((id) => t(`verdicts.${byId.get(id)!.verdict}`)),
+    flag,
+    dibao_tier: dibaoTier,
+    dibao_monthly: dibaoMonthly,
+    verdicts,
   };
 }
