@@ -4,11 +4,15 @@
  */
 import type { Source } from './result.ts';
 
-interface Citation extends Source {
-  quote: string;
-}
+/** The verbatim quote behind each citation, for test/rules/citations.test.ts. */
+export const citationQuotes = new Map<Source, string>();
 
-const cite = (file: string, clause: string, quote: string): Citation => ({ file, clause, quote });
+/** A frozen Source shared by every result that cites it; the quote is kept beside it. */
+function cite(file: string, clause: string, quote: string): Source {
+  const source = Object.freeze({ file, clause });
+  citationQuotes.set(source, quote);
+  return source;
+}
 
 const TEKES = '000_7e61b05d1b9914e4.txt';
 const QITAI = '001_299b8fb7a515ed1f.txt';
@@ -68,4 +72,4 @@ export const citations = {
     '三(三)',
     '对于低保家庭中的70周岁以上老年人、二级以上视力（智力、肢体、精神）残疾人员、老残一体人员、一户多残人员以及多重残疾人员',
   ),
-} as const satisfies Record<string, Citation>;
+} as const satisfies Record<string, Source>;

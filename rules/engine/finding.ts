@@ -5,28 +5,16 @@
  *
  * Hot path: a roster screens hundreds of thousands of households a second, twelve findings
  * each, so this allocates as little as it can (plain arrays created on first use, one shared
- * frozen source object per citation).
+ * frozen source object per citation, made when the rules load).
  */
 import { type ProgramOutcome, param, type ScreenContext, yuan } from './context.ts';
 import type { ProgramId } from './household.ts';
-import { type ParameterName, parameterCatalog } from './parameter-catalog.ts';
+import type { ParameterName } from './parameter-catalog.ts';
 import type { ResolvedParameter } from './parameter-table.ts';
 import type { Reason, ReasonKind, Source, Verdict } from './result.ts';
 
 type Params = Record<string, string | number>;
 type Cited = ResolvedParameter | Source | undefined;
-
-const sources = new WeakMap<object, Source>();
-/** One immutable Source per citation object, shared by every result that cites it. */
-function sourceOf(cite: NonNullable<Cited>): Source {
-  const ref = 'reference' in cite ? cite.reference : cite;
-  let s = sources.get(ref);
-  if (!s) {
-    s = Object.freeze({ file: ref.file, clause: ref.clause });
-    sources.set(ref, s);
-  }
-  return s;
-}
 
 const noParams: Params = Object.freeze({}) as Params;
 const noPapers: string[] = [];
@@ -50,7 +38,7 @@ export class Finding {
     if (!p) {
       this.missing ??= [];
       if (!this.missing.includes(name)) this.missing.push(name);
-    } else if (parameterCatalog[name].local) this.noteIfStale(p);
+    } else if (p.local) this.noteIfStale(p);
     return p;
   }
 
@@ -100,7 +88,10 @@ export class Finding {
   }
 
   private add(kind: ReasonKind, key: string, params: Params, cite: Cited) {
-    this.reasons.push(cite ? { key, kind, params, source: sourceOf(cite) } : { key, kind, params });
+    // A resolved parameter carries its frozen source; a criterion citation is one already.
+    // One shape for every reason (source may be undefined; JSON leaves it out).
+    const source = cite === undefined ? undefined : 'source' in cite ? cite.source : cite;
+    this.reasons.push({ key, kind, params, source });
   }
 
   /** A local value older than the review age is used, but the resident is told its date (once). */

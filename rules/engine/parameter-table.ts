@@ -7,7 +7,13 @@
  * values all start later than the date is skipped, so a lower layer's older value still applies.
  */
 import type { Jurisdiction, ParameterHistory } from './load-rule-book.ts';
-import { type ParameterName, type ParameterValue, parameterNames } from './parameter-catalog.ts';
+import {
+  type ParameterName,
+  type ParameterValue,
+  parameterCatalog,
+  parameterNames,
+} from './parameter-catalog.ts';
+import type { Source } from './result.ts';
 import type { Reference } from './rule-file-schema.ts';
 
 export interface ResolvedParameter<N extends ParameterName = ParameterName> {
@@ -17,6 +23,10 @@ export interface ResolvedParameter<N extends ParameterName = ParameterName> {
   from: string;
   layer: string;
   reference: Reference;
+  /** The citation as results carry it: one frozen object shared by every result. */
+  source: Source;
+  /** A value a county supplies itself (see parameter-catalog.ts): its age is reported. */
+  local: boolean;
   note?: string;
   reviewed?: string;
 }
@@ -49,11 +59,23 @@ function lookup(
       from: entry.from,
       layer: history.layer,
       reference: history.reference,
+      source: sourceFor(history.reference),
+      local: parameterCatalog[name].local,
       ...(history.note ? { note: history.note } : {}),
       ...(history.reviewed ? { reviewed: history.reviewed } : {}),
     };
   }
   return undefined;
+}
+
+const sources = new WeakMap<Reference, Source>();
+function sourceFor(ref: Reference): Source {
+  let s = sources.get(ref);
+  if (!s) {
+    s = Object.freeze({ file: ref.file, clause: ref.clause });
+    sources.set(ref, s);
+  }
+  return s;
 }
 
 function latestOnOrBefore(history: ParameterHistory, date: string) {

@@ -20,14 +20,23 @@ export const departments = [
   'disabled_persons_federation',
 ] as const;
 
-/** When a paper is needed: named conditions on the answers, so the list fits the household. */
-const paperConditions = {
-  disability: (h: Household) => h.members.some((m) => m.disability),
-  serious_illness: (h: Household) => h.members.some((m) => m.seriousIllness === true),
-  medical_costs: (h: Household) =>
-    h.members.some((m) => m.seriousIllness === true) || (h.rigidExpenses12m?.medical ?? 0) > 0,
-  student: (h: Household) => h.members.some((m) => m.schooling !== undefined && m.schooling !== 'none'),
-} as const;
+/**
+ * When a paper is needed: named conditions on the answers, so the list fits the household.
+ * The bit order is the order of this list; paperMask computes all of them in one pass.
+ */
+const conditionNames = ['disability', 'serious_illness', 'medical_costs', 'student'] as const;
+const [DISABILITY, SERIOUS_ILLNESS, MEDICAL_COSTS, STUDENT] = [1, 2, 4, 8];
+
+/** Which paper conditions a household meets, as bits: computed once per household, not per program. */
+export function paperMask(h: Household): number {
+  let mask = (h.rigidExpenses12m?.medical ?? 0) > 0 ? MEDICAL_COSTS : 0;
+  for (const m of h.members) {
+    if (m.disability) mask |= DISABILITY;
+    if (m.seriousIllness === true) mask |= SERIOUS_ILLNESS | MEDICAL_COSTS;
+    if (m.schooling !== undefined && m.schooling !== 'none') mask |= STUDENT;
+  }
+  return mask;
+}
 
 const paperId = z.string().regex(/^[a-z_]+$/);
 const programFileSchema = z.strictObject({
@@ -44,20 +53,11 @@ const programFileSchema = z.strictObject({
       paperId,
       z.strictObject({
         paper: paperId,
-        when: z.enum(Object.keys(paperConditions) as [keyof typeof paperConditions]),
+        when: z.enum(conditionNames),
       }),
     ]),
   ),
 });
-
-const conditionNames = Object.keys(paperConditions) as (keyof typeof paperConditions)[];
-
-/** Which paper conditions a household meets, as bits: computed once per household, not per program. */
-export function paperMask(h: Household): number {
-  let mask = 0;
-  for (let i = 0; i < conditionNames.length; i++) if (paperConditions[conditionNames[i]!](h)) mask |= 1 << i;
-  return mask;
-}
 
 export interface ProgramInfo {
   department: string;

@@ -22,7 +22,7 @@ export interface Reason {
   kind: ReasonKind;
   /** The comparison made: numbers and ids the message interpolates. */
   params: Record<string, string | number>;
-  source?: Source;
+  source?: Source | undefined;
 }
 
 export interface ProgramResult {

@@ -8,7 +8,7 @@
  * Rule files are loaded and validated once, when the screener is created; parameters are
  * resolved once per (jurisdiction, date). Evaluation itself is pure.
  */
-import { programRules } from '../programs/index.ts';
+import { evaluatePrograms } from '../programs/index.ts';
 import type { ScreenContext } from './context.ts';
 import {
   type Household,
@@ -58,6 +58,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const programs = loadProgramCatalog(options.rulesDir);
   const today = options.today ?? chinaToday;
   const tables = new ParameterTableCache();
+  /** Program metadata in result order, so the hot loop indexes instead of hashing. */
+  const infos = programIds.map((id) => programs.get(id)!);
 
   // Per-date work done once per date, not once per household (a roster shares one date).
   const staleBeforeByDate = new Map<string, string>();
@@ -88,24 +90,20 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       annualIncome: h.monthlyIncome * 12,
       outcomes: emptyOutcomes(),
     };
-    for (const rule of programRules) ctx.outcomes[rule.id] = rule.evaluate(ctx);
+    evaluatePrograms(ctx);
     const mask = paperMask(h);
     const results: ProgramResult[] = new Array(programIds.length);
     for (let i = 0; i < programIds.length; i++) {
-      const id = programIds[i]!;
-      const info = programs.get(id)!;
-      const r = ctx.outcomes[id]!;
+      const info = infos[i]!;
+      const r = ctx.outcomes[programIds[i]!]!;
       r.department = info.department;
       r.applyAt = info.applyAt;
       r.papers = info.papersFor(mask);
       results[i] = r;
     }
-    return {
-      ...(h.id !== undefined ? { id: h.id } : {}),
-      jurisdiction: h.jurisdiction,
-      date,
-      programs: results,
-    };
+    const out: ScreenResult = { jurisdiction: h.jurisdiction, date, programs: results };
+    if (h.id !== undefined) out.id = h.id;
+    return out;
   }
 
   function screen(input: unknown, opts?: ScreenOptions): ParseResult<ScreenResult> {

@@ -53,6 +53,32 @@ export function formatAmount(n: number, lang: string): string {
   }).format(n);
 }
 
+const chineseDigits: Record<string, number> = {
+  一: 1,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+/**
+ * Clause numbers as the seed writes them ("三(二)", "三、四") for Chinese; in digits ("3(2)",
+ * "3، 4") for Uyghur and Kazakh, whose text must not carry Chinese characters.
+ */
+export function clauseLabel(clause: string, lang: string): string {
+  if (lang === 'zh') return clause;
+  return clause
+    .replace(/([一二三四五六七八九]?)十([一二三四五六七八九]?)/g, (_, tens: string, ones: string) =>
+      String((tens ? chineseDigits[tens]! : 1) * 10 + (ones ? chineseDigits[ones]! : 0)),
+    )
+    .replace(/[一二三四五六七八九]/g, (d) => String(chineseDigits[d]))
+    .replace(/、/g, '، ');
+}
+
 export function reasonText(t: TFunction, r: Reason, lang: string): ReasonView {
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.params)) {
@@ -61,7 +87,10 @@ export function reasonText(t: TFunction, r: Reason, lang: string): ReasonView {
   }
   const view: ReasonView = { kind: r.kind, text: t(`reasons.${r.key}`, params) };
   if (r.source) {
-    view.source = t('cli.source', { document: t(`documents.${r.source.file}`), clause: r.source.clause });
+    view.source = t('cli.source', {
+      document: t(`documents.${r.source.file}`),
+      clause: clauseLabel(r.source.clause, lang),
+    });
   }
   return view;
 }

@@ -1,4 +1,5 @@
 /** The program rules, in an order where every rule comes after the programs it reads. */
+import type { ScreenContext } from '../engine/context.ts';
 import type { ProgramRule } from '../engine/program-rule.ts';
 import { dibao } from './dibao/eligibility.ts';
 import { dibaoSingle } from './dibao_single/eligibility.ts';
@@ -27,3 +28,25 @@ export const programRules: readonly ProgramRule[] = [
   employment,
   disaster,
 ];
+
+/**
+ * Runs every rule, in the order above, into ctx.outcomes. Written out rather than looped so
+ * each store names its field: a store keyed by a varying id was the engine's single most
+ * expensive line (V8's megamorphic keyed-store path). test/rules/program-order.test.ts
+ * checks this sequence matches programRules and respects every rule's `after`.
+ */
+export function evaluatePrograms(ctx: ScreenContext): void {
+  const o = ctx.outcomes;
+  o.tekun = tekun.evaluate(ctx);
+  o.dibao = dibao.evaluate(ctx);
+  o.dibao_single = dibaoSingle.evaluate(ctx);
+  o.dibao_supplement = dibaoSupplement.evaluate(ctx);
+  o.marginal = marginal.evaluate(ctx);
+  o.rigid_expense = rigidExpense.evaluate(ctx);
+  o.temporary = temporary.evaluate(ctx);
+  o.medical = medical.evaluate(ctx);
+  o.education = education.evaluate(ctx);
+  o.housing = housing.evaluate(ctx);
+  o.employment = employment.evaluate(ctx);
+  o.disaster = disaster.evaluate(ctx);
+}

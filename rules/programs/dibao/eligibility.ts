@@ -156,7 +156,7 @@ function amountFor(ctx: ScreenContext, f: Finding, std: number, perCapita: numbe
     { standard: std, perCapita, size: ctx.size, amount: round2(monthly) },
     citations.dibaoDifference,
   );
-  return f.done('likely', { ...(classes?.value ? { tier: cls } : {}), monthlyAmount: monthly });
+  return f.done('likely', { tier: classes?.value ? cls : undefined, monthlyAmount: monthly });
 }
 
 function tekesAmount(

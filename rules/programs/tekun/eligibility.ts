@@ -24,9 +24,8 @@ export const tekun: ProgramRule = {
       if (!minor) f.notConfigured('tekun.minor_age_limit');
       return f.done('possible');
     }
-    const qualifies = (m: Member) =>
-      m.laborCapacity === 'none' && (m.age >= elderly.value || m.age < minor.value || Boolean(m.disability));
-    const candidates = h.members.filter(qualifies);
+    const candidates: Member[] = [];
+    for (const m of h.members) if (qualifies(m, elderly.value, minor.value)) candidates.push(m);
     if (candidates.length === 0) {
       const couldBe = h.members.some((m) => m.laborCapacity === 'none' && m.disability === undefined);
       if (couldBe) {
@@ -86,6 +85,11 @@ export const tekun: ProgramRule = {
     return f.done(verdict, { ...monthlyAmount(ctx, f, candidates) });
   },
 };
+
+/** No labour capacity, and elderly, under the minor age limit, or disabled (002 §二(四)). */
+function qualifies(m: Member, elderlyAge: number, minorLimit: number): boolean {
+  return m.laborCapacity === 'none' && (m.age >= elderlyAge || m.age < minorLimit || Boolean(m.disability));
+}
 
 /** Basic living standard (multiple × dibao standard) plus the care share of the minimum wage. */
 function monthlyAmount(ctx: ScreenContext, f: Finding, candidates: Member[]): { monthlyAmount?: number } {

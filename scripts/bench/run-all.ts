@@ -1,0 +1,21 @@
+/**
+ * npm run bench: every benchmark, figures printed as JSON lines (medians, not single runs).
+ * Not a test: machines here are shared and noisy; read the figures, compare ratios.
+ *   npm run bench                 all
+ *   npm run bench -- engine       one (engine | roster)
+ *   BENCH_ROWS=100000 npm run bench -- roster   a smaller roster
+ */
+import { benchEngine } from './engine.ts';
+import { benchRoster } from './roster.ts';
+
+const which = process.argv[2];
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+
+if (!which || which === 'engine') {
+  const r = await benchEngine();
+  console.log(JSON.stringify({ bench: 'engine', ...r, meetsTarget: r.medianPerSecond >= r.target }));
+}
+if (!which || which === 'roster') {
+  const r = await benchRoster(rows, (process.env.BENCH_OUT as 'csv' | 'xlsx' | undefined) ?? 'xlsx');
+  console.log(JSON.stringify({ bench: 'roster', ...r, meetsTarget: r.peakRssMb < r.targetPeakRssMb }));
+}
