@@ -23,6 +23,11 @@ export interface ScreenContext {
   /** Monthly income × 12: the screen's estimate of the household's annual income. */
   annualIncome: number;
   outcomes: Partial<Record<ProgramId, ProgramOutcome>>;
+  /**
+   * The household's best low-income status (特困, dibao, marginal, rigid-expense), set once
+   * those four are decided; the special programs all read it (see programs/index.ts).
+   */
+  assistance?: GroupStatus;
 }
 
 export function param<N extends ParameterName>(
@@ -77,10 +82,18 @@ export const assistanceGroups = [
 /** Urban public rental housing: dibao, dispersed 特困, marginal (001 §三(八)3). */
 export const urbanHousingGroups = ['dibao', 'tekun', 'marginal'] as const satisfies readonly ProgramId[];
 
-export function bestGroup(
-  ctx: ScreenContext,
-  ids: readonly ProgramId[],
-): { status: 'yes' | 'maybe' | 'no'; id?: ProgramId } {
+export interface GroupStatus {
+  status: 'yes' | 'maybe' | 'no';
+  id?: ProgramId;
+}
+
+/** The household's assistance status, computed on first use and kept on the context. */
+export function assistanceStatus(ctx: ScreenContext): GroupStatus {
+  ctx.assistance ??= bestGroup(ctx, assistanceGroups);
+  return ctx.assistance;
+}
+
+export function bestGroup(ctx: ScreenContext, ids: readonly ProgramId[]): GroupStatus {
   let maybe: ProgramId | undefined;
   for (const id of ids) {
     const s = groupStatus(ctx, id);

@@ -8,7 +8,7 @@
  * Rule files are loaded and validated once, when the screener is created; parameters are
  * resolved once per (jurisdiction, date). Evaluation itself is pure.
  */
-import { evaluatePrograms } from '../programs/index.ts';
+import { evaluatePrograms, outcomesInOrder } from '../programs/index.ts';
 import type { ScreenContext } from './context.ts';
 import {
   type Household,
@@ -60,6 +60,9 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const tables = new ParameterTableCache();
   /** Program metadata in result order, so the hot loop indexes instead of hashing. */
   const infos = programIds.map((id) => programs.get(id)!);
+  /** Papers of every program for one condition mask (16 masks at most), built on first use. */
+  const papersByMask: string[][][] = [];
+  const papersFor = (mask: number) => (papersByMask[mask] ??= infos.map((info) => info.papersFor(mask)));
 
   // Per-date work done once per date, not once per household (a roster shares one date).
   const staleBeforeByDate = new Map<string, string>();
@@ -91,15 +94,14 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       outcomes: emptyOutcomes(),
     };
     evaluatePrograms(ctx);
-    const mask = paperMask(h);
-    const results: ProgramResult[] = new Array(programIds.length);
-    for (let i = 0; i < programIds.length; i++) {
+    const papers = papersFor(paperMask(h));
+    const results = outcomesInOrder(ctx.outcomes);
+    for (let i = 0; i < results.length; i++) {
       const info = infos[i]!;
-      const r = ctx.outcomes[programIds[i]!]!;
+      const r = results[i]!;
       r.department = info.department;
       r.applyAt = info.applyAt;
-      r.papers = info.papersFor(mask);
-      results[i] = r;
+      r.papers = papers[i]!;
     }
     const out: ScreenResult = { jurisdiction: h.jurisdiction, date, programs: results };
     if (h.id !== undefined) out.id = h.id;

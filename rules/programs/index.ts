@@ -1,5 +1,5 @@
 /** The program rules, in an order where every rule comes after the programs it reads. */
-import type { ScreenContext } from '../engine/context.ts';
+import type { ProgramOutcome, ScreenContext } from '../engine/context.ts';
 import type { ProgramRule } from '../engine/program-rule.ts';
 import { dibao } from './dibao/eligibility.ts';
 import { dibaoSingle } from './dibao_single/eligibility.ts';
@@ -49,4 +49,22 @@ export function evaluatePrograms(ctx: ScreenContext): void {
   o.housing = housing.evaluate(ctx);
   o.employment = employment.evaluate(ctx);
   o.disaster = disaster.evaluate(ctx);
+}
+
+/** The outcomes in the public order (household.ts programIds), read by name for the same reason. */
+export function outcomesInOrder(o: ScreenContext['outcomes']): ProgramOutcome[] {
+  return [
+    o.dibao!,
+    o.dibao_single!,
+    o.tekun!,
+    o.marginal!,
+    o.rigid_expense!,
+    o.temporary!,
+    o.medical!,
+    o.education!,
+    o.housing!,
+    o.employment!,
+    o.disaster!,
+    o.dibao_supplement!,
+  ];
 }

@@ -3,7 +3,7 @@
  * rebuilding and winter-spring relief; assistance households get special attention. See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { assistanceGroups, bestGroup } from '../../engine/context.ts';
+import { assistanceStatus } from '../../engine/context.ts';
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -29,7 +29,7 @@ export const disaster: ProgramRule = {
       return f.done('unlikely');
     }
     f.met('disaster.affected', {}, rule);
-    const group = bestGroup(ctx, assistanceGroups);
+    const group = assistanceStatus(ctx);
     if (group.status === 'yes')
       f.note('disaster.priority_group', { program: group.id ?? '' }, citations.disasterPriority);
     return f.done('likely');

@@ -4,7 +4,7 @@
  * cannot attend school. See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { assistanceGroups, bestGroup } from '../../engine/context.ts';
+import { assistanceStatus } from '../../engine/context.ts';
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -37,7 +37,7 @@ export const education: ProgramRule = {
       return f.done('unlikely');
     }
     if (homeSchooling) f.unknown('education.home_schooling', {}, citations.educationHomeSchooling);
-    const group = bestGroup(ctx, assistanceGroups);
+    const group = assistanceStatus(ctx);
     if (students > 0 && group.status === 'yes') {
       f.met('education.student_in_group', { count: students, program: group.id ?? '' }, rule);
       return f.done('likely');

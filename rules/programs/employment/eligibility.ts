@@ -5,7 +5,7 @@
  * See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { assistanceGroups, bestGroup } from '../../engine/context.ts';
+import { assistanceStatus } from '../../engine/context.ts';
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -32,7 +32,7 @@ export const employment: ProgramRule = {
       f.failed(able.length ? 'employment.all_employed' : 'employment.no_able_adult', {}, rule);
       return f.done('unlikely');
     }
-    const group = bestGroup(ctx, assistanceGroups);
+    const group = assistanceStatus(ctx);
     if (group.status === 'no') {
       f.failed('employment.not_low_income', {}, rule);
       return f.done('unlikely');

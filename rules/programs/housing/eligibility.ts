@@ -5,7 +5,7 @@
  * housing renovation, with priority. See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { assistanceGroups, bestGroup, urbanHousingGroups } from '../../engine/context.ts';
+import { assistanceStatus, bestGroup, urbanHousingGroups } from '../../engine/context.ts';
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -41,7 +41,7 @@ export const housing: ProgramRule = {
       return f.done('possible');
     }
     const hardHit = Boolean(h.emergency && h.emergency.kind !== 'other');
-    const group = bestGroup(ctx, assistanceGroups);
+    const group = assistanceStatus(ctx);
     if (group.status === 'yes' || hardHit) {
       f.met('housing.rural_renovation', { program: group.id ?? '' }, citations.housingRural);
       return f.done('likely');

@@ -3,7 +3,7 @@
  * fixed amount) and assistance with out-of-pocket in-patient, chronic and critical-illness
  * costs for people receiving assistance. See spec.md.
  */
-import { assistanceGroups, bestGroup, groupStatus } from '../../engine/context.ts';
+import { assistanceStatus, groupStatus } from '../../engine/context.ts';
 import { Finding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -30,7 +30,7 @@ export const medical: ProgramRule = {
       if (costs) f.met('medical.out_of_pocket', {}, rule);
       return f.done('likely');
     }
-    const group = bestGroup(ctx, assistanceGroups);
+    const group = assistanceStatus(ctx);
     if (!costs && h.rigidExpenses12m === undefined) f.ask('rigidExpenses12m');
     if (group.status === 'no') {
       f.failed('medical.not_in_group', {}, rule);
