@@ -91,11 +91,17 @@ export function loadProgramCatalog(rulesDir: string = defaultRulesDir): Map<Prog
     out.set(id, {
       department,
       applyAt,
-      papersFor: (mask) =>
-        (byMask[mask] ??= Object.freeze([
-          ...always,
-          ...conditional.filter((c) => mask & (1 << conditionNames.indexOf(c.when))).map((c) => c.paper),
-        ]) as string[]),
+      papersFor(mask) {
+        let papers = byMask[mask];
+        if (!papers) {
+          const needed = conditional
+            .filter((c) => mask & (1 << conditionNames.indexOf(c.when)))
+            .map((c) => c.paper);
+          papers = Object.freeze([...always, ...needed]) as string[];
+          byMask[mask] = papers;
+        }
+        return papers;
+      },
     });
   }
   return out;

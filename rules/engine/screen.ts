@@ -21,7 +21,7 @@ import { type Jurisdiction, loadRuleBook, type RuleBook } from './load-rule-book
 import { type ParameterName, parameterCatalog } from './parameter-catalog.ts';
 import { ParameterTableCache, resolveParameters } from './parameter-table.ts';
 import { loadProgramCatalog, type ProgramInfo, paperMask } from './program-catalog.ts';
-import type { ProgramResult, ScreenResult } from './result.ts';
+import type { ScreenResult } from './result.ts';
 import { RuleFileError } from './rule-file-error.ts';
 import type { ProgramId } from './household.ts';
 
@@ -62,7 +62,14 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const infos = programIds.map((id) => programs.get(id)!);
   /** Papers of every program for one condition mask (16 masks at most), built on first use. */
   const papersByMask: string[][][] = [];
-  const papersFor = (mask: number) => (papersByMask[mask] ??= infos.map((info) => info.papersFor(mask)));
+  const papersFor = (mask: number) => {
+    let papers = papersByMask[mask];
+    if (!papers) {
+      papers = infos.map((info) => info.papersFor(mask));
+      papersByMask[mask] = papers;
+    }
+    return papers;
+  };
 
   // Per-date work done once per date, not once per household (a roster shares one date).
   const staleBeforeByDate = new Map<string, string>();
