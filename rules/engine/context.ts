@@ -27,7 +27,7 @@ export interface ScreenContext {
    * The household's best low-income status (特困, dibao, marginal, rigid-expense), set once
    * those four are decided; the special programs all read it (see programs/index.ts).
    */
-  assistance?: GroupStatus;
+  assistance: GroupStatus | undefined;
 }
 
 export function param<N extends ParameterName>(

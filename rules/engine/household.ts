@@ -19,16 +19,7 @@ import {
   schoolingLevels,
 } from './household-values.ts';
 
-export {
-  capacityLevels,
-  disabilityKinds,
-  emergencyConsequences,
-  emergencyKinds,
-  limits,
-  programIds,
-  schoolingLevels,
-};
-export type { ProgramId } from './household-values.ts';
+export * from './household-values.ts';
 
 const amount = (max: number) => z.number().finite().min(0).max(max);
 

@@ -9,6 +9,7 @@ export type Verdict = 'likely' | 'possible' | 'unlikely';
  */
 export type ReasonKind = 'met' | 'failed' | 'unknown' | 'note';
 
+/** Shared and frozen: every result citing the same clause holds the same object. */
 export interface Source {
   /** Seed file name, e.g. "000_7e61b05d1b9914e4.txt". */
   file: string;
@@ -39,7 +40,7 @@ export interface ProgramResult {
   department: string;
   /** Where to apply (i18n: apply.<id>). */
   applyAt: string;
-  /** Papers to bring (i18n: papers.<id>), only those this household needs. */
+  /** Papers to bring (i18n: papers.<id>), only those this household needs. Shared and frozen: copy before changing. */
   papers: string[];
   /** Parameters not configured for this jurisdiction and date that the program touched. */
   missing?: string[];

@@ -99,6 +99,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       perCapita: h.monthlyIncome / h.members.length,
       annualIncome: h.monthlyIncome * 12,
       outcomes: emptyOutcomes(),
+      assistance: undefined,
     };
     evaluatePrograms(ctx);
     const papers = papersFor(paperMask(h));

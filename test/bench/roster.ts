@@ -74,7 +74,7 @@ export async function benchRoster(rows = 1_000_000, outExt: 'xlsx' | 'csv' = 'xl
     const start = process.hrtime.bigint();
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', 'scripts/bench/roster-child.ts', input, '--out', out, '--date', '2026-11-23'],
+      ['--import', 'tsx', 'test/bench/roster-child.ts', input, '--out', out, '--date', '2026-11-23'],
       { maxBuffer: 64 * 1024 * 1024 },
     );
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
