@@ -6,6 +6,7 @@
 import type { Household, Member, ProgramId } from './household.ts';
 import type { ParameterName, ParameterValue } from './parameter-catalog.ts';
 import type { ParameterTable, ResolvedParameter } from './parameter-table.ts';
+import type { Finding } from './finding.ts';
 import type { ProgramResult } from './result.ts';
 
 /** A program's result before the screener fills in department, place and papers (same shape). */
@@ -28,6 +29,8 @@ export interface ScreenContext {
    * those four are decided; the special programs all read it (see programs/index.ts).
    */
   assistance: GroupStatus | undefined;
+  /** The screener's reusable finding (rules call startFinding). */
+  finding: Finding;
 }
 
 export function param<N extends ParameterName>(

@@ -14,20 +14,36 @@ import type { ResolvedParameter } from './parameter-table.ts';
 import type { Reason, ReasonKind, Source, Verdict } from './result.ts';
 
 type Params = Record<string, string | number>;
+
+/** The finding a program's rule fills in (see Finding.reset). */
+export function startFinding(ctx: ScreenContext, id: ProgramId): Finding {
+  return ctx.finding.reset(ctx, id);
+}
 type Cited = ResolvedParameter | Source | undefined;
 
 const noParams: Params = Object.freeze({}) as Params;
 const noPapers: string[] = [];
 
 export class Finding {
-  private readonly reasons: Reason[] = [];
+  private ctx!: ScreenContext;
+  private id: ProgramId = 'dibao';
+  private reasons: Reason[] = [];
   private missing: string[] | undefined;
   private needs: string[] | undefined;
 
-  constructor(
-    private readonly ctx: ScreenContext,
-    private readonly id: ProgramId,
-  ) {}
+  /**
+   * Starts the finding of the next program. The screener keeps one Finding and rules run one
+   * after another, so reusing it saves twelve objects a household; each program still gets
+   * its own reasons array, which goes into its result.
+   */
+  reset(ctx: ScreenContext, id: ProgramId): this {
+    this.ctx = ctx;
+    this.id = id;
+    this.reasons = [];
+    this.missing = undefined;
+    this.needs = undefined;
+    return this;
+  }
 
   /**
    * A parameter the rule reads. When it is not configured it is recorded as missing; the rule

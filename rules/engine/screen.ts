@@ -10,6 +10,7 @@
  */
 import { evaluatePrograms, outcomesInOrder } from '../programs/index.ts';
 import type { ScreenContext } from './context.ts';
+import { Finding } from './finding.ts';
 import {
   type Household,
   type InputIssue,
@@ -58,6 +59,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const programs = loadProgramCatalog(options.rulesDir);
   const today = options.today ?? chinaToday;
   const tables = new ParameterTableCache();
+  const finding = new Finding();
   /** Program metadata in result order, so the hot loop indexes instead of hashing. */
   const infos = programIds.map((id) => programs.get(id)!);
   /** Papers of every program for one condition mask (16 masks at most), built on first use. */
@@ -100,6 +102,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       annualIncome: h.monthlyIncome * 12,
       outcomes: emptyOutcomes(),
       assistance: undefined,
+      finding,
     };
     evaluatePrograms(ctx);
     const papers = papersFor(paperMask(h));

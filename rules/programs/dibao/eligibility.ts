@@ -6,7 +6,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { any, isSevereDisability, type ScreenContext, standardName } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { type Finding, startFinding } from '../../engine/finding.ts';
 import type { Member } from '../../engine/household.ts';
 import type { ResolvedParameter } from '../../engine/parameter-table.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
@@ -20,7 +20,7 @@ export const dibao: ProgramRule = {
   after: [],
   uses: ['area', 'members', 'monthlyIncome', 'propertyWithinLimits', 'current', 'rigidExpenses12m'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'dibao');
+    const f = startFinding(ctx, 'dibao');
     const h = ctx.household;
     const current = h.current ?? [];
 

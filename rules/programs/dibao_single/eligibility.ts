@@ -7,7 +7,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { isSevereDisability, standardName } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 export const dibaoSingle: ProgramRule = {
@@ -15,7 +15,7 @@ export const dibaoSingle: ProgramRule = {
   after: ['dibao'],
   uses: ['members', 'monthlyIncome', 'area'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'dibao_single');
+    const f = startFinding(ctx, 'dibao_single');
     const h = ctx.household;
     const severe = f.param('severe_disability');
     if (!severe) {

@@ -7,7 +7,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { groupStatus, standardName } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { Member } from '../../engine/household.ts';
 import type { ParameterValue } from '../../engine/parameter-catalog.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
@@ -19,7 +19,7 @@ export const dibaoSupplement: ProgramRule = {
   after: ['dibao'],
   uses: ['members', 'area'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'dibao_supplement');
+    const f = startFinding(ctx, 'dibao_supplement');
     const rates = ctx.params.get('dibao_supplement.rates') as { value: Rates } | undefined;
     if (!rates) {
       f.failed('dibao_supplement.not_in_jurisdiction');

@@ -4,7 +4,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { assistanceStatus } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 export const disaster: ProgramRule = {
@@ -12,7 +12,7 @@ export const disaster: ProgramRule = {
   after: ['dibao', 'tekun', 'marginal', 'rigid_expense'],
   uses: ['emergency'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'disaster');
+    const f = startFinding(ctx, 'disaster');
     const rule = f.param('disaster.assistance');
     if (!rule) {
       f.notConfigured('disaster.assistance');

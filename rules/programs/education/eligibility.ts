@@ -5,7 +5,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { assistanceStatus } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 const studying = new Set(['preschool', 'compulsory', 'high_school', 'vocational', 'higher']);
@@ -15,7 +15,7 @@ export const education: ProgramRule = {
   after: ['dibao', 'tekun', 'marginal', 'rigid_expense'],
   uses: ['members'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'education');
+    const f = startFinding(ctx, 'education');
     const rule = f.param('education.assistance');
     if (!rule) {
       f.notConfigured('education.assistance');

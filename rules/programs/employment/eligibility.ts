@@ -6,7 +6,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { assistanceStatus } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 export const employment: ProgramRule = {
@@ -14,7 +14,7 @@ export const employment: ProgramRule = {
   after: ['dibao', 'tekun', 'marginal', 'rigid_expense'],
   uses: ['members'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'employment');
+    const f = startFinding(ctx, 'employment');
     const rule = f.param('employment.assistance');
     if (!rule) {
       f.notConfigured('employment.assistance');

@@ -6,7 +6,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { assistanceStatus, bestGroup, urbanHousingGroups } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 export const housing: ProgramRule = {
@@ -14,7 +14,7 @@ export const housing: ProgramRule = {
   after: ['dibao', 'tekun', 'marginal', 'rigid_expense'],
   uses: ['housingDifficulty', 'area', 'emergency'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'housing');
+    const f = startFinding(ctx, 'housing');
     const rule = f.param('housing.assistance');
     if (!rule) {
       f.notConfigured('housing.assistance');

@@ -5,7 +5,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { groupStatus, standardName } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 const basicPrograms = ['dibao', 'tekun'] as const;
@@ -15,7 +15,7 @@ export const marginal: ProgramRule = {
   after: ['dibao', 'tekun'],
   uses: ['area', 'members', 'monthlyIncome', 'propertyWithinLimits'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'marginal');
+    const f = startFinding(ctx, 'marginal');
     const h = ctx.household;
     for (const id of basicPrograms) {
       if (groupStatus(ctx, id) === 'yes') {

@@ -4,7 +4,7 @@
  * costs for people receiving assistance. See spec.md.
  */
 import { assistanceStatus, groupStatus } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 export const medical: ProgramRule = {
@@ -12,7 +12,7 @@ export const medical: ProgramRule = {
   after: ['dibao', 'tekun', 'marginal', 'rigid_expense'],
   uses: ['members', 'rigidExpenses12m'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'medical');
+    const f = startFinding(ctx, 'medical');
     const rule = f.param('medical.assistance');
     if (!rule) {
       f.notConfigured('medical.assistance');

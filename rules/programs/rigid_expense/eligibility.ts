@@ -6,7 +6,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { groupStatus } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 const earlierPrograms = ['dibao', 'tekun', 'marginal'] as const;
@@ -16,7 +16,7 @@ export const rigidExpense: ProgramRule = {
   after: ['dibao', 'tekun', 'marginal'],
   uses: ['members', 'monthlyIncome', 'propertyWithinLimits', 'rigidExpenses12m'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'rigid_expense');
+    const f = startFinding(ctx, 'rigid_expense');
     const h = ctx.household;
     for (const id of earlierPrograms) {
       if (groupStatus(ctx, id) === 'yes') {

@@ -6,7 +6,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { type ScreenContext, standardName } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { type Finding, startFinding } from '../../engine/finding.ts';
 import type { Member } from '../../engine/household.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -15,7 +15,7 @@ export const tekun: ProgramRule = {
   after: [],
   uses: ['members', 'monthlyIncome', 'legalSupporter', 'area', 'current'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'tekun');
+    const f = startFinding(ctx, 'tekun');
     const h = ctx.household;
     const elderly = f.param('elderly_age');
     const minor = f.param('tekun.minor_age_limit');

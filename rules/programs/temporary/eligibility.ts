@@ -7,7 +7,7 @@
  */
 import { citations } from '../../engine/citations.ts';
 import { groupStatus, type ScreenContext, standardName } from '../../engine/context.ts';
-import { Finding } from '../../engine/finding.ts';
+import { type Finding, startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
 const basicPrograms = ['dibao', 'tekun'] as const;
@@ -17,7 +17,7 @@ export const temporary: ProgramRule = {
   after: ['dibao', 'tekun'],
   uses: ['emergency', 'area', 'members', 'current'],
   evaluate(ctx) {
-    const f = new Finding(ctx, 'temporary');
+    const f = startFinding(ctx, 'temporary');
     const h = ctx.household;
     const em = h.emergency;
     if (em) return emergencyAmount(ctx, f, em);
