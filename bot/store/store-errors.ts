@@ -1,0 +1,31 @@
+/** A data file that cannot be used: the path and the reason, for the operator. */
+export class StoreFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} ${reason}. The assistant will not start on it: restore it from a backup or move it away.`);
+    this.name = 'StoreFileError';
+  }
+}
+
+/** Another process owns the data directory (lowdb loses ~50% of updates with two writers). */
+export class DataDirLockedError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The data directory ${dir} is in use by another running assistant (process ${pid}). Stop it first, or use another DATA_DIR.`,
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
+/** An id that could pollute prototypes or escape a file name is refused before it is stored. */
+export class InvalidIdError extends Error {
+  constructor(readonly id: string) {
+    super(`invalid record id ${JSON.stringify(id.slice(0, 40))}`);
+    this.name = 'InvalidIdError';
+  }
+}
