@@ -17,6 +17,16 @@ export const dibaoSingle: ProgramRule = {
   evaluate(ctx) {
     const f = startFinding(ctx, 'dibao_single');
     const h = ctx.household;
+    // A one-person household, or one that qualifies as a whole, has no one to apply alone:
+    // decided before asking about anyone's health.
+    if (ctx.size === 1) {
+      f.failed('dibao_single.already_single');
+      return f.done('unlikely');
+    }
+    if (ctx.outcomes.dibao?.verdict === 'likely') {
+      f.failed('dibao_single.household_qualifies');
+      return f.done('unlikely');
+    }
     const severe = f.param('severe_disability');
     if (!severe) {
       f.notConfigured('severe_disability');
@@ -33,14 +43,6 @@ export const dibaoSingle: ProgramRule = {
         return f.done('possible');
       }
       f.failed('dibao_single.no_candidate', {}, severe);
-      return f.done('unlikely');
-    }
-    if (ctx.size === 1) {
-      f.failed('dibao_single.already_single');
-      return f.done('unlikely');
-    }
-    if (ctx.outcomes.dibao?.verdict === 'likely') {
-      f.failed('dibao_single.household_qualifies');
       return f.done('unlikely');
     }
     f.met('dibao_single.candidate', { count: candidates.length }, severe);
