@@ -33,20 +33,33 @@ export function loadResources(dir = localesDir): Record<Language, Record<string,
   return out;
 }
 
+/**
+ * One namespace per language: screen.json at the root (programs.*, reasons.*, cli.* ...) and
+ * every other file under its own name (chat.json → chat.*), so a key names its file.
+ */
+function mergedResources() {
+  const files = loadResources();
+  const out = {} as Record<Language, { screen: Record<string, unknown> }>;
+  for (const lang of languages) {
+    const { screen, ...others } = files[lang];
+    out[lang] = { screen: { ...(screen as Record<string, unknown>), ...others } };
+  }
+  return out;
+}
+
 let shared: i18n | undefined;
 
 /** One initialised i18next instance for the process (synchronous: resources are in memory). */
 export function getI18n(): i18n {
   if (shared) return shared;
-  const resources = loadResources();
   const instance = i18next.createInstance();
   void instance.init({
-    resources: resources as unknown as Resource,
+    resources: mergedResources() as unknown as Resource,
     lng: 'zh',
     fallbackLng: 'zh',
     supportedLngs: [...languages],
     defaultNS: 'screen',
-    ns: Object.keys(resources.zh),
+    ns: ['screen'],
     // nunjucks escapes on output; escaping here too would double-escape.
     interpolation: { escapeValue: false },
     returnNull: false,

@@ -16,7 +16,11 @@ export interface Progress {
   asked: StepId[];
 }
 
-export type Next = { ask: Ask } | { done: ScreenResult };
+/** The next question and how many more are likely after it (for "question 4 of about 12"). */
+export type Next = { ask: Ask; remaining: number } | { done: ScreenResult };
+
+/** Questions the rules typically still need once the base facts are in (measured: 3 to 6). */
+const typicalNeedQuestions = 5;
 
 export interface NextQuestionDeps {
   screener: Screener;
@@ -26,9 +30,14 @@ export interface NextQuestionDeps {
 }
 
 export function nextQuestion(a: Answers, progress: Progress, deps: NextQuestionDeps): Next {
-  if (progress.pending.length) return { ask: progress.pending[0]! };
+  if (progress.pending.length) {
+    return {
+      ask: progress.pending[0]!,
+      remaining: progress.pending.length - 1 + (a.current === undefined ? 1 : 0),
+    };
+  }
   const base = nextBaseQuestion(a, deps.steps);
-  if (base) return { ask: base };
+  if (base) return { ask: base, remaining: baseQuestionsLeft(a) - 1 + typicalNeedQuestions + 1 };
 
   const household = toHousehold(a, deps.date);
   const screened = household && deps.screener.screen(household);
@@ -39,17 +48,48 @@ export function nextQuestion(a: Answers, progress: Progress, deps: NextQuestionD
   const result = screened.value;
 
   const needs = new Set(result.programs.flatMap((p) => p.needs ?? []));
-  for (const [need, step] of needSteps) {
-    if (!needs.has(need) || progress.asked.includes(step)) continue;
+  const open = [
+    ...new Set(
+      needSteps
+        .filter(([need, step]) => needs.has(need) && !progress.asked.includes(step))
+        .map(([, step]) => step),
+    ),
+  ];
+  const currentLeft = a.current === undefined && !progress.asked.includes('current') ? 1 : 0;
+  for (const step of open) {
     if (step === 'self_care') {
       const i = a.members!.findIndex((m) => m.laborCapacity === 'none' && m.selfCare === undefined);
-      if (i >= 0) return { ask: { step, subject: i } };
+      if (i >= 0) return { ask: { step, subject: i }, remaining: open.length - 1 + currentLeft };
       continue;
     }
-    return { ask: { step } };
+    return { ask: { step }, remaining: open.length - 1 + currentLeft };
   }
-  if (a.current === undefined && !progress.asked.includes('current')) return { ask: { step: 'current' } };
+  if (currentLeft) return { ask: { step: 'current' }, remaining: 0 };
   return { done: result };
+}
+
+/** The screening result for the answers as they stand (the base facts must be known). */
+export function screenAnswers(a: Answers, deps: NextQuestionDeps) {
+  const household = toHousehold(a, deps.date);
+  const screened = household && deps.screener.screen(household);
+  if (!screened?.ok) throw new Error('answers do not make a valid household');
+  return screened.value;
+}
+
+/** How many base facts are still missing (one question each, work capacity per adult). */
+function baseQuestionsLeft(a: Answers): number {
+  const adults = a.members
+    ? a.members.filter((m) => m.age >= workingAge && m.laborCapacity === undefined).length
+    : 2;
+  return (
+    (a.jurisdiction ? 0 : 1) +
+    (a.area ? 0 : 1) +
+    (a.size === undefined ? 1 : 0) +
+    (a.members ? 0 : 1) +
+    adults +
+    (a.monthlyIncome === undefined ? 1 : 0) +
+    (a.propertyWithinLimits === undefined ? 1 : 0)
+  );
 }
 
 function nextBaseQuestion(a: Answers, ctx: StepContext): Ask | undefined {

@@ -45,8 +45,19 @@ export interface StoreHealth {
   lastError?: string;
 }
 
+export interface CollectionOptions {
+  /** Delay before a coalesced write, ms (default: the store's). */
+  coalesceMs?: number;
+  /**
+   * fsync each write (default true). Session progress may skip it: the rename is still atomic,
+   * so a crash leaves the old or the new file; only a power cut can cost the last seconds.
+   * Anything acknowledged to a person (referrals) keeps it.
+   */
+  fsync?: boolean;
+}
+
 export interface Store {
-  collection<T>(name: string, schema: z.ZodType<T>): Promise<Collection<T>>;
+  collection<T>(name: string, schema: z.ZodType<T>, options?: CollectionOptions): Promise<Collection<T>>;
   /** Writes everything pending (graceful shutdown). */
   flush(): Promise<void>;
   health(): StoreHealth;
@@ -80,7 +91,7 @@ export async function openFileStore(dir: string, options: StoreOptions = {}): Pr
   chmodSync(dir, 0o700);
   const lock = lockDataDir(dir);
   return createStore(
-    (name, schema) => new DurableJsonFile(join(dir, `${name}.json`), fileSchema(schema)),
+    (name, schema, o) => new DurableJsonFile(join(dir, `${name}.json`), fileSchema(schema), o.fsync ?? true),
     options,
     () => lock.release(),
   );
@@ -97,6 +108,7 @@ export async function openMemoryStore(options: StoreOptions = {}): Promise<Store
 type AdapterFor = <T>(
   name: string,
   schema: z.ZodType<T>,
+  options: CollectionOptions,
 ) => ConstructorParameters<typeof Low<FileShape<T>>>[0];
 
 function createStore(adapterFor: AdapterFor, options: StoreOptions, release: () => void): Store {
@@ -108,13 +120,13 @@ function createStore(adapterFor: AdapterFor, options: StoreOptions, release: () 
   };
 
   return {
-    async collection<T>(name: string, schema: z.ZodType<T>) {
+    async collection<T>(name: string, schema: z.ZodType<T>, o: CollectionOptions = {}) {
       checkId(name);
       const existing = collections.get(name);
       if (existing) return existing as unknown as Collection<T>;
-      const db = new Low<FileShape<T>>(adapterFor(name, schema), { version: 1, records: {} });
+      const db = new Low<FileShape<T>>(adapterFor(name, schema, o), { version: 1, records: {} });
       await db.read();
-      const c = new FileCollection<T>(name, db, coalesceMs, onWrite);
+      const c = new FileCollection<T>(name, db, o.coalesceMs ?? coalesceMs, onWrite);
       collections.set(name, c as FileCollection<unknown>);
       return c;
     },

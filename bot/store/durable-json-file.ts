@@ -21,6 +21,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   constructor(
     readonly file: string,
     private readonly schema: z.ZodType<T>,
+    /** false: atomic (temp + rename) but not fsync'd — for progress that can be redone. */
+    private readonly sync = true,
   ) {
     this.tempFile = join(dirname(file), `.${basename(file)}.tmp`);
   }
@@ -73,11 +75,12 @@ export class DurableJsonFile<T> implements Adapter<T> {
     );
     try {
       await handle.writeFile(text, 'utf8');
-      await handle.sync();
+      if (this.sync) await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(this.tempFile, this.file);
+    if (!this.sync) return;
     const dir = await open(dirname(this.file), constants.O_RDONLY);
     try {
       await dir.sync();

@@ -46,11 +46,16 @@ const translatedParams: Record<string, (t: TFunction, v: string) => string> = {
   tier: (t, v) => t(`tiers.${v}`),
 };
 
+const amountFormats = new Map<string, Intl.NumberFormat>();
+/** Amounts as plain digits with at most two decimals (formatters cached: costly to build). */
 export function formatAmount(n: number, lang: string): string {
-  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', {
-    maximumFractionDigits: 2,
-    useGrouping: false,
-  }).format(n);
+  const locale = lang === 'zh' ? 'zh-CN' : 'en-US';
+  let f = amountFormats.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
+    amountFormats.set(locale, f);
+  }
+  return f.format(n);
 }
 
 const chineseDigits: Record<string, number> = {

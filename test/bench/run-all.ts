@@ -2,9 +2,10 @@
  * npm run bench: every benchmark, figures printed as JSON lines (medians, not single runs).
  * Not a test: machines here are shared and noisy; read the figures, compare ratios.
  *   npm run bench                 all
- *   npm run bench -- engine       one (engine | roster)
+ *   npm run bench -- engine       one (engine | roster | dialog)
  *   BENCH_ROWS=100000 npm run bench -- roster   a smaller roster
  */
+import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';
 import { benchRoster } from './roster.ts';
 
@@ -18,4 +19,17 @@ if (!which || which === 'engine') {
 if (!which || which === 'roster') {
   const r = await benchRoster(rows, (process.env.BENCH_OUT as 'csv' | 'xlsx' | undefined) ?? 'xlsx');
   console.log(JSON.stringify({ bench: 'roster', ...r, meetsTarget: r.peakRssMb < r.targetPeakRssMb }));
+}
+if (!which || which === 'dialog') {
+  const r = await benchDialog(
+    Number(process.env.BENCH_RESIDENTS ?? 10_000),
+    process.env.BENCH_STORE === 'memory' ? 'memory' : 'file',
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'dialog',
+      ...r,
+      meetsTarget: r.messagesPerSecond >= r.target.messagesPerSecond && r.p99ms < r.target.p99ms,
+    }),
+  );
 }

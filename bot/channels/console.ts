@@ -1,0 +1,111 @@
+/**
+ * The terminal channel (staff training, development): the same dialog as WeChat and the web.
+ *
+ *   npm run chat                          talk, one message per line
+ *   npm run chat -- --replay FILE         replay a transcript (one resident message per line,
+ *                                         '#' comments), printing the conversation
+ *   npm run chat -- --data DIR            data directory (default ./data/terminal)
+ *
+ * Sessions, referrals and call-back requests are stored in the embedded store, so a session
+ * survives a restart: the next start asks "continue or start over?".
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createScreener } from '../../rules/engine/screen.ts';
+import { createDialogDeps } from '../dialog/deps.ts';
+import { renderReplies } from '../dialog/render.ts';
+import { loadSession, type Session, sessionStoreOptions, storedSessionSchema } from '../dialog/session.ts';
+import { handle, welcomeBack } from '../dialog/transition.ts';
+import { newReference } from '../referral/reference.ts';
+import { referralRecord, referralSchema } from '../referral/referral-record.ts';
+import { openFileStore } from '../store/collection-store.ts';
+
+const userKey = 'terminal';
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { replay: { type: 'string' }, data: { type: 'string', default: './data/terminal' } },
+  });
+  const store = await openFileStore(values.data!);
+  try {
+    const sessions = await store.collection('sessions', storedSessionSchema, {
+      coalesceMs: sessionStoreOptions.coalesceMs,
+      fsync: false,
+    });
+    const referrals = await store.collection('referrals', referralSchema);
+    const callbacks = await store.collection(
+      'callbacks',
+      z.strictObject({ session: z.string(), at: z.string(), lang: z.string() }),
+    );
+    const now = () => new Date().toISOString();
+    const deps = createDialogDeps({
+      screener: createScreener(),
+      submitReferral: async (session, result) => {
+        const reference = newReference(result.jurisdiction);
+        await referrals.setDurably(reference, referralRecord(reference, session, result, 'terminal', now()));
+        return reference;
+      },
+      requestCallback: async (session) => {
+        await callbacks.setDurably(`${session.id}`, { session: session.id, at: now(), lang: session.lang });
+      },
+    });
+
+    let session = loadSession(sessions.get(userKey));
+    const say = (lines: string[]) => {
+      for (const line of lines) process.stdout.write(`${line}\n\n`);
+    };
+    if (session) {
+      const back = welcomeBack(session);
+      session = back.session ?? undefined;
+      if (session) sessions.set(userKey, session);
+      say(renderReplies(back.replies, session?.lang ?? 'zh'));
+    }
+
+    const messages = values.replay ? transcript(values.replay) : interactive();
+    for await (const message of messages) {
+      if (values.replay) process.stdout.write(`> ${message}\n\n`);
+      const out = await handle(session, message, deps);
+      if (out.session) {
+        session = out.session;
+        sessions.set(userKey, session);
+      } else {
+        session = undefined;
+        await sessions.deleteDurably(userKey);
+      }
+      say(renderReplies(out.replies, out.session?.lang ?? session?.lang ?? 'zh'));
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function* transcript(file: string): Generator<string> {
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    if (line.trim() && !line.trimStart().startsWith('#')) yield line;
+  }
+}
+
+async function* interactive(): AsyncGenerator<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  try {
+    for await (const line of rl) if (line.trim()) yield line;
+  } finally {
+    rl.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

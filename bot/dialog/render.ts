@@ -1,0 +1,84 @@
+/**
+ * Replies → chat messages in the session's language. Every word comes from the locales and
+ * is laid out by templates/chat/*.njk; results go out one program per message.
+ */
+import type { TFunction } from 'i18next';
+import { type Language, translator } from '../../locales/i18n.ts';
+import { textTemplates } from '../../templates/render.ts';
+import { type ProgramView, reasonText, resultView } from '../../rules/explain/result-view.ts';
+import type { ProgramResult, Reason } from '../../rules/engine/result.ts';
+import type { Reply } from './replies.ts';
+import { programIds } from '../../rules/engine/household-values.ts';
+
+export function renderReplies(replies: Reply[], lang: Language): string[] {
+  const t = translator(lang, 'screen');
+  const env = textTemplates();
+  const out: string[] = [];
+  for (const r of replies) {
+    switch (r.kind) {
+      case 'text':
+        out.push(t(r.key, r.params ?? {}));
+        break;
+      case 'question': {
+        const options =
+          r.step === 'current'
+            ? programIds.map((id) => t(`chat.options.program_${id}`))
+            : r.options.map((o) => t(`chat.options.${o.label}`));
+        const yesNo = r.options.length === 0 && yesNoSteps.has(r.step);
+        out.push(env.render('chat/question.njk', { t, q: r, options, yesNo }).trim());
+        break;
+      }
+      case 'results':
+        out.push(...renderResults(r.result, t, lang));
+        break;
+      case 'summary': {
+        const programs = r.result.programs
+          .filter((p) => p.verdict !== 'unlikely')
+          .map((p) => t(`programs.${p.id}`));
+        out.push(
+          env
+            .render('chat/summary.njk', {
+              t,
+              name: r.name,
+              phone: r.phone,
+              programs: programs.join(t('cli.listSeparator')),
+            })
+            .trim(),
+        );
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const yesNoSteps = new Set(['property', 'expenses_any', 'emergency_any', 'housing']);
+
+function renderResults(result: Parameters<typeof resultView>[1], t: TFunction, lang: Language): string[] {
+  const env = textTemplates();
+  const view = resultView(t, result, lang);
+  const byId = new Map(result.programs.map((p) => [p.id, p]));
+  const messages = [t('chat.results.title')];
+  if (view.programs.length === 0) messages.push(t('chat.results.none'));
+  for (const p of view.programs) {
+    const reason = oneLineReason(byId.get(p.id as ProgramResult['id'])!);
+    messages.push(
+      env
+        .render('chat/program.njk', { t, p: p as ProgramView, reason: reason && reasonText(t, reason, lang) })
+        .trim(),
+    );
+  }
+  messages.push(t('chat.results.decides'));
+  return messages;
+}
+
+/** The reason that says most in one line: the last criterion met with a comparison in it. */
+export function oneLineReason(p: ProgramResult): Reason | undefined {
+  const met = p.reasons.filter((r) => r.kind === 'met');
+  return (
+    met.findLast((r) => Object.keys(r.params).length > 0) ??
+    met.at(-1) ??
+    p.reasons.find((r) => r.kind === 'unknown') ??
+    p.reasons[0]
+  );
+}

@@ -1,0 +1,20 @@
+/** What the dialog says, as data: channels render it in the session's language (render.ts). */
+import type { ScreenResult } from '../../rules/engine/result.ts';
+import type { StepId, StepOption } from './steps.ts';
+
+export type Reply =
+  | { kind: 'text'; key: string; params?: Record<string, string | number> }
+  | {
+      kind: 'question';
+      step: StepId;
+      /** Age of the person the question is about ("the 45-year-old"). */
+      subjectAge?: number;
+      options: StepOption[];
+      number: number;
+      about: number;
+    }
+  | { kind: 'results'; result: ScreenResult }
+  | { kind: 'summary'; name: string; phone: string; result: ScreenResult };
+
+export const text = (key: string, params?: Record<string, string | number>): Reply =>
+  params ? { kind: 'text', key, params } : { kind: 'text', key };

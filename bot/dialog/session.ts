@@ -1,0 +1,99 @@
+/**
+ * A conversation's state: plain JSON stamped with a version (grammY conversations' pinVersion):
+ * a stored session of another version is dropped and the resident starts afresh, never crashed on.
+ */
+import { z } from 'zod';
+import type { Language } from '../../locales/i18n.ts';
+import type { Answers } from './answers.ts';
+import type { Progress } from './next-question.ts';
+import type { Ask } from './steps.ts';
+
+export const sessionVersion = 1;
+
+export type Phase =
+  | 'language'
+  | 'resume'
+  | 'questions'
+  | 'results'
+  | 'referral_consent'
+  | 'referral_name'
+  | 'referral_phone'
+  | 'referral_confirm'
+  | 'done';
+
+export interface ReferralDraft {
+  /** Separate, explicit consent to store health, disability and income answers (PIPL Art. 28–29). */
+  consent: boolean;
+  name?: string;
+  phone?: string;
+  reference?: string;
+}
+
+interface Snapshot {
+  answers: Answers;
+  progress: Progress;
+  current: Ask | null;
+  asked: number;
+}
+
+export interface Session {
+  v: typeof sessionVersion;
+  id: string;
+  lang: Language;
+  phase: Phase;
+  answers: Answers;
+  progress: Progress;
+  current: Ask | null;
+  /** Questions answered so far (the "question 4 of about 12" counter). */
+  asked: number;
+  /** Questions likely after the current one (for the progress line). */
+  remaining?: number;
+  /** Wrong answers to the current question; after three a person is offered. */
+  misses: number;
+  /** For "back": the state before each answer, newest last, bounded. */
+  back: Snapshot[];
+  referral?: ReferralDraft;
+  /** While asking "continue or start over?": the phase to continue in. */
+  resumePhase?: Phase;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** "Back" keeps the last few states only: each holds the answers, and sessions stay small. */
+export const maxBackSteps = 5;
+
+/**
+ * Stored sessions are checked only for their envelope: a session of another version must not
+ * stop the store from opening; `loadSession` drops it and the resident starts afresh.
+ */
+export const storedSessionSchema = z.looseObject({
+  v: z.number(),
+  id: z.string(),
+}) as unknown as z.ZodType<Session>;
+
+/**
+ * How sessions are stored: sharded, written at most once a second, atomically but without
+ * fsync (progress can be re-answered; a referral is stored with fsync before it is confirmed).
+ */
+export const sessionStoreOptions = { shards: 16, coalesceMs: 1000, fsync: false } as const;
+
+export function loadSession(stored: Session | undefined): Session | undefined {
+  return stored?.v === sessionVersion ? stored : undefined;
+}
+
+export function newSession(id: string, lang: Language, now: string): Session {
+  return {
+    v: sessionVersion,
+    id,
+    lang,
+    phase: 'questions',
+    answers: {},
+    progress: { pending: [], asked: [] },
+    current: null,
+    asked: 0,
+    misses: 0,
+    back: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}

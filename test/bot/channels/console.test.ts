@@ -1,0 +1,76 @@
+/** The terminal channel as staff run it: a child process, a real data directory, a restart. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'chat-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function chat(lines: string[], data: string) {
+  const file = join(dir, `t${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(file, ['# a transcript', ...lines].join('\n'));
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', 'bot/channels/console.ts', '--replay', file, '--data', data],
+    {
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
+  return stdout;
+}
+
+const couple = [
+  '你好，我想问低保',
+  '1',
+  '农村',
+  '两口人',
+  '45 43',
+  '1',
+  '1',
+  '大概六百块',
+  '是',
+  '没有',
+  '否',
+  '没有',
+  '没有',
+];
+
+describe('npm run chat -- --replay', () => {
+  it('replays a transcript to results and a referral stored on disk', async () => {
+    const data = join(dir, 'full');
+    const out = await chat([...couple, '1', '1', '阿依古丽', '13912345678', '1'], data);
+    expect(out).toContain('> 你好，我想问低保');
+    expect(out).toContain('估算每月 668 元');
+    const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(out)?.[1];
+    expect(reference).toBeDefined();
+    const referrals = JSON.parse(readFileSync(join(data, 'referrals.json'), 'utf8'));
+    expect(referrals.records[reference!]).toMatchObject({
+      name: '阿依古丽',
+      phone: '13912345678',
+      status: 'new',
+      jurisdiction: 'tekes',
+    });
+    expect(statSync(join(data, 'referrals.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('resumes after a restart where it stopped: continue or start over', async () => {
+    const data = join(dir, 'resume');
+    await chat(couple.slice(0, 5), data); // stops after the ages
+    const out = await chat(['1', ...couple.slice(5)], data);
+    expect(out).toContain('要接着上次的问题继续吗');
+    expect(out).toContain('45 岁的这位家人，能不能劳动');
+    expect(out).toContain('估算每月 668 元');
+  });
+
+  it('deletes the stored session on request', async () => {
+    const data = join(dir, 'delete');
+    await chat(couple.slice(0, 4), data);
+    await chat(['1', '删除'], data);
+    const sessions = JSON.parse(readFileSync(join(data, 'sessions.json'), 'utf8'));
+    expect(sessions.records).toEqual({});
+  });
+});
