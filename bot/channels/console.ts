@@ -5,6 +5,7 @@
  *   npm run chat -- --replay FILE         replay a transcript (one resident message per line,
  *                                         '#' comments), printing the conversation
  *   npm run chat -- --data DIR            data directory (default ./data/terminal)
+ *   npm run chat -- --expire-hours N      delete conversations idle longer than N hours (168)
  *
  * Sessions, referrals and call-back requests are stored in the embedded store, so a session
  * survives a restart: the next start asks "continue or start over?".
@@ -17,6 +18,7 @@ import { createScreener } from '../../rules/engine/screen.ts';
 import { createDialogDeps } from '../dialog/deps.ts';
 import { renderReplies } from '../dialog/render.ts';
 import { loadSession, type Session, sessionStoreOptions, storedSessionSchema } from '../dialog/session.ts';
+import { defaultLifetime, expireSessions } from '../dialog/session-lifecycle.ts';
 import { handle, welcomeBack } from '../dialog/transition.ts';
 import { newReference } from '../referral/reference.ts';
 import { referralRecord, referralSchema } from '../referral/referral-record.ts';
@@ -27,7 +29,11 @@ const userKey = 'terminal';
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { replay: { type: 'string' }, data: { type: 'string', default: './data/terminal' } },
+    options: {
+      replay: { type: 'string' },
+      data: { type: 'string', default: './data/terminal' },
+      'expire-hours': { type: 'string', default: String(defaultLifetime.expireAfterMs / 3_600_000) },
+    },
   });
   const store = await openFileStore(values.data!);
   try {
@@ -53,6 +59,11 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
 
+    const expireAfterMs = Number(values['expire-hours']) * 3_600_000;
+    if (!(expireAfterMs > 0))
+      throw new Error(`--expire-hours must be a positive number, not ${values['expire-hours']}`);
+    // Idle conversations are deleted before anything else: no answers kept longer than needed.
+    expireSessions(sessions, new Date(), { ...defaultLifetime, expireAfterMs });
     let session = loadSession(sessions.get(userKey));
     const say = (lines: string[]) => {
       for (const line of lines) process.stdout.write(`${line}\n\n`);

@@ -239,17 +239,48 @@ describe('programs already received', () => {
 describe('conversations in Uyghur and Kazakh', () => {
   const referralSteps = (name: string) => ['1', '1', name, '13912345678', '1'];
   it('Uyghur: detected from the first message, answered in Uyghur, results and a referral', async () => {
-    const script = ['ياخشىمۇسىز، ئەڭ تۆۋەن تۇرمۇش كاپالىتى ئىلتىماس قىلماقچى', '1', 'يېزا', '2', '٤٥ ٤٣', '1', '1', '600 يۈەن', 'ھەئە', 'يوق', 'ياق', 'ياق', 'يوق'];
+    const script = [
+      'ياخشىمۇسىز، ئەڭ تۆۋەن تۇرمۇش كاپالىتى ئىلتىماس قىلماقچى',
+      '1',
+      'يېزا',
+      '2',
+      '٤٥ ٤٣',
+      '1',
+      '1',
+      '600 يۈەن',
+      'ھەئە',
+      'يوق',
+      'ياق',
+      'ياق',
+      'يوق',
+    ];
     const { session, turns, all } = await chat([...script, ...referralSteps('ئايگۈل')]);
     expect(session!.lang).toBe('ug');
     expect(all).toContain('668');
     expect(all).not.toMatch(/[\u4e00-\u9fff]/);
     expect(turns[0]!.join()).toMatch(/[\u0626-\u06d5]/);
     expect(turns.at(-1)!.join()).toMatch(/TK20261123\d{4}/);
-    expect([...referrals.values()][0]).toMatchObject({ name: 'ئايگۈل', programs: expect.arrayContaining(['dibao']) });
+    expect([...referrals.values()][0]).toMatchObject({
+      name: 'ئايگۈل',
+      programs: expect.arrayContaining(['dibao']),
+    });
   });
   it('Kazakh: detected from the first message, answered in Kazakh, results and a referral', async () => {
-    const script = ['سالەمەتسىز بە، ديباۋ العىم كەلەدى', '1', 'اۋىل', '2', '45 43', '1', '1', '600 يۋان', 'ءيا', 'جوق', 'جوق', 'جوق', 'جوق'];
+    const script = [
+      'سالەمەتسىز بە، ديباۋ العىم كەلەدى',
+      '1',
+      'اۋىل',
+      '2',
+      '45 43',
+      '1',
+      '1',
+      '600 يۋان',
+      'ءيا',
+      'جوق',
+      'جوق',
+      'جوق',
+      'جوق',
+    ];
     const { session, turns, all } = await chat([...script, ...referralSteps('ايگۇل')]);
     expect(session!.lang).toBe('kk');
     expect(all).toContain('668');

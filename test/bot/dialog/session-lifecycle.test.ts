@@ -1,0 +1,41 @@
+/** How long a conversation lives: continue after a pause, "continue?" after a while, deleted when idle. */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defaultLifetime, expireSessions, sessionForMessage } from '../../../bot/dialog/session-lifecycle.ts';
+import { newSession, type Session } from '../../../bot/dialog/session.ts';
+import { openMemoryStore } from '../../../bot/store/collection-store.ts';
+
+const at = (iso: string) => ({
+  ...newSession('s1', 'ug', iso),
+  phase: 'questions' as const,
+  current: { step: 'area' as const },
+});
+const now = new Date('2026-11-23T12:00:00Z');
+
+describe('sessionForMessage', () => {
+  it('goes on after a short pause', () => {
+    expect(sessionForMessage(at('2026-11-23T11:50:00Z'), now).session?.id).toBe('s1');
+  });
+  it('asks "continue or start over?" after a longer pause, in the resident\'s language', () => {
+    const r = sessionForMessage(at('2026-11-23T10:00:00Z'), now);
+    expect(r.session).toBeUndefined();
+    expect(r.greeting?.session?.phase).toBe('resume');
+    expect(r.greeting?.replies).toEqual([{ kind: 'text', key: 'chat.resume.ask' }]);
+  });
+  it('starts afresh after the expiry time, or for a session of another version', () => {
+    expect(sessionForMessage(at('2026-11-01T10:00:00Z'), now)).toEqual({});
+    expect(sessionForMessage({ ...at('2026-11-23T11:59:00Z'), v: 0 } as unknown as Session, now)).toEqual({});
+  });
+});
+
+describe('expireSessions', () => {
+  it('deletes idle sessions and keeps the others; the limit is configurable', async () => {
+    const sessions = await (await openMemoryStore()).collection('sessions', z.custom<Session>());
+    sessions.set('old', at('2026-11-10T00:00:00Z'));
+    sessions.set('recent', at('2026-11-23T11:00:00Z'));
+    expect(expireSessions(sessions, now)).toBe(1);
+    expect([...sessions.entries()].map(([k]) => k)).toEqual(['recent']);
+    expect(expireSessions(sessions, now, { ...defaultLifetime, expireAfterMs: 30 * 60 * 1000 })).toBe(1);
+    expect(sessions.size).toBe(0);
+  });
+});
