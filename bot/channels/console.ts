@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { createScreener } from '../../rules/engine/screen.ts';
 import { createDialogDeps } from '../dialog/deps.ts';
 import { renderReplies } from '../dialog/render.ts';
-import { loadSession, type Session, sessionStoreOptions, storedSessionSchema } from '../dialog/session.ts';
+import { loadSession, sessionStoreOptions, storedSessionSchema } from '../dialog/session.ts';
 import { defaultLifetime, expireSessions } from '../dialog/session-lifecycle.ts';
 import { handle, welcomeBack } from '../dialog/transition.ts';
 import { newReference } from '../referral/reference.ts';

@@ -68,8 +68,9 @@ export async function benchDialog(residents = 10_000, storeKind: 'file' | 'memor
     // it includes the fsync of a referral but not time spent queued behind other residents.
     const queue: [number, number][] = [];
     const longest = Math.max(...scripts.map((s) => s.length));
-    for (let turn = 0; turn < longest; turn++)
-      scripts.forEach((msgs, i) => turn < msgs.length && queue.push([i, turn]));
+    for (let turn = 0; turn < longest; turn++) {
+      for (const [i, msgs] of scripts.entries()) if (turn < msgs.length) queue.push([i, turn]);
+    }
     const start = process.hrtime.bigint();
     let next = 0;
     const worker = async () => {
