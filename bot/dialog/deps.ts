@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { languages, translator } from '../../locales/i18n.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
+import { normalizeAnswer } from '../parse/normalize.ts';
 import { commandWords } from './commands.ts';
 import type { DialogDeps } from './transition.ts';
 
@@ -28,7 +29,17 @@ export function createDialogDeps(o: DialogDepsOptions): DialogDeps {
   const words = new Map<string, string[]>();
   return {
     screener: o.screener,
-    steps: { counties, townships: () => [] },
+    steps: {
+      counties,
+      townships: (county) => o.screener.book.jurisdictions.get(county)?.townships ?? [],
+      propertyRules: (county) => o.screener.book.jurisdictions.get(county)?.propertyRules,
+    },
+    skipWords: new Set(
+      languages
+        .flatMap((lang) => t(lang)('chat.referral.skip_words').split('|'))
+        .map((w) => normalizeAnswer(w))
+        .filter(Boolean),
+    ),
     commands: commandWords(t),
     optionWords: (label) => {
       let w = words.get(label);

@@ -63,7 +63,10 @@ export function readAnswer(
       return parseOption(
         text,
         options.map(
-          (o): Option<string> => ({ value: o.value, words: [o.value, ...ctx.optionWords(o.label)] }),
+          (o): Option<string> => ({
+            value: o.value,
+            words: [o.value, ...(o.text ? Object.values(o.text) : ctx.optionWords(o.label))],
+          }),
         ),
       );
     case 'yesno': {

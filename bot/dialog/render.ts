@@ -23,9 +23,10 @@ export function renderReplies(replies: Reply[], lang: Language): string[] {
         const options =
           r.step === 'current'
             ? programIds.map((id) => t(`chat.options.program_${id}`))
-            : r.options.map((o) => t(`chat.options.${o.label}`));
+            : r.options.map((o) => (o.text ? o.text[lang] : t(`chat.options.${o.label}`)));
         const yesNo = r.options.length === 0 && yesNoSteps.has(r.step);
-        out.push(env.render('chat/question.njk', { t, q: r, options, yesNo }).trim());
+        const note = r.localNote ? t('chat.property_rules', { rules: r.localNote[lang] }) : '';
+        out.push(env.render('chat/question.njk', { t, q: r, options, yesNo, note }).trim());
         break;
       }
       case 'results':
@@ -35,16 +36,14 @@ export function renderReplies(replies: Reply[], lang: Language): string[] {
         const programs = r.result.programs
           .filter((p) => p.verdict !== 'unlikely')
           .map((p) => t(`programs.${p.id}`));
-        out.push(
-          env
-            .render('chat/summary.njk', {
-              t,
-              name: r.name,
-              phone: r.phone,
-              programs: programs.join(t('cli.listSeparator')),
-            })
-            .trim(),
-        );
+        const data = {
+          t,
+          name: r.name,
+          phone: r.phone,
+          idNumber: r.idNumber,
+          programs: programs.join(t('cli.listSeparator')),
+        };
+        out.push(env.render('chat/summary.njk', data).trim());
         break;
       }
     }

@@ -1,5 +1,6 @@
 /** What the dialog says, as data: channels render it in the session's language (render.ts). */
 import type { ScreenResult } from '../../rules/engine/result.ts';
+import type { LocalText } from '../../rules/engine/rule-file-schema.ts';
 import type { StepId, StepOption } from './steps.ts';
 
 export type Reply =
@@ -12,9 +13,11 @@ export type Reply =
       options: StepOption[];
       number: number;
       about: number;
+      /** The county's own rules for this question (property limits), if configured. */
+      localNote?: LocalText;
     }
   | { kind: 'results'; result: ScreenResult }
-  | { kind: 'summary'; name: string; phone: string; result: ScreenResult };
+  | { kind: 'summary'; name: string; phone: string; idNumber?: string; result: ScreenResult };
 
 export const text = (key: string, params?: Record<string, string | number>): Reply =>
   params ? { kind: 'text', key, params } : { kind: 'text', key };

@@ -18,6 +18,7 @@ export type Phase =
   | 'referral_consent'
   | 'referral_name'
   | 'referral_phone'
+  | 'referral_id'
   | 'referral_confirm'
   | 'done';
 
@@ -26,6 +27,8 @@ export interface ReferralDraft {
   consent: boolean;
   name?: string;
   phone?: string;
+  /** Optional: only if the resident chooses to give it. */
+  idNumber?: string;
   reference?: string;
 }
 

@@ -5,6 +5,7 @@
  * whose answer calls for them.
  */
 import type { ProgramId } from '../../rules/engine/household-values.ts';
+import type { LocalText } from '../../rules/engine/rule-file-schema.ts';
 import type { Answers, Capacity, DisabilityKind, MemberAnswers, Schooling } from './answers.ts';
 import { workingAge } from './answers.ts';
 
@@ -14,6 +15,8 @@ export interface StepOption<T = string> {
   value: T;
   /** i18n key of the label (chat.options.<key>), also matched against the resident's words. */
   label: string;
+  /** A label from configuration instead (a township's name), in the three languages. */
+  text?: LocalText;
 }
 
 /** A question about one answer; `subject` is a member index when the question is about a person. */
@@ -25,7 +28,9 @@ export interface Ask {
 export interface StepContext {
   /** Counties the questionnaire offers, and townships per county (configuration). */
   counties: readonly string[];
-  townships: (county: string) => readonly string[];
+  townships: (county: string) => readonly { id: string; name: LocalText }[];
+  /** The county's own words for "property within the local limits", if configured. */
+  propertyRules: (county: string) => LocalText | undefined;
 }
 
 interface StepDef<V> {
@@ -105,8 +110,9 @@ export const steps: Record<StepId, StepDef<never>> = {
     kind: 'option',
     options: (a, ctx) =>
       (a.jurisdiction ? ctx.townships(a.jurisdiction) : []).map((t) => ({
-        value: t,
-        label: `township_${t}`,
+        value: t.id,
+        label: 'township',
+        text: t.name,
       })),
     apply: (a, v: string) => ({ answers: { ...a, township: v } }),
   },

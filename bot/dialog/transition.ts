@@ -22,6 +22,8 @@ export interface DialogDeps {
   commands: CommandWords;
   /** Words that pick an option, in every language (from the locales). */
   optionWords: (label: string) => string[];
+  /** Words that skip an optional question ("跳过", "ئاتلاش" ...), normalized. */
+  skipWords: ReadonlySet<string>;
   newId: () => string;
   now: () => string;
   /** Evaluation date for screening (tests); default: today in China. */
@@ -66,7 +68,9 @@ export async function handle(
     case 'referral_name':
       return giveName(s, input);
     case 'referral_phone':
-      return givePhone(s, input, deps);
+      return givePhone(s, input);
+    case 'referral_id':
+      return giveIdNumber(s, input, deps);
     case 'referral_confirm':
       return confirmReferral(s, input, deps);
     case 'done':
@@ -154,6 +158,11 @@ function questionReply(s: Session, current: Ask, deps: DialogDeps): Reply {
   };
   const age = current.subject !== undefined ? s.answers.members?.[current.subject]?.age : undefined;
   if (age !== undefined) reply.subjectAge = age;
+  const rules =
+    current.step === 'property' && s.answers.jurisdiction
+      ? deps.steps.propertyRules(s.answers.jurisdiction)
+      : undefined;
+  if (rules) reply.localNote = rules;
   return reply;
 }
 
@@ -245,19 +254,49 @@ function giveName(s: Session, input: string): Outcome {
   };
 }
 
-function givePhone(s: Session, input: string, deps: DialogDeps): Outcome {
+function givePhone(s: Session, input: string): Outcome {
   const digits = normalizeAnswer(input).replace(/[\s-]/g, '');
   // A mainland mobile (11 digits, 1[3-9]…) or a landline with area code.
-  if (!/^(1[3-9]\d{9}|0\d{9,11})$/.test(digits))
+  if (!/^(1[3-9]\d{9}|0\d{9,11})$/.test(digits)) {
     return { session: s, replies: [text('chat.hints.bad_phone'), text('chat.referral.phone')] };
-  const session = { ...s, phase: 'referral_confirm' as const, referral: { ...s.referral!, phone: digits } };
+  }
   return {
-    session,
-    replies: [
-      { kind: 'summary', name: session.referral.name!, phone: digits, result: screenNow(session, deps) },
-      text('chat.referral.confirm'),
-    ],
+    session: { ...s, phase: 'referral_id', referral: { ...s.referral!, phone: digits } },
+    replies: [text('chat.referral.id')],
   };
+}
+
+/** The ID number is optional (collect the minimum): skipped, or checked with its check digit. */
+function giveIdNumber(s: Session, input: string, deps: DialogDeps): Outcome {
+  const id = normalizeAnswer(input).replace(/[\s-]/g, '').toUpperCase();
+  const skipped = deps.skipWords.has(normalizeAnswer(input));
+  if (!skipped && !isValidIdNumber(id))
+    return { session: s, replies: [text('chat.hints.bad_id'), text('chat.referral.id')] };
+  const referral = { ...s.referral! };
+  if (skipped) delete referral.idNumber;
+  else referral.idNumber = id;
+  const session: Session = { ...s, phase: 'referral_confirm', referral };
+  const summary: Reply = {
+    kind: 'summary',
+    name: referral.name!,
+    phone: referral.phone!,
+    result: screenNow(session, deps),
+  };
+  if (referral.idNumber) summary.idNumber = maskId(referral.idNumber);
+  return { session, replies: [summary, text('chat.referral.confirm')] };
+}
+
+/** 18-character resident ID (GB 11643): 17 digits and an ISO 7064 MOD 11-2 check character. */
+export function isValidIdNumber(id: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(id[i]), 0);
+  return '10X98765432'[sum % 11] === id[17];
+}
+
+/** Shown back with the middle hidden: 650102********1234. */
+export function maskId(id: string): string {
+  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
 }
 
 async function confirmReferral(s: Session, input: string, deps: DialogDeps): Promise<Outcome> {

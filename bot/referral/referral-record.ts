@@ -26,6 +26,7 @@ export const referralSchema = z.strictObject({
   ),
   name: z.string(),
   phone: z.string(),
+  idNumber: z.string().optional(),
   status: z.literal('new'),
 });
 export type ReferralRecord = z.infer<typeof referralSchema>;
@@ -56,6 +57,7 @@ export function referralRecord(
     })),
     name: r.name,
     phone: r.phone,
+    ...(r.idNumber ? { idNumber: r.idNumber } : {}),
     status: 'new',
   };
 }

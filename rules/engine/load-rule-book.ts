@@ -16,6 +16,7 @@ import {
   jurisdictionFileSchema,
   layerFileSchema,
   type ParameterDefinition,
+  type LocalText,
   type RuleSettings,
   type Reference,
   settingsFileSchema,
@@ -49,6 +50,8 @@ export interface Jurisdiction {
   /** Lowest first; the jurisdiction's own layer is last and wins. */
   stack: Layer[];
   staleWaiver?: { until: string; reason: string };
+  townships: { id: string; name: LocalText }[];
+  propertyRules?: LocalText;
 }
 
 export interface RuleBook {
@@ -101,6 +104,8 @@ export function loadRuleBook(rulesDir: string = defaultRulesDir): RuleBook {
       file: shown,
       stack,
       ...(data.staleWaiver ? { staleWaiver: data.staleWaiver } : {}),
+      townships: data.townships ?? [],
+      ...(data.propertyRules ? { propertyRules: data.propertyRules } : {}),
     });
   }
   if (jurisdictions.size === 0)

@@ -54,6 +54,14 @@ export const layerFileSchema = z.strictObject({
   parameters: z.record(z.string(), parameterDefinitionSchema),
 });
 
+/** A text a county writes in the three languages. */
+export const localText = z.strictObject({
+  zh: z.string().min(1),
+  ug: z.string().min(1),
+  kk: z.string().min(1),
+});
+export type LocalText = z.infer<typeof localText>;
+
 export const jurisdictionFileSchema = z.strictObject({
   id: identifier,
   level: z.enum(['county', 'prefecture', 'province']),
@@ -61,6 +69,13 @@ export const jurisdictionFileSchema = z.strictObject({
   /** Shared layers stacked below the jurisdiction's own values, lowest first. */
   layers: z.array(identifier),
   staleWaiver: z.strictObject({ until: isoDate, reason: z.string().min(1) }).optional(),
+  /**
+   * The county's townships (乡镇), where applications are accepted and referrals go; names in
+   * the three languages. County configuration: the seeds list none.
+   */
+  townships: z.array(z.strictObject({ id: identifier, name: localText })).optional(),
+  /** What "property within the local limits" means here, to tell the resident; county configuration. */
+  propertyRules: localText.optional(),
   parameters: z.record(z.string(), parameterDefinitionSchema),
 });
 export type JurisdictionFile = z.infer<typeof jurisdictionFileSchema>;

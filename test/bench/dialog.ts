@@ -35,7 +35,7 @@ function script(r: () => number): string[] {
   ];
   // Later questions depend on the rules; answer "no" to all of them, then maybe refer.
   for (let i = 0; i < 6; i++) msgs.push('没有');
-  if (r() < 0.1) msgs.push('1', '1', '张三', '13912345678', '1');
+  if (r() < 0.1) msgs.push('1', '1', '张三', '13912345678', '跳过', '1');
   return msgs;
 }
 

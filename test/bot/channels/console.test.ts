@@ -42,7 +42,7 @@ const couple = [
 describe('npm run chat -- --replay', () => {
   it('replays a transcript to results and a referral stored on disk', async () => {
     const data = join(dir, 'full');
-    const out = await chat([...couple, '1', '1', '阿依古丽', '13912345678', '1'], data);
+    const out = await chat([...couple, '1', '1', '阿依古丽', '13912345678', '跳过', '1'], data);
     expect(out).toContain('> 你好，我想问低保');
     expect(out).toContain('估算每月 668 元');
     const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(out)?.[1];

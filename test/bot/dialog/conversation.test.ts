@@ -83,6 +83,7 @@ describe('a conversation in Chinese', () => {
       '1',
       '阿依古丽·买买提',
       '139 1234 5678',
+      '跳过',
       '1',
     ]);
     expect(all).toContain('最低生活保障（低保）: 很可能符合');
@@ -138,7 +139,7 @@ describe('commands', () => {
   it('delete removes the session and says what a sent referral involves', async () => {
     const first = await chat(['你好', '删除']);
     expect(first.session).toBeUndefined();
-    const sent = await chat([...coupleZh, '1', '1', '张三', '13912345678', '1', '删除']);
+    const sent = await chat([...coupleZh, '1', '1', '张三', '13912345678', '跳过', '1', '删除']);
     expect(sent.session).toBeUndefined();
     expect(sent.turns.at(-1)!.join()).toContain('TK202611230001');
   });
@@ -237,7 +238,7 @@ describe('programs already received', () => {
 });
 
 describe('conversations in Uyghur and Kazakh', () => {
-  const referralSteps = (name: string) => ['1', '1', name, '13912345678', '1'];
+  const referralSteps = (name: string, skip: string) => ['1', '1', name, '13912345678', skip, '1'];
   it('Uyghur: detected from the first message, answered in Uyghur, results and a referral', async () => {
     const script = [
       'ياخشىمۇسىز، ئەڭ تۆۋەن تۇرمۇش كاپالىتى ئىلتىماس قىلماقچى',
@@ -254,7 +255,7 @@ describe('conversations in Uyghur and Kazakh', () => {
       'ياق',
       'يوق',
     ];
-    const { session, turns, all } = await chat([...script, ...referralSteps('ئايگۈل')]);
+    const { session, turns, all } = await chat([...script, ...referralSteps('ئايگۈل', 'ئاتلاش')]);
     expect(session!.lang).toBe('ug');
     expect(all).toContain('668');
     expect(all).not.toMatch(/[\u4e00-\u9fff]/);
@@ -281,7 +282,7 @@ describe('conversations in Uyghur and Kazakh', () => {
       'جوق',
       'جوق',
     ];
-    const { session, turns, all } = await chat([...script, ...referralSteps('ايگۇل')]);
+    const { session, turns, all } = await chat([...script, ...referralSteps('ايگۇل', 'وتكىزۋ')]);
     expect(session!.lang).toBe('kk');
     expect(all).toContain('668');
     expect(all).not.toMatch(/[\u4e00-\u9fff]/);
@@ -293,5 +294,33 @@ describe('conversations in Uyghur and Kazakh', () => {
     expect(ug.session!.answers.area).toBe('urban');
     const kk = await chat(['قازاق ءتىلى', 'كومەك']);
     expect(kk.turns[1]!.join()).toMatch(/[\u0600-\u06ff]/);
+  });
+});
+
+describe('the optional ID number', () => {
+  it('is accepted with a valid check digit, stored, and shown masked', async () => {
+    const { session, turns } = await chat([
+      ...coupleZh,
+      '1',
+      '1',
+      '张三',
+      '13912345678',
+      '11010519491231002X',
+    ]);
+    expect(turns.at(-1)!.join()).toContain('110105********002X');
+    expect(turns.at(-1)!.join()).not.toContain('11010519491231002X');
+    expect(session!.referral!.idNumber).toBe('11010519491231002X');
+  });
+  it('is refused with a wrong check digit, with a hint', async () => {
+    const { session, turns } = await chat([
+      ...coupleZh,
+      '1',
+      '1',
+      '张三',
+      '13912345678',
+      '110105194912310021',
+    ]);
+    expect(turns.at(-1)!.join()).toContain('身份证号好像不对');
+    expect(session!.phase).toBe('referral_id');
   });
 });

@@ -10,7 +10,11 @@ import type { Household } from '../../../rules/engine/household.ts';
 import { createScreener } from '../../../rules/engine/screen.ts';
 
 const screener = createScreener({ today: () => '2026-11-23' });
-const stepContext: StepContext = { counties: ['tekes', 'qitai', 'wengyuan'], townships: () => [] };
+const stepContext: StepContext = {
+  counties: ['tekes', 'qitai', 'wengyuan'],
+  townships: () => [],
+  propertyRules: () => undefined,
+};
 const deps = { screener, steps: stepContext, date: '2026-11-23' };
 
 /** What a resident whose household is `truth` answers to `ask`. */
