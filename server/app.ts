@@ -1,0 +1,58 @@
+/**
+ * The Koa application, built without listening (createApp(deps)) so tests and main share it.
+ * Order: errors first, then language, security headers, body parsing with limits, routes.
+ */
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import helmet from 'koa-helmet';
+import type { Logger } from 'pino';
+import type { Screener } from '../rules/engine/screen.ts';
+import type { StoreHealth } from '../bot/store/collection-store.ts';
+import { errors } from './middleware/errors.ts';
+import { language } from './middleware/language.ts';
+import { apiRoutes } from './routes/api.ts';
+
+export interface AppDeps {
+  screener: Screener;
+  log: Logger;
+  storeHealth: () => StoreHealth;
+}
+
+/** JSON bodies above this are refused (413): no household needs more. */
+export const jsonLimit = '100kb';
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.proxy = false; // X-Forwarded-For is not trusted unless a proxy is configured
+  app.use(errors(deps.log));
+  app.use(language());
+  app.use(helmet());
+  app.use(async (ctx, next) => {
+    const start = process.hrtime.bigint();
+    await next();
+    deps.log.info(
+      {
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        ms: Number(process.hrtime.bigint() - start) / 1e6,
+      },
+      'request',
+    );
+  });
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit, encoding: 'utf-8' }));
+
+  const health = new Router();
+  health.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  health.get('/readyz', (ctx) => {
+    const store = deps.storeHealth();
+    ctx.status = store.ok ? 200 : 503;
+    ctx.body = { status: store.ok ? 'ready' : 'degraded', store };
+  });
+  const api = apiRoutes(deps.screener);
+  app.use(health.routes()).use(api.routes()).use(api.allowedMethods());
+  return app;
+}

@@ -1,0 +1,24 @@
+/**
+ * Configuration, parsed once at the entry point from the environment (STYLE lesson 11) and
+ * passed in: nothing else reads process.env. Defaults work on a fresh machine.
+ */
+import { z } from 'zod';
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** 127.0.0.1 by default: put a TLS reverse proxy in front, or set HOST=0.0.0.0. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}

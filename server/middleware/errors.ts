@@ -1,0 +1,43 @@
+/**
+ * One error middleware, first in the chain (koa/docs/error-handling.md): expected failures
+ * become JSON with a stable code and a translated message; anything else is logged and
+ * answered with a generic 500 that reveals nothing.
+ */
+import type { Context, Next } from 'koa';
+import type { Logger } from 'pino';
+import { translator } from '../../locales/i18n.ts';
+import { issueText } from '../../rules/explain/result-view.ts';
+import { AppError } from '../errors.ts';
+
+export function errors(log: Logger) {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new AppError(404, 'not_found');
+    } catch (e) {
+      const t = translator(ctx.state.lang ?? 'zh');
+      const known = e instanceof AppError ? e : fromKoa(e);
+      if (!known) log.error({ err: e, path: ctx.path }, 'request failed');
+      const error = known ?? new AppError(500, 'internal');
+      ctx.status = error.status;
+      ctx.body = {
+        error: {
+          code: error.code,
+          message: t(`api.errors.${error.code}`),
+          ...(error.issues.length
+            ? { issues: error.issues.map((i) => ({ path: i.path, code: i.code, message: issueText(t, i) })) }
+            : {}),
+        },
+      };
+    }
+  };
+}
+
+/** Errors koa and its body parser throw with a status: too large, bad JSON, wrong type. */
+function fromKoa(e: unknown): AppError | undefined {
+  const status = (e as { status?: number }).status;
+  if (status === 413) return new AppError(413, 'too_large');
+  if (status === 415) return new AppError(415, 'unsupported_media_type');
+  if (status === 400) return new AppError(400, 'malformed_json');
+  return undefined;
+}

@@ -1,0 +1,133 @@
+/**
+ * The API against a really started server (a child process on a random port, its own data
+ * directory): health, screening with the CLI's contract, translated errors, limits, headers.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let server: ChildProcess;
+let base: string;
+let logs = '';
+const dataDir = mkdtempSync(join(tmpdir(), 'api-'));
+
+beforeAll(async () => {
+  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  base = await new Promise<string>((resolve, reject) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
+      logs += chunk.toString();
+      const port = /"port":(\d+)/.exec(logs)?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}`);
+    });
+    server.stderr!.on('data', (chunk: Buffer) => {
+      logs += chunk.toString();
+    });
+    server.once('exit', (code) => reject(new Error(`server exited ${code}: ${logs}`)));
+  });
+});
+afterAll(async () => {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const couple = {
+  jurisdiction: 'tekes',
+  date: '2026-11-23',
+  area: 'rural',
+  monthlyIncome: 600,
+  propertyWithinLimits: true,
+  members: [
+    { age: 45, laborCapacity: 'full' },
+    { age: 43, laborCapacity: 'full' },
+  ],
+};
+/** Response bodies are read loosely in these tests: what matters is checked field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON read back from the server under test
+const json = async (r: Response): Promise<any> => r.json();
+const post = (
+  path: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) => fetch(base + path, { method: 'POST', body, headers });
+
+describe('the server', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect(await json(await fetch(`${base}/healthz`))).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await json(ready)).status).toBe('ready');
+  });
+
+  it('screens a household with the CLI contract', async () => {
+    const res = await post('/api/v1/screen', JSON.stringify(couple));
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.programs.find((p: { id: string }) => p.id === 'dibao')).toMatchObject({
+      verdict: 'likely',
+      tier: 'C',
+      monthlyAmount: 668,
+    });
+  });
+
+  it('screens an array in the same order', async () => {
+    const body = await json(
+      await post('/api/v1/screen', JSON.stringify([couple, { ...couple, monthlyIncome: 5000 }])),
+    );
+    expect(body.map((r: { programs: { id: string; verdict: string }[] }) => r.programs[0]!.verdict)).toEqual([
+      'likely',
+      'unlikely',
+    ]);
+  });
+
+  it("explains invalid input field by field, in the caller's language", async () => {
+    const res = await post('/api/v1/screen?lang=ug', JSON.stringify({ ...couple, monthlyIncome: -1 }));
+    expect(res.status).toBe(400);
+    const { error } = await json(res);
+    expect(error.code).toBe('invalid_input');
+    expect(error.issues[0]).toMatchObject({ path: 'monthlyIncome', code: 'too_small' });
+    expect(error.message).toMatch(/[\u0600-\u06ff]/);
+    const zh = await json(
+      await post('/api/v1/screen', JSON.stringify({ ...couple, area: 'town' }), {
+        'content-type': 'application/json',
+        'accept-language': 'zh-CN',
+      }),
+    );
+    expect(zh.error.issues[0].message).toContain('城市或农村');
+  });
+
+  it('refuses malformed JSON, bodies over the limit, other media types and unknown paths, with stable codes', async () => {
+    expect((await json(await post('/api/v1/screen', '{ "area": '))).error.code).toBe('malformed_json');
+    const big = await post('/api/v1/screen', JSON.stringify({ ...couple, id: 'x'.repeat(200_000) }));
+    expect(big.status).toBe(413);
+    expect((await json(big)).error.code).toBe('too_large');
+    const form = await post('/api/v1/screen', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBeGreaterThanOrEqual(400);
+    const missing = await fetch(`${base}/nowhere`);
+    expect(missing.status).toBe(404);
+    expect((await json(missing)).error.code).toBe('not_found');
+  });
+
+  it('refuses a prototype-polluting body and keeps serving', async () => {
+    const res = await post('/api/v1/screen', '{"__proto__":{"admin":true},"jurisdiction":"tekes"}');
+    expect(res.status).toBe(400);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('sends security headers', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBeTruthy();
+  });
+
+  it('logs requests without bodies or personal data', async () => {
+    await post('/api/v1/screen', JSON.stringify({ ...couple, id: '13912345678' }));
+    expect(logs).toContain('"path":"/api/v1/screen"');
+    expect(logs).not.toContain('13912345678');
+  });
+});
