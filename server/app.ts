@@ -8,15 +8,20 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { Logger } from 'pino';
 import type { Screener } from '../rules/engine/screen.ts';
-import type { StoreHealth } from '../bot/store/collection-store.ts';
+import type { Session } from '../bot/dialog/session.ts';
+import type { DialogDeps } from '../bot/dialog/transition.ts';
+import type { Collection, StoreHealth } from '../bot/store/collection-store.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { apiRoutes } from './routes/api.ts';
+import { conversationRoutes } from './routes/conversations.ts';
 
 export interface AppDeps {
   screener: Screener;
   log: Logger;
   storeHealth: () => StoreHealth;
+  sessions: Collection<Session>;
+  dialog: DialogDeps;
 }
 
 /** JSON bodies above this are refused (413): no household needs more. */
@@ -53,6 +58,8 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: store.ok ? 'ready' : 'degraded', store };
   });
   const api = apiRoutes(deps.screener);
+  const conversations = conversationRoutes(deps.sessions, deps.dialog);
   app.use(health.routes()).use(api.routes()).use(api.allowedMethods());
+  app.use(conversations.routes()).use(conversations.allowedMethods());
   return app;
 }

@@ -3,7 +3,7 @@
  * directory): health, screening with the CLI's contract, translated errors, limits, headers.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,5 +129,64 @@ describe('the server', () => {
     await post('/api/v1/screen', JSON.stringify({ ...couple, id: '13912345678' }));
     expect(logs).toContain('"path":"/api/v1/screen"');
     expect(logs).not.toContain('13912345678');
+  });
+});
+
+describe('conversations over HTTP', () => {
+  const say = async (id: string, text: string) =>
+    json(await post(`/api/v1/conversations/${id}/messages`, JSON.stringify({ text })));
+
+  it('runs the questionnaire to results and a referral stored on disk', async () => {
+    const start = await post('/api/v1/conversations', JSON.stringify({ text: '你好，我想问低保' }));
+    expect(start.status).toBe(201);
+    const first = await json(start);
+    expect(first.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first.replies.at(-1)).toContain('您家住在哪个县');
+    let last = first;
+    for (const text of [
+      '1',
+      '农村',
+      '2',
+      '45 43',
+      '1',
+      '1',
+      '600',
+      '是',
+      '没有',
+      '否',
+      '没有',
+      '没有',
+      '1',
+      '1',
+      '张三',
+      '13912345678',
+      '跳过',
+      '1',
+    ]) {
+      last = await say(first.id, text);
+    }
+    const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(last.replies.join('\n'))?.[1];
+    expect(reference).toBeDefined();
+    expect(last.phase).toBe('done');
+    const stored = JSON.parse(readFileSync(join(dataDir, 'referrals.json'), 'utf8'));
+    expect(stored.records[reference!]).toMatchObject({ name: '张三', channel: 'web', status: 'new' });
+  });
+
+  it('answers 404 for an unknown or guessed conversation id', async () => {
+    const res = await post(
+      '/api/v1/conversations/00000000-0000-4000-8000-000000000000/messages',
+      JSON.stringify({ text: '1' }),
+    );
+    expect(res.status).toBe(404);
+    expect((await json(res)).error.code).toBe('conversation_not_found');
+    expect(
+      (await post('/api/v1/conversations/..%2F..%2Fetc/messages', JSON.stringify({ text: '1' }))).status,
+    ).toBe(404);
+  });
+
+  it('refuses a message without text, naming the field', async () => {
+    const res = await post('/api/v1/conversations', JSON.stringify({ txt: 'hi' }));
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.issues.map((i: { path: string }) => i.path)).toContain('text');
   });
 });
