@@ -15,6 +15,7 @@ import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { apiRoutes } from './routes/api.ts';
 import { conversationRoutes } from './routes/conversations.ts';
+import { ruleRoutes } from './routes/rules.ts';
 
 export interface AppDeps {
   screener: Screener;
@@ -61,5 +62,7 @@ export function createApp(deps: AppDeps): Koa {
   const conversations = conversationRoutes(deps.sessions, deps.dialog);
   app.use(health.routes()).use(api.routes()).use(api.allowedMethods());
   app.use(conversations.routes()).use(conversations.allowedMethods());
+  const rules = ruleRoutes(deps.screener);
+  app.use(rules.routes()).use(rules.allowedMethods());
   return app;
 }

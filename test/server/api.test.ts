@@ -190,3 +190,43 @@ describe('conversations over HTTP', () => {
     expect((await json(res)).error.issues.map((i: { path: string }) => i.path)).toContain('text');
   });
 });
+
+describe('rules behind the results', () => {
+  it('lists jurisdictions and programs', async () => {
+    const list = await json(await fetch(`${base}/api/v1/jurisdictions`));
+    expect(list.map((j: { id: string }) => j.id).sort()).toEqual(['jilin', 'qitai', 'tekes', 'wengyuan']);
+    const programs = await json(await fetch(`${base}/api/v1/programs`));
+    expect(programs.find((p: { id: string }) => p.id === 'medical')).toMatchObject({
+      department: 'healthcare_security',
+    });
+  });
+  it("shows a county's values in force with their sources, and what is not configured", async () => {
+    const tekes = await json(await fetch(`${base}/api/v1/jurisdictions/tekes?date=2026-11-23`));
+    expect(tekes.parameters['dibao.standard.rural']).toMatchObject({
+      value: 507,
+      from: '2024-07-01',
+      source: { file: '000_7e61b05d1b9914e4.txt', clause: '四' },
+    });
+    expect(tekes.notConfigured).toContain('local.minimum_wage_monthly');
+    const qitai = await json(await fetch(`${base}/api/v1/jurisdictions/qitai`));
+    expect(qitai.notConfigured).toEqual(
+      expect.arrayContaining(['dibao.standard.rural', 'dibao.standard.urban']),
+    );
+    expect((await fetch(`${base}/api/v1/jurisdictions/tekes?date=2025-02-30`)).status).toBe(400);
+    expect((await fetch(`${base}/api/v1/jurisdictions/atlantis`)).status).toBe(404);
+  });
+});
+
+describe('the API description', () => {
+  it('serves an OpenAPI 3.1 document generated from the schemas', async () => {
+    const doc = await json(await fetch(`${base}/api/v1/openapi.json`));
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.schemas.Household.required).toEqual(
+      expect.arrayContaining(['jurisdiction', 'area', 'members', 'monthlyIncome', 'propertyWithinLimits']),
+    );
+    expect(doc.components.schemas.ScreenResult.properties.programs).toBeDefined();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/screen', '/api/v1/conversations/{id}/messages']),
+    );
+  });
+});
