@@ -6,6 +6,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
+import ratelimit from 'koa-ratelimit';
 import type { Logger } from 'pino';
 import type { Screener } from '../rules/engine/screen.ts';
 import type { Session } from '../bot/dialog/session.ts';
@@ -18,6 +19,8 @@ import { conversationRoutes } from './routes/conversations.ts';
 import { ruleRoutes } from './routes/rules.ts';
 
 export interface AppDeps {
+  /** Requests per minute per client address on /api. */
+  rateLimitPerMinute: number;
   screener: Screener;
   log: Logger;
   storeHealth: () => StoreHealth;
@@ -47,6 +50,18 @@ export function createApp(deps: AppDeps): Koa {
       'request',
     );
   });
+  // Keyed by the socket address: with app.proxy off, a spoofed X-Forwarded-For changes nothing.
+  app.use(
+    ratelimit({
+      driver: 'memory',
+      db: new Map(),
+      duration: 60_000,
+      max: deps.rateLimitPerMinute,
+      id: (ctx) => ctx.ip,
+      whitelist: (ctx) => !ctx.path.startsWith('/api/'),
+      throw: true,
+    }),
+  );
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit, encoding: 'utf-8' }));
 
   const health = new Router();

@@ -47,7 +47,14 @@ async function main() {
       });
     },
   });
-  const app = createApp({ screener, log, storeHealth: () => store.health(), sessions, dialog });
+  const app = createApp({
+    screener,
+    log,
+    storeHealth: () => store.health(),
+    sessions,
+    dialog,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  });
   const sweep = setInterval(() => expireSessions(sessions, new Date()), 60 * 60 * 1000);
   sweep.unref();
   const server = app.listen(config.PORT, config.HOST);

@@ -20,6 +20,8 @@ export function errors(log: Logger) {
       if (!known) log.error({ err: e, path: ctx.path }, 'request failed');
       const error = known ?? new AppError(500, 'internal');
       ctx.status = error.status;
+      const headers = (e as { headers?: Record<string, string> }).headers;
+      if (error.status === 429 && headers) ctx.set(headers);
       ctx.body = {
         error: {
           code: error.code,
@@ -39,5 +41,6 @@ function fromKoa(e: unknown): AppError | undefined {
   if (status === 413) return new AppError(413, 'too_large');
   if (status === 415) return new AppError(415, 'unsupported_media_type');
   if (status === 400) return new AppError(400, 'malformed_json');
+  if (status === 429) return new AppError(429, 'too_many_requests');
   return undefined;
 }
