@@ -2,11 +2,12 @@
  * npm run bench: every benchmark, figures printed as JSON lines (medians, not single runs).
  * Not a test: machines here are shared and noisy; read the figures, compare ratios.
  *   npm run bench                 all
- *   npm run bench -- engine       one (engine | roster | dialog)
+ *   npm run bench -- engine       one (engine | roster | dialog | http)
  *   BENCH_ROWS=100000 npm run bench -- roster   a smaller roster
  */
 import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';
+import { benchHttp } from './http.ts';
 import { benchRoster } from './roster.ts';
 
 const which = process.argv[2];
@@ -32,4 +33,10 @@ if (!which || which === 'dialog') {
       meetsTarget: r.messagesPerSecond >= r.target.messagesPerSecond && r.p99ms < r.target.p99ms,
     }),
   );
+}
+if (!which || which === 'http') {
+  const r = await benchHttp();
+  const meets =
+    r.screen.ratioToBare >= r.target.ratioToBare && r.conversationMessage.ratioToBare >= r.target.ratioToBare;
+  console.log(JSON.stringify({ bench: 'http', ...r, meetsTarget: meets }));
 }

@@ -1,0 +1,122 @@
+/**
+ * HTTP throughput, side by side in one run on 127.0.0.1: our server (POST /api/v1/screen, and
+ * a conversation message) against a bare node:http server returning constant JSON.
+ * Target (issue 4): our requests/s at least 50% of the bare server's. Both servers run as
+ * child processes; autocannon runs here; all traffic stays on loopback and stops by itself.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+const connections = 50;
+
+function start(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const port = /"port":(\d+)/.exec(out)?.[1];
+      if (port) {
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume(); // keep draining its logs
+        resolve({ child, base: `http://127.0.0.1:${port}` });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+}
+
+async function load(url: string, body: string) {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration: seconds,
+  });
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    p99ms: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
+}
+
+export async function benchHttp() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
+  const ours = await start(['--import', 'tsx', 'server/main.ts'], {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+    RATE_LIMIT_PER_MINUTE: '100000',
+  });
+  const servers = [ours];
+  try {
+    const household = JSON.stringify({
+      jurisdiction: 'tekes',
+      area: 'rural',
+      monthlyIncome: 600,
+      propertyWithinLimits: true,
+      members: [
+        { age: 45, laborCapacity: 'full' },
+        { age: 43, laborCapacity: 'full' },
+      ],
+    });
+    // The bare server sends exactly what ours sends for this household (same size, constant).
+    const sample = await (
+      await fetch(`${ours.base}/api/v1/screen`, {
+        method: 'POST',
+        body: household,
+        headers: { 'content-type': 'application/json' },
+      })
+    ).text();
+    const bodyFile = join(dataDir, 'bare-body.json');
+    writeFileSync(bodyFile, sample);
+    const bare = await start(['--import', 'tsx', 'test/bench/bare-server.ts'], { BARE_BODY_FILE: bodyFile });
+    servers.push(bare);
+    const conversation = (await (
+      await fetch(`${ours.base}/api/v1/conversations`, {
+        method: 'POST',
+        body: JSON.stringify({ text: '你好' }),
+        headers: { 'content-type': 'application/json' },
+      })
+    ).json()) as { id: string };
+    const bareResult = await load(`${bare.base}/`, household);
+    const screen = await load(`${ours.base}/api/v1/screen`, household);
+    // "help" repeats the current question: a real message through the dialog and the store.
+    const message = await load(
+      `${ours.base}/api/v1/conversations/${conversation.id}/messages`,
+      JSON.stringify({ text: '帮助' }),
+    );
+    return {
+      seconds,
+      connections,
+      bare: bareResult,
+      screen: {
+        ...screen,
+        ratioToBare: Math.round((screen.requestsPerSecond / bareResult.requestsPerSecond) * 100) / 100,
+      },
+      conversationMessage: {
+        ...message,
+        ratioToBare: Math.round((message.requestsPerSecond / bareResult.requestsPerSecond) * 100) / 100,
+      },
+      responseBytes: sample.length,
+      target: { ratioToBare: 0.5 },
+    };
+  } finally {
+    for (const s of servers) s.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
