@@ -3,14 +3,10 @@
  * stops accepting, finishes requests, flushes the store, releases its lock.
  */
 import { once } from 'node:events';
-import { z } from 'zod';
 import { createDialogDeps } from '../bot/dialog/deps.ts';
-import { sessionStoreOptions, storedSessionSchema } from '../bot/dialog/session.ts';
 import { expireSessions } from '../bot/dialog/session-lifecycle.ts';
-import { newReference } from '../bot/referral/reference.ts';
-import { referralRecord, referralSchema } from '../bot/referral/referral-record.ts';
+import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
 import { openFileStore } from '../bot/store/collection-store.ts';
-import { shardedCollection } from '../bot/store/sharded-collection.ts';
 import { createScreener } from '../rules/engine/screen.ts';
 import { createApp } from './app.ts';
 import { parseConfig } from './config.ts';
@@ -21,31 +17,13 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const store = await openFileStore(config.DATA_DIR);
   const screener = createScreener();
-  const sessions = await shardedCollection(store, 'sessions', storedSessionSchema, sessionStoreOptions);
-  const referrals = await store.collection('referrals', referralSchema);
-  const callbacks = await store.collection(
-    'callbacks',
-    z.strictObject({ session: z.string(), at: z.string(), lang: z.string() }),
-  );
+  const storage = await openDialogStorage(store, 'web');
+  const { sessions } = storage;
   expireSessions(sessions, new Date());
   const dialog = createDialogDeps({
     screener,
-    submitReferral: async (session, result) => {
-      const reference = newReference(result.jurisdiction);
-      // On disk (fsync) before the resident sees the number.
-      await referrals.setDurably(
-        reference,
-        referralRecord(reference, session, result, 'web', new Date().toISOString()),
-      );
-      return reference;
-    },
-    requestCallback: async (session) => {
-      await callbacks.setDurably(session.id, {
-        session: session.id,
-        at: new Date().toISOString(),
-        lang: session.lang,
-      });
-    },
+    submitReferral: storage.submitReferral,
+    requestCallback: storage.requestCallback,
   });
   const app = createApp({
     screener,

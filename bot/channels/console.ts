@@ -13,15 +13,13 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { createScreener } from '../../rules/engine/screen.ts';
 import { createDialogDeps } from '../dialog/deps.ts';
 import { renderReplies } from '../dialog/render.ts';
-import { loadSession, sessionStoreOptions, storedSessionSchema } from '../dialog/session.ts';
+import { loadSession } from '../dialog/session.ts';
 import { defaultLifetime, expireSessions } from '../dialog/session-lifecycle.ts';
 import { handle, welcomeBack } from '../dialog/transition.ts';
-import { newReference } from '../referral/reference.ts';
-import { referralRecord, referralSchema } from '../referral/referral-record.ts';
+import { openDialogStorage } from '../referral/dialog-storage.ts';
 import { openFileStore } from '../store/collection-store.ts';
 
 const userKey = 'terminal';
@@ -37,26 +35,13 @@ export async function main(argv: string[]): Promise<number> {
   });
   const store = await openFileStore(values.data!);
   try {
-    const sessions = await store.collection('sessions', storedSessionSchema, {
-      coalesceMs: sessionStoreOptions.coalesceMs,
-      fsync: false,
-    });
-    const referrals = await store.collection('referrals', referralSchema);
-    const callbacks = await store.collection(
-      'callbacks',
-      z.strictObject({ session: z.string(), at: z.string(), lang: z.string() }),
-    );
-    const now = () => new Date().toISOString();
+    // One resident at the terminal: one session file is enough.
+    const storage = await openDialogStorage(store, 'terminal', 1);
+    const { sessions } = storage;
     const deps = createDialogDeps({
       screener: createScreener(),
-      submitReferral: async (session, result) => {
-        const reference = newReference(result.jurisdiction);
-        await referrals.setDurably(reference, referralRecord(reference, session, result, 'terminal', now()));
-        return reference;
-      },
-      requestCallback: async (session) => {
-        await callbacks.setDurably(`${session.id}`, { session: session.id, at: now(), lang: session.lang });
-      },
+      submitReferral: storage.submitReferral,
+      requestCallback: storage.requestCallback,
     });
 
     const expireAfterMs = Number(values['expire-hours']) * 3_600_000;

@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDialogDeps } from '../../bot/dialog/deps.ts';
 import { renderReplies } from '../../bot/dialog/render.ts';
-import { loadSession, sessionStoreOptions, storedSessionSchema } from '../../bot/dialog/session.ts';
+import { loadSession } from '../../bot/dialog/session.ts';
+import { openDialogStorage } from '../../bot/referral/dialog-storage.ts';
 import { handle } from '../../bot/dialog/transition.ts';
-import { newReference } from '../../bot/referral/reference.ts';
-import { referralRecord, referralSchema } from '../../bot/referral/referral-record.ts';
 import { openFileStore, openMemoryStore } from '../../bot/store/collection-store.ts';
-import { shardedCollection } from '../../bot/store/sharded-collection.ts';
 import { createScreener } from '../../rules/engine/screen.ts';
 import { random } from './synthetic.ts';
 
@@ -44,20 +42,9 @@ export async function benchDialog(residents = 10_000, storeKind: 'file' | 'memor
   // 'memory' isolates the dialog's own cost from lowdb's whole-file writes (for comparison).
   const store = storeKind === 'memory' ? await openMemoryStore() : await openFileStore(join(dir, 'data'));
   try {
-    const sessions = await shardedCollection(store, 'sessions', storedSessionSchema, sessionStoreOptions);
-    const referrals = await store.collection('referrals', referralSchema);
-    const deps = createDialogDeps({
-      screener: createScreener(),
-      submitReferral: async (session, result) => {
-        const reference = newReference(result.jurisdiction);
-        await referrals.setDurably(
-          reference,
-          referralRecord(reference, session, result, 'bench', new Date().toISOString()),
-        );
-        return reference;
-      },
-      requestCallback: async () => {},
-    });
+    // The server's storage: sharded sessions, referrals written with fsync.
+    const { sessions, referrals, submitReferral, requestCallback } = await openDialogStorage(store, 'bench');
+    const deps = createDialogDeps({ screener: createScreener(), submitReferral, requestCallback });
     const r = random(3);
     const scripts = Array.from({ length: residents }, () => script(r));
     const durations: number[] = [];

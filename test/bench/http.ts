@@ -4,37 +4,14 @@
  * Target (issue 4): our requests/s at least 50% of the bare server's. Both servers run as
  * child processes; autocannon runs here; all traffic stays on loopback and stops by itself.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { startServer } from '../helpers/start-server.ts';
 
 const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const connections = 50;
-
-function start(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const port = /"port":(\d+)/.exec(out)?.[1];
-      if (port) {
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume(); // keep draining its logs
-        resolve({ child, base: `http://127.0.0.1:${port}` });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
-}
 
 async function load(url: string, body: string) {
   const r = await autocannon({
@@ -55,10 +32,9 @@ async function load(url: string, body: string) {
 
 export async function benchHttp() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
-  const ours = await start(['--import', 'tsx', 'server/main.ts'], {
+  const ours = await startServer('server/main.ts', {
     PORT: '0',
     DATA_DIR: dataDir,
-    NODE_ENV: 'production',
     RATE_LIMIT_PER_MINUTE: '100000',
   });
   const servers = [ours];
@@ -83,7 +59,7 @@ export async function benchHttp() {
     ).text();
     const bodyFile = join(dataDir, 'bare-body.json');
     writeFileSync(bodyFile, sample);
-    const bare = await start(['--import', 'tsx', 'test/bench/bare-server.ts'], { BARE_BODY_FILE: bodyFile });
+    const bare = await startServer('test/bench/bare-server.ts', { BARE_BODY_FILE: bodyFile });
     servers.push(bare);
     const conversation = (await (
       await fetch(`${ours.base}/api/v1/conversations`, {
@@ -115,8 +91,7 @@ export async function benchHttp() {
       target: { ratioToBare: 0.5 },
     };
   } finally {
-    for (const s of servers) s.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(servers.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -2,37 +2,23 @@
  * The API against a really started server (a child process on a random port, its own data
  * directory): health, screening with the CLI's contract, translated errors, limits, headers.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Started, startServer } from '../helpers/start-server.ts';
 
-let server: ChildProcess;
+let server: Started;
 let base: string;
-let logs = '';
 const dataDir = mkdtempSync(join(tmpdir(), 'api-'));
+const logs = () => server.output();
 
 beforeAll(async () => {
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => {
-      logs += chunk.toString();
-      const port = /"port":(\d+)/.exec(logs)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
-    });
-    server.stderr!.on('data', (chunk: Buffer) => {
-      logs += chunk.toString();
-    });
-    server.once('exit', (code) => reject(new Error(`server exited ${code}: ${logs}`)));
-  });
+  server = await startServer('server/main.ts', { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+  base = server.base;
 });
 afterAll(async () => {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -127,8 +113,8 @@ describe('the server', () => {
 
   it('logs requests without bodies or personal data', async () => {
     await post('/api/v1/screen', JSON.stringify({ ...couple, id: '13912345678' }));
-    expect(logs).toContain('"path":"/api/v1/screen"');
-    expect(logs).not.toContain('13912345678');
+    expect(logs()).toContain('"path":"/api/v1/screen"');
+    expect(logs()).not.toContain('13912345678');
   });
 });
 

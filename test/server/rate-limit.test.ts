@@ -1,31 +1,18 @@
 /** One client cannot flood the API; a spoofed X-Forwarded-For does not reset its count. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Started, startServer } from '../helpers/start-server.ts';
 
-let server: ChildProcess;
-let base: string;
+let server: Started;
 const dataDir = mkdtempSync(join(tmpdir(), 'rate-'));
 
 beforeAll(async () => {
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '5', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  base = await new Promise<string>((resolve) => {
-    server.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const port = /"port":(\d+)/.exec(out)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
-    });
-  });
+  server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '5' });
 });
 afterAll(async () => {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -34,7 +21,7 @@ describe('rate limits', () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 8; i++) {
-      last = await fetch(`${base}/api/v1/programs?lang=kk`, {
+      last = await fetch(`${server.base}/api/v1/programs?lang=kk`, {
         headers: { 'x-forwarded-for': `10.0.0.${i}` },
       });
       statuses.push(last.status);
@@ -47,6 +34,6 @@ describe('rate limits', () => {
     expect(body.error.message).toMatch(/[\u0600-\u06ff]/);
   });
   it('never limits the health checks', async () => {
-    for (let i = 0; i < 10; i++) expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
   });
 });

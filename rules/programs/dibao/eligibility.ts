@@ -5,7 +5,7 @@
  * deduction, the national rigid-expense deduction, and gradual exit. See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { any, isSevereDisability, type ScreenContext, standardName } from '../../engine/context.ts';
+import { any, isSevereDisability, type ScreenContext, standardName, yuan } from '../../engine/context.ts';
 import { type Finding, startFinding } from '../../engine/finding.ts';
 import type { Member } from '../../engine/household.ts';
 import type { ResolvedParameter } from '../../engine/parameter-table.ts';
@@ -77,7 +77,7 @@ function aboveStandard(ctx: ScreenContext, f: Finding, std: number) {
         {
           annual: ctx.annualIncome,
           medical: spend.medical,
-          perCapita: round2(computedPerCapita),
+          perCapita: yuan(computedPerCapita),
           standard: std,
           months: jilin.value.months,
         },
@@ -153,7 +153,7 @@ function amountFor(ctx: ScreenContext, f: Finding, std: number, perCapita: numbe
   const monthly = (std - perCapita) * ctx.size;
   f.met(
     'dibao.amount_difference',
-    { standard: std, perCapita, size: ctx.size, amount: round2(monthly) },
+    { standard: std, perCapita, size: ctx.size, amount: yuan(monthly) },
     citations.dibaoDifference,
   );
   return f.done('likely', { tier: classes?.value ? cls : undefined, monthlyAmount: monthly });
@@ -188,11 +188,11 @@ function tekesAmount(
         : citations.tekesTierC;
   f.met(
     `dibao.tekes.${reading.basis}`,
-    { tier: reading.tier, perCapita: round2(perCapita), low: band?.[0] ?? 0, high: band?.[1] ?? 0 },
+    { tier: reading.tier, perCapita: yuan(perCapita), low: band?.[0] ?? 0, high: band?.[1] ?? 0 },
     cite,
   );
   if (reading.sharedBoundary)
-    f.note('dibao.tekes.shared_boundary', { perCapita: round2(perCapita), tier: reading.tier }, tiers);
+    f.note('dibao.tekes.shared_boundary', { perCapita: yuan(perCapita), tier: reading.tier }, tiers);
   if (reading.basis.startsWith('gap_')) {
     f.note('dibao.tekes.gap_reading', {}, tiers);
   }
@@ -232,8 +232,4 @@ function vulnerableMember(m: Member, elderlyAge: number, minorAge: number) {
   if (m.laborCapacity !== 'full' || (m.selfCare !== undefined && m.selfCare !== 'full')) return true;
   if (m.disability === undefined || m.seriousIllness === undefined) return undefined;
   return false;
-}
-
-function round2(n: number) {
-  return Math.round(n * 100) / 100;
 }

@@ -6,7 +6,7 @@
  * member's own income, so this is at most "possible". See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { isSevereDisability, standardName } from '../../engine/context.ts';
+import { isSevereDisability, standardName, yuan } from '../../engine/context.ts';
 import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -59,14 +59,14 @@ export const dibaoSingle: ProgramRule = {
       if (ctx.perCapita >= limit) {
         f.failed(
           'dibao_single.not_marginal',
-          { perCapita: round2(ctx.perCapita), limit: round2(limit) },
+          { perCapita: yuan(ctx.perCapita), limit: yuan(limit) },
           fromMarginal,
         );
         return f.done('unlikely');
       }
       f.met(
         'dibao_single.marginal_family',
-        { perCapita: round2(ctx.perCapita), limit: round2(limit) },
+        { perCapita: yuan(ctx.perCapita), limit: yuan(limit) },
         fromMarginal,
       );
       const shares = f.param('dibao_single.support_shares');
@@ -89,7 +89,3 @@ export const dibaoSingle: ProgramRule = {
     return f.done('possible');
   },
 };
-
-function round2(n: number) {
-  return Math.round(n * 100) / 100;
-}

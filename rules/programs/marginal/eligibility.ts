@@ -4,7 +4,7 @@
  * medical, education, housing and employment assistance. See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { groupStatus, standardName } from '../../engine/context.ts';
+import { groupStatus, standardName, yuan } from '../../engine/context.ts';
 import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -35,8 +35,8 @@ export const marginal: ProgramRule = {
     }
     const limit = multiple.value * standard.value;
     const params = {
-      perCapita: round2(ctx.perCapita),
-      limit: round2(limit),
+      perCapita: yuan(ctx.perCapita),
+      limit: yuan(limit),
       multiple: multiple.value,
       standard: standard.value,
     };
@@ -54,7 +54,3 @@ export const marginal: ProgramRule = {
     return f.done(pending ? 'possible' : 'likely');
   },
 };
-
-function round2(n: number) {
-  return Math.round(n * 100) / 100;
-}

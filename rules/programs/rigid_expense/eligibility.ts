@@ -5,7 +5,7 @@
  * household's annual income; property within the marginal-family rules. See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { groupStatus } from '../../engine/context.ts';
+import { groupStatus, yuan } from '../../engine/context.ts';
 import { startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
 
@@ -56,7 +56,7 @@ export const rigidExpense: ProgramRule = {
 
     let verdict: 'likely' | 'possible' = 'likely';
     const disposable = f.param('local.disposable_income_annual');
-    const perCapitaAnnual = Math.round((ctx.annualIncome / ctx.size) * 100) / 100;
+    const perCapitaAnnual = yuan(ctx.annualIncome / ctx.size);
     if (!disposable) {
       f.notConfigured('local.disposable_income_annual');
       verdict = 'possible';

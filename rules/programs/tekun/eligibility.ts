@@ -5,7 +5,7 @@
  * It is individual: the amount counts each member who qualifies. See spec.md.
  */
 import { citations } from '../../engine/citations.ts';
-import { type ScreenContext, standardName } from '../../engine/context.ts';
+import { type ScreenContext, standardName, yuan } from '../../engine/context.ts';
 import { type Finding, startFinding } from '../../engine/finding.ts';
 import type { Member } from '../../engine/household.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
@@ -102,7 +102,7 @@ function monthlyAmount(ctx: ScreenContext, f: Finding, candidates: Member[]): { 
   const basic = multiple.value * standard.value;
   f.met(
     'tekun.standard',
-    { multiple: multiple.value, standard: standard.value, basic: round2(basic), count: candidates.length },
+    { multiple: multiple.value, standard: standard.value, basic: yuan(basic), count: candidates.length },
     multiple,
   );
   let total = basic * candidates.length;
@@ -115,14 +115,10 @@ function monthlyAmount(ctx: ScreenContext, f: Finding, candidates: Member[]): { 
       const level = m.selfCare ?? 'full';
       const care = shares.value[level] * wage.value;
       total += care;
-      f.met(`tekun.care_${level}`, { wage: wage.value, care: round2(care) }, shares);
+      f.met(`tekun.care_${level}`, { wage: wage.value, care: yuan(care) }, shares);
     }
   } else if (shares && !wage) {
     f.unknown('tekun.care_not_configured', {}, shares);
   }
   return { monthlyAmount: total };
-}
-
-function round2(n: number) {
-  return Math.round(n * 100) / 100;
 }

@@ -1,0 +1,41 @@
+/**
+ * Starts a server script as a child process and waits for the log line that reports its port
+ * ({"port": N}). Tests and benchmarks talk to a really started server, never an in-process app.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface Started {
+  child: ChildProcess;
+  base: string;
+  /** Everything it has printed so far (stdout and stderr). */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export function startServer(script: string, env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const collect = (c: Buffer) => {
+    out += c.toString();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+  return new Promise((resolve, reject) => {
+    const ready = () => {
+      const port = /"port":(\d+)/.exec(out)?.[1];
+      if (!port) return;
+      child.stdout!.off('data', ready);
+      resolve({ child, base: `http://127.0.0.1:${port}`, output: () => out, stop });
+    };
+    child.stdout!.on('data', ready);
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${out}`)));
+  });
+}
