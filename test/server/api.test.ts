@@ -131,6 +131,7 @@ describe('conversations over HTTP', () => {
     let last = first;
     for (const text of [
       '1',
+      '1',
       '农村',
       '2',
       '45 43',

@@ -26,6 +26,7 @@ async function chat(lines: string[], data: string) {
 const couple = [
   '你好，我想问低保',
   '1',
+  '1',
   '农村',
   '两口人',
   '45 43',
@@ -59,8 +60,8 @@ describe('npm run chat -- --replay', () => {
 
   it('resumes after a restart where it stopped: continue or start over', async () => {
     const data = join(dir, 'resume');
-    await chat(couple.slice(0, 5), data); // stops after the ages
-    const out = await chat(['1', ...couple.slice(5)], data);
+    await chat(couple.slice(0, 6), data); // stops after the ages
+    const out = await chat(['1', ...couple.slice(6)], data);
     expect(out).toContain('要接着上次的问题继续吗');
     expect(out).toContain('45 岁的这位家人，能不能劳动');
     expect(out).toContain('估算每月 668 元');
@@ -68,7 +69,7 @@ describe('npm run chat -- --replay', () => {
 
   it('deletes the stored session on request', async () => {
     const data = join(dir, 'delete');
-    await chat(couple.slice(0, 4), data);
+    await chat(couple.slice(0, 5), data);
     await chat(['1', '删除'], data);
     const sessions = JSON.parse(readFileSync(join(data, 'sessions.json'), 'utf8'));
     expect(sessions.records).toEqual({});

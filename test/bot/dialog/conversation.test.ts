@@ -62,6 +62,7 @@ async function chat(messages: string[], start?: Session) {
 const coupleZh = [
   '你好，我想问低保',
   '1',
+  '1',
   '农村',
   '两口人',
   '45 43',
@@ -96,9 +97,10 @@ describe('a conversation in Chinese', () => {
   });
 
   it('shows progress and numbered options', async () => {
-    const { turns } = await chat(['你好', '1']);
+    const { turns } = await chat(['你好', '1', '1']);
     expect(turns[0]!.at(-1)).toMatch(/^第 1 题（共约 \d+ 题）/);
-    expect(turns[1]!.at(-1)).toContain('1 城市\n2 农村');
+    expect(turns[1]!.at(-1)).toContain('1 特克斯镇\n2 乔拉克铁热克镇');
+    expect(turns[2]!.at(-1)).toContain('1 城市\n2 农村');
   });
 
   it('stores nothing personal without consent', async () => {
@@ -111,12 +113,12 @@ describe('a conversation in Chinese', () => {
 
 describe('commands', () => {
   it('back returns to the previous question and lets the answer change', async () => {
-    const { session, turns } = await chat(['你好', '1', '农村', '返回', '城市']);
-    expect(turns[3]!.join()).toContain('城市户还是农村户');
+    const { session, turns } = await chat(['你好', '1', '1', '农村', '返回', '城市']);
+    expect(turns[4]!.join()).toContain('城市户还是农村户');
     expect(session!.answers.area).toBe('urban');
   });
   it('restart starts over', async () => {
-    const { session, all } = await chat(['你好', '1', '农村', '重新开始']);
+    const { session, all } = await chat(['你好', '1', '1', '农村', '重新开始']);
     expect(all).toContain('我们从头开始');
     expect(session!.answers).toEqual({});
   });
@@ -126,10 +128,10 @@ describe('commands', () => {
     expect(session!.lang).toBe('ug');
   });
   it('help and why explain, then repeat the question', async () => {
-    const { turns } = await chat(['你好', '1', '帮助', '为什么']);
-    expect(turns[2]![0]).toContain('返回');
+    const { turns } = await chat(['你好', '1', '1', '帮助', '为什么']);
+    expect(turns[3]![0]).toContain('返回');
     expect(turns[2]!.at(-1)).toContain('城市户还是农村户');
-    expect(turns[3]![0]).toContain('城市和农村的低保标准不同');
+    expect(turns[4]![0]).toContain('城市和农村的低保标准不同');
   });
   it('talk to a person creates a call-back request', async () => {
     const { all } = await chat(['你好', '人工']);
@@ -154,16 +156,16 @@ describe('commands', () => {
 
 describe('wrong answers', () => {
   it('get a hint and the same question; after three a person is offered', async () => {
-    const { session, turns } = await chat(['你好', '1', '火星', '火星', '火星']);
-    expect(turns[2]![0]).toContain('请回复选项前面的数字');
-    expect(turns[2]![1]).toContain('城市户还是农村户');
-    expect(turns[3]!.join()).not.toContain('人工');
-    expect(turns[4]!.join()).toContain('人工');
+    const { session, turns } = await chat(['你好', '1', '1', '火星', '火星', '火星']);
+    expect(turns[3]![0]).toContain('请回复选项前面的数字');
+    expect(turns[2]!.at(-1)).toContain('城市户还是农村户');
+    expect(turns[4]!.join()).not.toContain('人工');
+    expect(turns[5]!.join()).toContain('人工');
     expect(session!.answers.area).toBeUndefined();
   });
   it('explain an ages answer that does not match the household size', async () => {
-    const { turns } = await chat(['你好', '1', '农村', '3', '45 43']);
-    expect(turns[4]![0]).toContain('您家有 3 口人，但我收到了 2 个年龄');
+    const { turns } = await chat(['你好', '1', '1', '农村', '3', '45 43']);
+    expect(turns[5]![0]).toContain('您家有 3 口人，但我收到了 2 个年龄');
   });
 });
 
@@ -243,6 +245,7 @@ describe('conversations in Uyghur and Kazakh', () => {
     const script = [
       'ياخشىمۇسىز، ئەڭ تۆۋەن تۇرمۇش كاپالىتى ئىلتىماس قىلماقچى',
       '1',
+      '1',
       'يېزا',
       '2',
       '٤٥ ٤٣',
@@ -270,6 +273,7 @@ describe('conversations in Uyghur and Kazakh', () => {
     const script = [
       'سالەمەتسىز بە، ديباۋ العىم كەلەدى',
       '1',
+      '1',
       'اۋىل',
       '2',
       '45 43',
@@ -290,7 +294,7 @@ describe('conversations in Uyghur and Kazakh', () => {
     expect([...referrals.values()][0]).toMatchObject({ name: 'ايگۇل' });
   });
   it('commands work in Uyghur and Kazakh words', async () => {
-    const ug = await chat(['ياخشىمۇسىز، ئائىلە', '1', 'يېزا', 'قايتىش', 'شەھەر']);
+    const ug = await chat(['ياخشىمۇسىز، ئائىلە', '1', '1', 'يېزا', 'قايتىش', 'شەھەر']);
     expect(ug.session!.answers.area).toBe('urban');
     const kk = await chat(['قازاق ءتىلى', 'كومەك']);
     expect(kk.turns[1]!.join()).toMatch(/[\u0600-\u06ff]/);

@@ -16,7 +16,8 @@ cpSync(defaultRulesDir, dir, { recursive: true });
 const tekes = join(dir, 'jurisdictions', 'tekes.yaml');
 writeFileSync(
   tekes,
-  `${readFileSync(tekes, 'utf8').replace(
+  // Replaces the county's own township list with two test townships.
+  `${readFileSync(tekes, 'utf8').replace(/^townships:\n(?: {2}- .*\n)+/m, '').replace(
     'parameters:',
     [
       'townships:',
