@@ -17,16 +17,18 @@ const tekes = join(dir, 'jurisdictions', 'tekes.yaml');
 writeFileSync(
   tekes,
   // Replaces the county's own township list with two test townships.
-  `${readFileSync(tekes, 'utf8').replace(/^townships:\n(?: {2}- .*\n)+/m, '').replace(
-    'parameters:',
-    [
-      'townships:',
-      '  - { id: town-a, name: { zh: 甲镇, ug: ئا بازىرى, kk: ا قالاشىعى } }',
-      '  - { id: town-b, name: { zh: 乙乡, ug: ب يېزىسى, kk: ب اۋىلى } }',
-      'propertyRules: { zh: 没有小汽车（残疾人代步车除外）, ug: ماشىنىڭىز بولماسلىقى كېرەك, kk: كولىگىڭىز بولماۋى كەرەك }',
+  `${readFileSync(tekes, 'utf8')
+    .replace(/^townships:\n(?: {2}- .*\n)+/m, '')
+    .replace(
       'parameters:',
-    ].join('\n'),
-  )}`,
+      [
+        'townships:',
+        '  - { id: town-a, name: { zh: 甲镇, ug: ئا بازىرى, kk: ا قالاشىعى } }',
+        '  - { id: town-b, name: { zh: 乙乡, ug: ب يېزىسى, kk: ب اۋىلى } }',
+        'propertyRules: { zh: 没有小汽车（残疾人代步车除外）, ug: ماشىنىڭىز بولماسلىقى كېرەك, kk: كولىگىڭىز بولماۋى كەرەك }',
+        'parameters:',
+      ].join('\n'),
+    )}`,
 );
 const deps = createDialogDeps({
   screener: createScreener({ rulesDir: dir, today: () => '2026-11-23' }),
