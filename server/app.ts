@@ -12,11 +12,15 @@ import type { Screener } from '../rules/engine/screen.ts';
 import type { Session } from '../bot/dialog/session.ts';
 import type { DialogDeps } from '../bot/dialog/transition.ts';
 import type { Collection, StoreHealth } from '../bot/store/collection-store.ts';
+import type { ReferralRecord } from '../bot/referral/referral-record.ts';
+import { formLimit, jsonLimit } from './body-limits.ts';
+import { csrf } from './middleware/csrf.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { apiRoutes } from './routes/api.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { ruleRoutes } from './routes/rules.ts';
+import { webRoutes } from './web/web-routes.ts';
 
 export interface AppDeps {
   /** Requests per minute per client address on /api. */
@@ -26,14 +30,21 @@ export interface AppDeps {
   storeHealth: () => StoreHealth;
   sessions: Collection<Session>;
   dialog: DialogDeps;
+  referrals: Collection<ReferralRecord>;
+  /** Signs the cookies (CSRF secret, conversation id); newest first. */
+  cookieKeys: string[];
+  /** Where residents reach the pages (posters' QR codes). */
+  publicUrl: () => string;
+  /** Referral status lookups per minute per client. */
+  statusLookupsPerMinute: number;
 }
 
-/** JSON bodies above this are refused (413): no household needs more. */
-export const jsonLimit = '100kb';
+export { jsonLimit } from './body-limits.ts';
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = false; // X-Forwarded-For is not trusted unless a proxy is configured
+  app.keys = deps.cookieKeys;
   app.use(errors(deps.log));
   app.use(language());
   app.use(helmet());
@@ -58,11 +69,18 @@ export function createApp(deps: AppDeps): Koa {
       duration: 60_000,
       max: deps.rateLimitPerMinute,
       id: (ctx) => ctx.ip,
-      whitelist: (ctx) => !ctx.path.startsWith('/api/'),
+      // The API and every form post count; pages, assets and health checks do not.
+      whitelist: (ctx) => !ctx.path.startsWith('/api/') && ctx.method !== 'POST',
       throw: true,
     }),
   );
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit, encoding: 'utf-8' }));
+  // The API takes JSON only; the pages take their own forms only.
+  const apiBody = bodyParser({ enableTypes: ['json'], jsonLimit, encoding: 'utf-8' });
+  const formBody = bodyParser({ enableTypes: ['form'], formLimit, encoding: 'utf-8' });
+  app.use((ctx, next) => (ctx.path.startsWith('/api/') ? apiBody(ctx, next) : formBody(ctx, next)));
+  // The HTML forms need a CSRF token; the JSON API does not (see middleware/csrf.ts).
+  const forms = csrf();
+  app.use((ctx, next) => (ctx.path.startsWith('/api/') ? next() : forms(ctx, next)));
 
   const health = new Router();
   health.get('/healthz', (ctx) => {
@@ -79,5 +97,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(conversations.routes()).use(conversations.allowedMethods());
   const rules = ruleRoutes(deps.screener);
   app.use(rules.routes()).use(rules.allowedMethods());
+  const web = webRoutes(deps);
+  app.use(web.routes()).use(web.allowedMethods());
   return app;
 }

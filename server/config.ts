@@ -12,6 +12,10 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Requests per minute one client address may make to the API (health checks are exempt). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Referral status lookups per minute per client address (guessing a reference is slow). */
+  STATUS_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** The address residents use, printed as a QR code on posters; default: this server. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -9,6 +9,7 @@ import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
 import { openFileStore } from '../bot/store/collection-store.ts';
 import { createScreener } from '../rules/engine/screen.ts';
 import { createApp } from './app.ts';
+import { loadCookieKeys } from './cookie-keys.ts';
 import { parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
@@ -25,6 +26,7 @@ async function main() {
     submitReferral: storage.submitReferral,
     requestCallback: storage.requestCallback,
   });
+  let port = config.PORT;
   const app = createApp({
     screener,
     log,
@@ -32,13 +34,17 @@ async function main() {
     sessions,
     dialog,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    referrals: storage.referrals,
+    cookieKeys: loadCookieKeys(config.DATA_DIR),
+    publicUrl: () => config.PUBLIC_URL ?? `http://${config.HOST}:${port}`,
+    statusLookupsPerMinute: config.STATUS_LOOKUPS_PER_MINUTE,
   });
   const sweep = setInterval(() => expireSessions(sessions, new Date()), 60 * 60 * 1000);
   sweep.unref();
   const server = app.listen(config.PORT, config.HOST);
   await once(server, 'listening');
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, host: config.HOST, dataDir: config.DATA_DIR }, 'listening');
 
   let stopping = false;

@@ -78,6 +78,7 @@ export function openApiDocument() {
     paths: {
       '/api/v1/screen': {
         post: {
+          operationId: 'screen',
           summary: 'Screen one household, or an array of up to 100 (same order)',
           requestBody: body({
             oneOf: [
@@ -98,6 +99,7 @@ export function openApiDocument() {
       },
       '/api/v1/conversations': {
         post: {
+          operationId: 'conversation_start',
           summary: 'Start a conversation with its first message',
           requestBody: body({ $ref: '#/components/schemas/Message' }),
           responses: { '201': ok({ $ref: '#/components/schemas/Conversation' }), ...errors },
@@ -105,6 +107,7 @@ export function openApiDocument() {
       },
       '/api/v1/conversations/{id}/messages': {
         post: {
+          operationId: 'conversation_message',
           summary: 'Send the next message of a conversation',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: body({ $ref: '#/components/schemas/Message' }),
@@ -116,10 +119,15 @@ export function openApiDocument() {
         },
       },
       '/api/v1/jurisdictions': {
-        get: { summary: 'Configured jurisdictions', responses: { '200': { description: 'OK' } } },
+        get: {
+          operationId: 'jurisdictions',
+          summary: 'Configured jurisdictions',
+          responses: { '200': { description: 'OK' } },
+        },
       },
       '/api/v1/jurisdictions/{id}': {
         get: {
+          operationId: 'jurisdiction',
           summary: 'Values in force on ?date= with their sources, and local values not configured',
           parameters: [
             { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
@@ -130,6 +138,7 @@ export function openApiDocument() {
       },
       '/api/v1/programs': {
         get: {
+          operationId: 'programs',
           summary: 'Programs, departments and where to apply',
           responses: { '200': { description: 'OK' } },
         },

@@ -51,7 +51,8 @@ export function renderReplies(replies: Reply[], lang: Language): string[] {
   return out;
 }
 
-const yesNoSteps = new Set(['property', 'expenses_any', 'emergency_any', 'housing']);
+/** Questions answered yes or no (1 or 2). */
+export const yesNoSteps = new Set(['property', 'expenses_any', 'emergency_any', 'housing']);
 
 function renderResults(result: Parameters<typeof resultView>[1], t: TFunction, lang: Language): string[] {
   const env = textTemplates();

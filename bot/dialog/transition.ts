@@ -6,6 +6,7 @@
 import type { Language } from '../../locales/i18n.ts';
 import type { ScreenResult } from '../../rules/engine/result.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
+import { maskId, readIdNumber, readName, readPhone } from '../referral/contact.ts';
 import { detectLanguage } from '../language/detect.ts';
 import { normalizeAnswer } from '../parse/normalize.ts';
 import { parseYesNo } from '../parse/yes-no.ts';
@@ -116,6 +117,44 @@ function start(input: string, deps: DialogDeps, now: string): Promise<Outcome> |
     return { session: s, replies: [text('chat.greeting'), text('chat.language.choose')] };
   }
   return ask(s, deps, [text('chat.greeting'), text('chat.language.switch_hint')]);
+}
+
+/**
+ * A channel that already knows the language (the web page, chosen by the resident) starts here:
+ * no detection, straight to the first question. `answers` may carry what the link knew (the
+ * county and township on a village poster's QR code).
+ */
+export function startIn(lang: Language, deps: DialogDeps, answers: Session['answers'] = {}): Outcome {
+  const s = { ...newSession(deps.newId(), lang, deps.now()), answers };
+  return ask(s, deps, [text('chat.greeting')]);
+}
+
+/** What the resident was last asked, again (a page reloaded, a channel reconnected). */
+export function promptAgain(s: Session, deps: DialogDeps): Reply[] {
+  switch (s.phase) {
+    case 'language':
+      return [text('chat.language.choose')];
+    case 'resume':
+      return [text('chat.resume.ask')];
+    case 'questions':
+      return s.current ? [questionReply(s, s.current, deps)] : ask(s, deps).replies;
+    case 'results':
+      return [{ kind: 'results', result: screenNow(s, deps) }, text('chat.referral.offer')];
+    case 'referral_consent':
+      return [text('chat.referral.purpose'), text('chat.referral.consent')];
+    case 'referral_name':
+      return [text('chat.referral.name')];
+    case 'referral_phone':
+      return [text('chat.referral.phone')];
+    case 'referral_id':
+      return [text('chat.referral.id')];
+    case 'referral_confirm':
+      return [text('chat.referral.confirm')];
+    case 'done':
+      return s.referral?.reference
+        ? [text('chat.referral.sent', { reference: s.referral.reference })]
+        : [text('chat.done.again')];
+  }
 }
 
 const languageChoices: Record<string, Language> = { '1': 'zh', '2': 'ug', '3': 'kk' };
@@ -239,15 +278,8 @@ function giveConsent(s: Session, input: string): Outcome {
 }
 
 function giveName(s: Session, input: string): Outcome {
-  // Letters of any script, spaces and the middle dot in names like 阿依古丽·买买提.
-  const name = input
-    .normalize('NFKC')
-    .replace(/[\p{Cc}\p{Cf}]/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (name.length < 1 || name.length > 40 || !/^[\p{L}\p{M} ·.'-]+$/u.test(name)) {
-    return { session: s, replies: [text('chat.hints.bad_name'), text('chat.referral.name')] };
-  }
+  const name = readName(input);
+  if (!name) return { session: s, replies: [text('chat.hints.bad_name'), text('chat.referral.name')] };
   return {
     session: { ...s, phase: 'referral_phone', referral: { ...s.referral!, name } },
     replies: [text('chat.referral.phone')],
@@ -255,26 +287,22 @@ function giveName(s: Session, input: string): Outcome {
 }
 
 function givePhone(s: Session, input: string): Outcome {
-  const digits = normalizeAnswer(input).replace(/[\s-]/g, '');
-  // A mainland mobile (11 digits, 1[3-9]…) or a landline with area code.
-  if (!/^(1[3-9]\d{9}|0\d{9,11})$/.test(digits)) {
-    return { session: s, replies: [text('chat.hints.bad_phone'), text('chat.referral.phone')] };
-  }
+  const phone = readPhone(input);
+  if (!phone) return { session: s, replies: [text('chat.hints.bad_phone'), text('chat.referral.phone')] };
   return {
-    session: { ...s, phase: 'referral_id', referral: { ...s.referral!, phone: digits } },
+    session: { ...s, phase: 'referral_id', referral: { ...s.referral!, phone } },
     replies: [text('chat.referral.id')],
   };
 }
 
 /** The ID number is optional (collect the minimum): skipped, or checked with its check digit. */
 function giveIdNumber(s: Session, input: string, deps: DialogDeps): Outcome {
-  const id = normalizeAnswer(input).replace(/[\s-]/g, '').toUpperCase();
   const skipped = deps.skipWords.has(normalizeAnswer(input));
-  if (!skipped && !isValidIdNumber(id))
-    return { session: s, replies: [text('chat.hints.bad_id'), text('chat.referral.id')] };
+  const id = skipped ? undefined : readIdNumber(input);
+  if (!skipped && !id) return { session: s, replies: [text('chat.hints.bad_id'), text('chat.referral.id')] };
   const referral = { ...s.referral! };
   if (skipped) delete referral.idNumber;
-  else referral.idNumber = id;
+  else referral.idNumber = id!;
   const session: Session = { ...s, phase: 'referral_confirm', referral };
   const summary: Reply = {
     kind: 'summary',
@@ -284,19 +312,6 @@ function giveIdNumber(s: Session, input: string, deps: DialogDeps): Outcome {
   };
   if (referral.idNumber) summary.idNumber = maskId(referral.idNumber);
   return { session, replies: [summary, text('chat.referral.confirm')] };
-}
-
-/** 18-character resident ID (GB 11643): 17 digits and an ISO 7064 MOD 11-2 check character. */
-export function isValidIdNumber(id: string): boolean {
-  if (!/^\d{17}[\dX]$/.test(id)) return false;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = weights.reduce((acc, w, i) => acc + w * Number(id[i]), 0);
-  return '10X98765432'[sum % 11] === id[17];
-}
-
-/** Shown back with the middle hidden: 650102********1234. */
-export function maskId(id: string): string {
-  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
 }
 
 async function confirmReferral(s: Session, input: string, deps: DialogDeps): Promise<Outcome> {

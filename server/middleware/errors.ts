@@ -5,9 +5,10 @@
  */
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
-import { translator } from '../../locales/i18n.ts';
+import { isLanguage, type Language, translator } from '../../locales/i18n.ts';
 import { issueText } from '../../rules/explain/result-view.ts';
 import { AppError } from '../errors.ts';
+import { renderPage } from '../web/page.ts';
 
 export function errors(log: Logger) {
   return async (ctx: Context, next: Next) => {
@@ -22,6 +23,13 @@ export function errors(log: Logger) {
       ctx.status = error.status;
       const headers = (e as { headers?: Record<string, string> }).headers;
       if (error.status === 429 && headers) ctx.set(headers);
+      if (!ctx.path.startsWith('/api/')) {
+        // A person in a browser: a page in their language, not JSON.
+        const lang = pathLanguage(ctx.path) ?? ctx.state.lang ?? 'zh';
+        const message = ['not_found', 'too_many_requests'].includes(error.code) ? error.code : 'internal';
+        renderPage(ctx, 'error', lang, { message: `web.error_page.${message}` }, error.status);
+        return;
+      }
       ctx.body = {
         error: {
           code: error.code,
@@ -43,4 +51,9 @@ function fromKoa(e: unknown): AppError | undefined {
   if (status === 400) return new AppError(400, 'malformed_json');
   if (status === 429) return new AppError(429, 'too_many_requests');
   return undefined;
+}
+
+function pathLanguage(path: string): Language | undefined {
+  const first = path.split('/')[1];
+  return isLanguage(first) ? first : undefined;
 }

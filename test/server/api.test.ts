@@ -94,9 +94,14 @@ describe('the server', () => {
     expect((await json(big)).error.code).toBe('too_large');
     const form = await post('/api/v1/screen', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBeGreaterThanOrEqual(400);
-    const missing = await fetch(`${base}/nowhere`);
+    const missing = await fetch(`${base}/api/v1/nowhere`);
     expect(missing.status).toBe(404);
     expect((await json(missing)).error.code).toBe('not_found');
+    // Outside the API a person gets a page in their language, not JSON.
+    const page = await fetch(`${base}/ug/nowhere`);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('dir="rtl"');
   });
 
   it('refuses a prototype-polluting body and keeps serving', async () => {

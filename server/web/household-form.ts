@@ -1,0 +1,228 @@
+/**
+ * The one-page form: posted fields (all strings) → the dialog's Answers, with a translated
+ * error per field and the typed values kept, so a mistake never loses what was entered.
+ *
+ * Progressive disclosure: optional sections ("people", "spending" ...) start folded. Blank
+ * fields in a section the resident never saw mean "not answered" (the rules then say
+ * "possible"); once the form has shown a section (listed in `seen`), blank means none/no.
+ */
+import type {
+  Answers,
+  Capacity,
+  DisabilityKind,
+  MemberAnswers,
+  Schooling,
+} from '../../bot/dialog/answers.ts';
+import { workingAge } from '../../bot/dialog/answers.ts';
+import { needSteps, type StepContext, type StepId } from '../../bot/dialog/steps.ts';
+import { parseAmount, parseNumber } from '../../bot/parse/numbers.ts';
+import { type ProgramId, programIds } from '../../rules/engine/household-values.ts';
+import type { ScreenResult } from '../../rules/engine/result.ts';
+
+export const sections = ['people', 'spending', 'emergency', 'support', 'housing', 'current'] as const;
+export type Section = (typeof sections)[number];
+
+export const defaultRows = 6;
+export const maxRows = 20;
+
+export const capacities: Capacity[] = ['full', 'partial', 'none'];
+export const grades = ['1', '2', '3', '4'] as const;
+export const disabilityKinds: DisabilityKind[] = [
+  'physical',
+  'visual',
+  'hearing',
+  'speech',
+  'intellectual',
+  'mental',
+  'multiple',
+];
+export const schoolings: Schooling[] = [
+  'none',
+  'preschool',
+  'compulsory',
+  'high_school',
+  'vocational',
+  'higher',
+];
+export const emergencyKinds = ['disaster', 'accident', 'illness', 'other'] as const;
+export const consequences = ['none', 'disability', 'lost_labor', 'lost_self_care'] as const;
+export const supporters = ['none', 'unable', 'able'] as const;
+
+/** The posted form as the page shows it back: one string per field, lists for checkboxes. */
+export type FormValues = Record<string, string | string[]>;
+export interface FieldError {
+  key: string;
+  params?: Record<string, string | number>;
+}
+export type FormErrors = Record<string, FieldError>;
+
+/** Koa's urlencoded body: strings, arrays of strings for repeated names; anything else dropped. */
+export function formValues(body: unknown): FormValues {
+  const out: FormValues = {};
+  if (!body || typeof body !== 'object') return out;
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (!/^[a-z_]{1,20}(?:_\d{1,2})?$/.test(k) || k === '_csrf') continue;
+    if (typeof v === 'string') out[k] = v.slice(0, 200);
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').slice(0, 30);
+  }
+  return out;
+}
+
+const one = (v: FormValues, k: string) => {
+  const x = v[k];
+  return (Array.isArray(x) ? (x[0] ?? '') : (x ?? '')).trim();
+};
+const list = (v: FormValues, k: string) => {
+  const x = v[k];
+  return Array.isArray(x) ? x : x ? [x] : [];
+};
+const pick = <T extends string>(value: string, allowed: readonly T[]) =>
+  (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+
+export function rowCount(v: FormValues): number {
+  const n = Number(one(v, 'rows'));
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, maxRows) : defaultRows;
+}
+
+export function seenSections(v: FormValues): Set<Section> {
+  return new Set(list(v, 'seen').flatMap((s) => pick(s, sections) ?? []));
+}
+
+export interface ParsedForm {
+  answers?: Answers;
+  errors: FormErrors;
+  /** Sections the resident answered or was shown: blanks there mean none. */
+  known: Set<Section>;
+}
+
+export function readHouseholdForm(v: FormValues, ctx: StepContext): ParsedForm {
+  const errors: FormErrors = {};
+  const seen = seenSections(v);
+  const filled = (names: string[]) => names.some((n) => list(v, n).some((x) => x.trim() !== ''));
+  const rows = rowCount(v);
+  const rowFields = (f: string) => Array.from({ length: rows }, (_, i) => `${f}_${i}`);
+  const known = new Set<Section>(seen);
+  if (filled(['grade', 'ill', 'school', 'job', 'care'].flatMap(rowFields))) known.add('people');
+  if (filled(['medical', 'education', 'disaster'])) known.add('spending');
+  if (one(v, 'emergency')) known.add('emergency');
+  if (one(v, 'supporter')) known.add('support');
+  if (one(v, 'housing')) known.add('housing');
+  if (filled(['current'])) known.add('current');
+
+  const county = one(v, 'county');
+  if (!ctx.counties.includes(county)) errors.county = { key: 'choose' };
+  const townships = ctx.counties.includes(county) ? ctx.townships(county) : [];
+  const township = one(v, 'township');
+  if (township && !townships.some((t) => t.id === township)) errors.township = { key: 'township' };
+  const area = pick(one(v, 'area'), ['urban', 'rural'] as const);
+  if (!area) errors.area = { key: 'choose' };
+
+  const members: MemberAnswers[] = [];
+  for (let i = 0; i < rows; i++) {
+    const ageText = one(v, `age_${i}`);
+    if (!ageText) continue;
+    const age = parseNumber(ageText);
+    if (age === undefined || !Number.isInteger(age) || age < 0 || age > 120) {
+      errors[`age_${i}`] = { key: 'age' };
+      continue;
+    }
+    const m: MemberAnswers = { age };
+    const work = pick(one(v, `work_${i}`), capacities);
+    if (age >= workingAge) {
+      if (work) m.laborCapacity = work;
+      else errors[`work_${i}`] = { key: 'work', params: { age } };
+    }
+    const people = known.has('people');
+    const grade = pick(one(v, `grade_${i}`), grades);
+    const kind = pick(one(v, `kind_${i}`), disabilityKinds);
+    if (grade && !kind) errors[`kind_${i}`] = { key: 'kind' };
+    if (grade && kind) m.disability = { grade: Number(grade) as 1 | 2 | 3 | 4, kind };
+    else if (people) m.disability = null;
+    if (one(v, `ill_${i}`)) m.seriousIllness = true;
+    else if (people) m.seriousIllness = false;
+    const school = pick(one(v, `school_${i}`), schoolings);
+    if (school) m.schooling = school;
+    else if (people) m.schooling = 'none';
+    if (age >= workingAge && m.laborCapacity !== 'none') {
+      if (one(v, `job_${i}`)) m.employed = true;
+      else if (people) m.employed = false;
+    }
+    const care = pick(one(v, `care_${i}`), capacities);
+    if (care) m.selfCare = care;
+    members.push(m);
+  }
+  if (!members.length && !Object.keys(errors).some((k) => k.startsWith('age_')))
+    errors.age_0 = { key: 'members' };
+
+  const income = parseAmount(one(v, 'income'));
+  if (!one(v, 'income')) errors.income = { key: 'required' };
+  else if (!income.ok) errors.income = { key: 'amount' };
+  const property = pick(one(v, 'property'), ['yes', 'no'] as const);
+  if (!property) errors.property = { key: 'choose' };
+
+  const a: Answers = {
+    jurisdiction: county,
+    ...(township ? { township } : {}),
+    ...(area ? { area } : {}),
+    size: members.length,
+    members,
+    ...(income.ok ? { monthlyIncome: income.value } : {}),
+    ...(property ? { propertyWithinLimits: property === 'yes' } : {}),
+  };
+
+  if (known.has('spending')) {
+    const spent: NonNullable<Answers['rigidExpenses12m']> = {};
+    for (const k of ['medical', 'education', 'disaster'] as const) {
+      const text = one(v, k);
+      const amount = text ? parseAmount(text) : { ok: true as const, value: 0 };
+      if (amount.ok) spent[k] = amount.value;
+      else errors[k] = { key: 'amount' };
+    }
+    a.rigidExpenses12m = spent;
+  }
+  const emergency = one(v, 'emergency');
+  if (emergency === 'none') a.emergency = null;
+  else {
+    const kind = pick(emergency, emergencyKinds);
+    if (kind) {
+      const monthsText = one(v, 'months');
+      const months = monthsText ? parseNumber(monthsText) : 1;
+      if (months === undefined || months < 0 || months > 60) errors.months = { key: 'months' };
+      a.emergency = {
+        kind,
+        months: Math.max(months ?? 1, 0.5),
+        persons: members.length || 1,
+        consequence: pick(one(v, 'consequence'), consequences) ?? 'none',
+      };
+    }
+  }
+  const supporter = pick(one(v, 'supporter'), supporters);
+  if (supporter) a.legalSupporter = supporter;
+  const housing = pick(one(v, 'housing'), ['yes', 'no'] as const);
+  if (housing) a.housingDifficulty = housing === 'yes';
+  if (known.has('current')) {
+    a.current = list(v, 'current').flatMap((p) => pick(p, programIds as readonly ProgramId[]) ?? []);
+  }
+  return Object.keys(errors).length ? { errors, known } : { answers: a, errors, known };
+}
+
+const sectionOfStep: Partial<Record<StepId, Section>> = {
+  disability_who: 'people',
+  illness_who: 'people',
+  self_care: 'people',
+  schooling_who: 'people',
+  employed_who: 'people',
+  expenses_any: 'spending',
+  emergency_any: 'emergency',
+  supporter: 'support',
+  housing: 'housing',
+};
+
+/** Sections whose answers would still decide a program (the engine's `needs`), in page order. */
+export function neededSections(result: ScreenResult): Section[] {
+  const needs = new Set(result.programs.flatMap((p) => p.needs ?? []));
+  const wanted = new Set(
+    needSteps.filter(([need]) => needs.has(need)).map(([, step]) => sectionOfStep[step]),
+  );
+  return sections.filter((s) => wanted.has(s));
+}

@@ -1,0 +1,72 @@
+/**
+ * Renders a resident page: every page gets the language, its direction and tag, the
+ * translator, the CSRF token, links to the same page in the other languages, and the `bdi`
+ * filter. Pages are never cached by proxies (they can hold a resident's answers).
+ */
+import type { Context } from 'koa';
+import {
+  isLanguage,
+  type Language,
+  languages,
+  languageTags,
+  textDirection,
+  translator,
+} from '../../locales/i18n.ts';
+import { templates } from '../../templates/render.ts';
+import { isolate } from './isolate.ts';
+import { assetPath } from './assets.ts';
+
+let filtersAdded = false;
+function env() {
+  const e = templates();
+  if (!filtersAdded) {
+    // {{ text | bdi(dir) }}: escaped, with numbers and names isolated on right-to-left pages.
+    e.addFilter('bdi', (text: unknown, dir: 'ltr' | 'rtl') => isolate(text, dir));
+    e.addGlobal('asset', assetPath);
+    filtersAdded = true;
+  }
+  return e;
+}
+
+export function pageLanguage(ctx: Context): Language | undefined {
+  const lang = ctx.params?.lang;
+  return isLanguage(lang) ? lang : undefined;
+}
+
+/** The same path in another language: /ug/form → /kk/form. */
+function otherLanguages(ctx: Context, lang: Language) {
+  return languages
+    .filter((l) => l !== lang)
+    .map((l) => ({
+      lang: l,
+      tag: languageTags[l],
+      dir: textDirection[l],
+      name: translator(l)('web.site.language_name'),
+      href:
+        ctx.path.replace(new RegExp(`^/${lang}(?=/|$)`), `/${l}`) +
+        (ctx.querystring ? `?${ctx.querystring}` : ''),
+    }));
+}
+
+export function renderPage(
+  ctx: Context,
+  template: string,
+  lang: Language,
+  data: Record<string, unknown> = {},
+  status = 200,
+): void {
+  const dir = textDirection[lang];
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = env().render(`web/${template}.njk`, {
+    t: translator(lang),
+    lang,
+    tag: languageTags[lang],
+    dir,
+    csrf: ctx.state.csrfToken,
+    others: otherLanguages(ctx, lang),
+    path: ctx.path,
+    ...data,
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The chat page: the dialog engine behind a plain HTML form. Without JavaScript each answer is
+ * a form post and the page shows the newest replies; with it (templates/static/chat.js) the
+ * same post is sent in the background and the replies are appended. The conversation id lives
+ * in a signed httpOnly cookie; the form carries the session's last-change time, so a double tap
+ * or a reloaded post is not taken as a second answer.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { loadSession, type Session } from '../../../bot/dialog/session.ts';
+import { sessionForMessage } from '../../../bot/dialog/session-lifecycle.ts';
+import { handle, type Outcome, promptAgain, startIn } from '../../../bot/dialog/transition.ts';
+import type { Reply } from '../../../bot/dialog/replies.ts';
+import { type Language, translator } from '../../../locales/i18n.ts';
+import { pageLanguage, renderPage } from '../page.ts';
+import { quickReplies, replyViews } from '../reply-view.ts';
+import { placeFromQuery, type WebDeps } from '../web-deps.ts';
+
+const cookie = 'chat';
+const postSchema = z.object({
+  text: z.string().max(2000).optional(),
+  quick: z.string().max(200).optional(),
+  action: z.enum(['send', 'restart']).optional(),
+  at: z.string().max(40).optional(),
+});
+
+export function chatRoutes(deps: WebDeps): Router {
+  const router = new Router();
+
+  const stored = (ctx: Context): Session | undefined => {
+    const id = ctx.cookies.get(cookie, { signed: true });
+    return id ? loadSession(deps.sessions.get(id)) : undefined;
+  };
+  const keep = (ctx: Context, s: Session) => {
+    deps.sessions.set(s.id, s);
+    // A session cookie: gone when the browser closes; the stored session expires on its own.
+    ctx.cookies.set(cookie, s.id, { signed: true, httpOnly: true, sameSite: 'lax', overwrite: true });
+  };
+  const start = (ctx: Context, lang: Language): Outcome => {
+    const place = placeFromQuery(ctx.query, deps);
+    return startIn(lang, deps.dialog, {
+      ...(place.county ? { jurisdiction: place.county } : {}),
+      ...(place.township ? { township: place.township } : {}),
+    });
+  };
+  const show = (
+    ctx: Context,
+    session: Session | null,
+    replies: Reply[],
+    lang: Language,
+    extra: { said?: string; notice?: string; draft?: string; status?: number } = {},
+  ) => {
+    renderPage(
+      ctx,
+      'chat',
+      lang,
+      {
+        said: extra.said,
+        replies: replyViews(replies, lang),
+        quick: session ? quickReplies(session, replies, lang) : [],
+        at: session?.updatedAt ?? '',
+        ended: session === null,
+        notice: extra.notice,
+        draft: extra.draft ?? '',
+      },
+      extra.status,
+    );
+  };
+
+  router.get('/:lang/chat', (ctx, next) => {
+    const lang = pageLanguage(ctx);
+    if (!lang) return next();
+    let session = stored(ctx);
+    if (!session) {
+      const out = start(ctx, lang);
+      keep(ctx, out.session!);
+      return show(ctx, out.session, out.replies, lang);
+    }
+    // Choosing a language on the page is an answer to "which language?".
+    if (session.lang !== lang)
+      session = { ...session, lang, phase: session.phase === 'language' ? 'questions' : session.phase };
+    keep(ctx, session);
+    show(ctx, session, promptAgain(session, deps.dialog), lang);
+  });
+
+  router.post('/:lang/chat', async (ctx, next) => {
+    const lang = pageLanguage(ctx);
+    if (!lang) return next();
+    const body = postSchema.safeParse(ctx.request.body ?? {});
+    const posted = body.success ? body.data : {};
+    const session = stored(ctx);
+    if (!session) {
+      const out = start(ctx, lang);
+      keep(ctx, out.session!);
+      return show(ctx, out.session, out.replies, lang);
+    }
+    const pageLang = session.lang;
+    if (!ctx.state.csrfOk) {
+      const notice = translator(pageLang)('web.form.expired');
+      return show(ctx, session, promptAgain(session, deps.dialog), pageLang, {
+        notice,
+        draft: posted.text ?? '',
+        status: 403,
+      });
+    }
+    const text =
+      posted.action === 'restart'
+        ? translator(pageLang)('chat.commandWords.restart').split('|')[0]!
+        : (posted.quick ?? posted.text ?? '').trim();
+    // Nothing typed, or a post made on an older page (double tap, reload): ask again, change nothing.
+    if (!text || posted.at !== session.updatedAt)
+      return show(ctx, session, promptAgain(session, deps.dialog), pageLang);
+
+    const { session: current, greeting } = sessionForMessage(session, new Date());
+    if (greeting?.session) {
+      keep(ctx, greeting.session);
+      return show(ctx, greeting.session, greeting.replies, greeting.session.lang, { said: text });
+    }
+    const out = await handle(current, text, deps.dialog);
+    if (!out.session) {
+      await deps.sessions.deleteDurably(session.id);
+      ctx.cookies.set(cookie, null);
+      return show(ctx, null, out.replies, pageLang, { said: text });
+    }
+    keep(ctx, out.session);
+    show(ctx, out.session, out.replies, out.session.lang, { said: text });
+  });
+  return router;
+}

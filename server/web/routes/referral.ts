@@ -1,0 +1,99 @@
+/**
+ * From results to a referral on the web: separate consent (its own checkbox, with what is
+ * stored and who sees it), a name, a phone and an optional ID number. Post → redirect → page,
+ * and a session that already has a reference shows it again: a double tap, a retry or a reload
+ * makes one referral, and the number is shown only after the referral is on disk.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { screenAnswers } from '../../../bot/dialog/next-question.ts';
+import { loadSession, type Session } from '../../../bot/dialog/session.ts';
+import { readIdNumber, readName, readPhone } from '../../../bot/referral/contact.ts';
+import { type Language, translator } from '../../../locales/i18n.ts';
+import { formValues } from '../household-form.ts';
+import { pageLanguage, renderPage } from '../page.ts';
+import type { WebDeps } from '../web-deps.ts';
+
+const idPattern = /^[0-9a-f-]{36}$/;
+
+export function referralRoutes(deps: WebDeps): Router {
+  const router = new Router();
+  // Two taps arriving together both find no reference yet: the second waits for the first.
+  const inFlight = new Map<string, Promise<string>>();
+
+  const find = (ctx: Context): { lang: Language; session: Session | undefined } | undefined => {
+    const lang = pageLanguage(ctx);
+    if (!lang) return undefined;
+    const id = ctx.params.id ?? '';
+    return { lang, session: idPattern.test(id) ? loadSession(deps.sessions.get(id)) : undefined };
+  };
+  const expired = (ctx: Context, lang: Language) =>
+    renderPage(ctx, 'referral', lang, { expired: true, v: {}, errors: {} }, 404);
+
+  router.get('/:lang/referral/:id', (ctx, next) => {
+    const found = find(ctx);
+    if (!found) return next();
+    const { lang, session } = found;
+    if (!session || !['results', 'done'].includes(session.phase)) return expired(ctx, lang);
+    const reference = session.referral?.reference;
+    if (reference) return renderPage(ctx, 'referral-sent', lang, { reference });
+    renderPage(ctx, 'referral', lang, { session: session.id, v: {}, errors: {} });
+  });
+
+  router.post('/:lang/referral/:id', async (ctx, next) => {
+    const found = find(ctx);
+    if (!found) return next();
+    const { lang, session } = found;
+    if (!session || !['results', 'done'].includes(session.phase)) return expired(ctx, lang);
+    const go = () => ctx.redirect(`/${lang}/referral/${session.id}`);
+    ctx.status = 303;
+    if (session.referral?.reference) return go();
+    const v = formValues(ctx.request.body);
+    const errors: Record<string, { key: string }> = {};
+    if (!ctx.state.csrfOk) {
+      const notice = translator(lang)('web.form.expired');
+      return renderPage(ctx, 'referral', lang, { session: session.id, v, errors, notice }, 403);
+    }
+    const text = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+    const consent = text('consent') === 'yes';
+    const name = readName(text('name'));
+    const phone = readPhone(text('phone'));
+    const idNumber = text('id_number').trim() ? readIdNumber(text('id_number')) : undefined;
+    if (!consent) errors.consent = { key: 'web.referral.consent_required' };
+    if (!name) errors.name = { key: 'chat.hints.bad_name' };
+    if (!phone) errors.phone = { key: 'chat.hints.bad_phone' };
+    if (text('id_number').trim() && !idNumber) errors.id_number = { key: 'chat.hints.bad_id' };
+    if (Object.keys(errors).length)
+      return renderPage(ctx, 'referral', lang, { session: session.id, v, errors }, 400);
+
+    const withContact: Session = {
+      ...session,
+      referral: { consent, name: name!, phone: phone!, ...(idNumber ? { idNumber } : {}) },
+    };
+    const result = screenAnswers(withContact.answers, {
+      screener: deps.screener,
+      steps: deps.dialog.steps,
+      ...(deps.dialog.date ? { date: deps.dialog.date } : {}),
+    });
+    // Durable (fsync) inside submitReferral before the number is stored in the session and shown.
+    let submitting = inFlight.get(session.id);
+    if (!submitting) {
+      submitting = deps.dialog.submitReferral(withContact, result);
+      inFlight.set(session.id, submitting);
+    }
+    let reference: string;
+    try {
+      reference = await submitting;
+    } finally {
+      inFlight.delete(session.id);
+    }
+    deps.sessions.set(session.id, {
+      ...withContact,
+      phase: 'done',
+      referral: { ...withContact.referral!, reference },
+      updatedAt: deps.dialog.now(),
+    });
+    go();
+  });
+  return router;
+}

@@ -1,0 +1,35 @@
+/** Every resident page, the info pages and the static assets, as one router. */
+import Router from '@koa/router';
+import type { AppDeps } from '../app.ts';
+import { serveAsset } from './assets.ts';
+import { chatRoutes } from './routes/chat.ts';
+import { formRoutes } from './routes/form.ts';
+import { homeRoutes } from './routes/home.ts';
+import { infoRoutes } from './routes/info-pages.ts';
+import { referralRoutes } from './routes/referral.ts';
+import { statusRoutes } from './routes/status.ts';
+import type { WebDeps } from './web-deps.ts';
+
+export function webRoutes(app: AppDeps): Router {
+  const deps: WebDeps = {
+    screener: app.screener,
+    dialog: app.dialog,
+    sessions: app.sessions,
+    referrals: app.referrals,
+    publicUrl: () => app.publicUrl().replace(/\/+$/, ''),
+    statusLookupsPerMinute: app.statusLookupsPerMinute,
+  };
+  const router = new Router();
+  router.get('/static/:file', (ctx, next) => (serveAsset(ctx, ctx.params.file ?? '') ? undefined : next()));
+  for (const r of [
+    infoRoutes(deps, app.rateLimitPerMinute),
+    homeRoutes(deps),
+    chatRoutes(deps),
+    formRoutes(deps),
+    referralRoutes(deps),
+    statusRoutes(deps),
+  ]) {
+    router.use(r.routes());
+  }
+  return router;
+}

@@ -1,0 +1,48 @@
+// Chat without page reloads: the same form post the no-JavaScript page makes, sent in the
+// background; the answer and the replies are appended, the form replaced by the new one.
+// If anything fails, the typed answer stays in the box and a message says to try again.
+(() => {
+  const box = document.getElementById('composer-box');
+  const chat = document.getElementById('chat');
+  if (!box || !chat || !window.fetch || !window.DOMParser) return;
+  let busy = false;
+
+  box.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || busy) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    const submitter = event.submitter;
+    if (submitter && submitter.name) data.set(submitter.name, submitter.value);
+    const status = form.querySelector('#chat-status');
+    busy = true;
+    if (status) status.textContent = status.dataset.sending || '';
+    try {
+      const response = await fetch(form.action, {
+        method: 'POST',
+        body: new URLSearchParams(data),
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+      const turn = page.getElementById('turn');
+      const next = page.getElementById('composer-box');
+      if (!turn || !next) throw new Error('unexpected page');
+      // The reply may be in another language (the resident switched): follow the page.
+      document.documentElement.lang = page.documentElement.lang;
+      document.documentElement.dir = page.documentElement.dir;
+      turn.removeAttribute('id');
+      chat.append(turn);
+      const old = document.getElementById('turn');
+      if (old && old !== turn) old.removeAttribute('id');
+      box.replaceChildren(...next.childNodes);
+      const input = box.querySelector('#text');
+      turn.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      if (input) input.focus({ preventScroll: true });
+    } catch {
+      if (status) status.textContent = status.dataset.error || '';
+    } finally {
+      busy = false;
+    }
+  });
+})();

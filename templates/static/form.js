@@ -1,0 +1,19 @@
+// The form with JavaScript: the township list shows only the chosen county's townships, and
+// the county's own property note only for that county. Without it, all are shown, grouped.
+(() => {
+  const county = document.getElementById('county');
+  const township = document.getElementById('township');
+  if (!county || !township) return;
+  const update = () => {
+    for (const group of township.querySelectorAll('optgroup')) {
+      const other = group.dataset.county !== county.value;
+      group.hidden = other;
+      group.disabled = other;
+      if (other && group.contains(township.selectedOptions[0])) township.value = '';
+    }
+    for (const note of document.querySelectorAll('.county-note'))
+      note.hidden = note.dataset.county !== county.value;
+  };
+  county.addEventListener('change', update);
+  update();
+})();
