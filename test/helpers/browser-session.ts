@@ -1,0 +1,69 @@
+/**
+ * A resident's browser without the browser, for HTTP tests of the pages: keeps cookies, reads
+ * the CSRF token of the last page, posts forms (urlencoded, repeated names allowed).
+ */
+export class PageClient {
+  private cookies = new Map<string, string>();
+  last = '';
+
+  constructor(readonly base: string) {}
+
+  private remember(res: Response) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (value) this.cookies.set(name, value);
+      else this.cookies.delete(name);
+    }
+  }
+
+  private headers(extra: Record<string, string> = {}) {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    return { ...(cookie ? { cookie } : {}), ...extra };
+  }
+
+  async get(path: string): Promise<Response> {
+    const res = await fetch(this.base + path, { headers: this.headers(), redirect: 'manual' });
+    this.remember(res);
+    this.last = await res.clone().text();
+    return res;
+  }
+
+  /** The CSRF token of the last page shown. */
+  token(): string {
+    return /name="_csrf" value="([^"]+)"/.exec(this.last)?.[1] ?? '';
+  }
+
+  async post(path: string, fields: [string, string][] | Record<string, string>, withToken = true) {
+    const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields));
+    if (withToken) body.set('_csrf', this.token());
+    const res = await fetch(this.base + path, {
+      method: 'POST',
+      body,
+      headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
+      redirect: 'manual',
+    });
+    this.remember(res);
+    this.last = await res.clone().text();
+    return res;
+  }
+
+  cookieNames(): string[] {
+    return [...this.cookies.keys()];
+  }
+}
+
+/** The visible text of an HTML fragment, tags dropped and entities decoded (enough for asserts). */
+export function textOf(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
