@@ -22,7 +22,7 @@ import type { ScreenResult } from '../../rules/engine/result.ts';
 export const sections = ['people', 'spending', 'emergency', 'support', 'housing', 'current'] as const;
 export type Section = (typeof sections)[number];
 
-export const defaultRows = 6;
+export const defaultRows = 4;
 export const maxRows = 20;
 
 export const capacities: Capacity[] = ['full', 'partial', 'none'];

@@ -18,7 +18,8 @@
     busy = true;
     if (status) status.textContent = status.dataset.sending || '';
     try {
-      const response = await fetch(form.action, {
+      // getAttribute: form.action would be the button named "action", not the URL.
+      const response = await fetch(form.getAttribute('action'), {
         method: 'POST',
         body: new URLSearchParams(data),
         credentials: 'same-origin',

@@ -1,0 +1,179 @@
+/**
+ * A resident in a real browser (Debian's Chromium via playwright-core) against a really
+ * started server: in Uyghur on a 375-px phone screen through the chat (with JavaScript), and in
+ * Chinese through the one-page form with JavaScript off. Screenshots are saved for review.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
+import { type Started, startServer } from '../helpers/start-server.ts';
+
+// Browser globals used inside page functions (the project compiles without the DOM library;
+// strings would be eval'd, which the pages' Content-Security-Policy rightly forbids).
+declare const document: { querySelectorAll(selector: string): { length: number } };
+declare function getComputedStyle(el: unknown): { direction: string };
+
+const phone = { width: 375, height: 740 };
+
+describe.skipIf(!chromiumPath)('a resident in the browser', () => {
+  let server: Started;
+  let browser: Browser;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'browser-'));
+    server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const referrals = () => JSON.parse(readFileSync(join(dataDir, 'referrals.json'), 'utf8')).records;
+
+  /** The font families Chromium really used to draw a node's text (DevTools protocol). */
+  async function fontsUsed(page: Page, selector: string): Promise<string[]> {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    await cdp.detach();
+    return fonts.map((f) => f.familyName);
+  }
+
+  it('completes the questionnaire in Uyghur on a 375-px screen, right to left, to a referral', async () => {
+    const context = await browser.newContext({ viewport: phone, deviceScaleFactor: 2, locale: 'ug-CN' });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/`);
+    await page.click('a[href="/ug"]');
+    await page.click('a[href="/ug/chat"]');
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await page.getAttribute('html', 'lang')).toBe('ug-Arab-CN');
+    await page.screenshot({ path: screenshotPath('ug-chat-start-375') });
+
+    const turns = () => page.locator('#chat .turn').count();
+    const tap = async (value: string) => {
+      const n = await turns();
+      await page.click(`#composer button[name="quick"][value="${value}"]`);
+      await page.waitForFunction((k) => document.querySelectorAll('#chat .turn').length > k, n);
+    };
+    const type = async (text: string) => {
+      const n = await turns();
+      await page.fill('#text', text);
+      await page.press('#text', 'Enter');
+      await page.waitForFunction((k) => document.querySelectorAll('#chat .turn').length > k, n);
+    };
+
+    // Tap targets on a phone: every answer button at least 44 × 44 CSS pixels.
+    for (const box of await page
+      .locator('#composer button:visible')
+      .evaluateAll((bs) =>
+        bs.map((b) => b.getBoundingClientRect()).map((r) => ({ w: r.width, h: r.height })),
+      )) {
+      expect(box.h).toBeGreaterThanOrEqual(44);
+      expect(box.w).toBeGreaterThanOrEqual(44);
+    }
+    const fonts = await fontsUsed(page, '.bubble.question strong');
+    expect(fonts.join()).toMatch(/Arabic|Naskh/);
+
+    await tap('1'); // Tekes
+    await tap('3'); // Karadala
+    await tap('2'); // rural
+    await type('2');
+    await type('٤٥ ٤٣'); // Arabic-Indic digits, as a phone keyboard types them
+    await tap('1');
+    await tap('1');
+    await type('600 يۈەن');
+    await tap('1'); // property within the limits
+    await type('يوق');
+    await type('ياق');
+    await type('ياق');
+    await type('يوق');
+    const dibao = page.locator('.program[data-program="dibao"]').last();
+    await expect.poll(() => dibao.locator('.amount').innerHTML()).toContain('<bdi>668</bdi>');
+    expect(await dibao.locator('.verdict').innerText()).toBe('شەرتكە ئۇيغۇن كېلىش ئېھتىمالى زور');
+    expect(await dibao.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    await dibao.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('ug-chat-results-375') });
+
+    await tap('1'); // yes, refer me
+    await tap('1'); // consent
+    await type('ئايگۈل');
+    await type('13912345678');
+    await tap('ئاتلاش'); // skip the ID number
+    await tap('1'); // submit
+    const last = await page.locator('#chat .turn').last().innerHTML();
+    const reference = /<bdi>([A-Z]{2}-[0-9A-Z]{8})<\/bdi>/.exec(last)?.[1];
+    expect(reference).toBeDefined();
+    expect(referrals()[reference!]).toMatchObject({ name: 'ئايگۈل', lang: 'ug', status: 'new' });
+    await page.screenshot({ path: screenshotPath('ug-chat-referral-375') });
+    await context.close();
+  });
+
+  it('completes the one-page form in Chinese with JavaScript off, then finds the referral on the status page', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 414, height: 900 },
+      javaScriptEnabled: false,
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/zh/form`);
+    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.selectOption('#county', 'tekes');
+    await page.selectOption('#township', 'karadala');
+    await page.check('input[name="area"][value="rural"]');
+    await page.fill('input[name="age_0"]', '45');
+    await page.selectOption('select[name="work_0"]', 'full');
+    await page.fill('input[name="age_1"]', '43');
+    await page.selectOption('select[name="work_1"]', 'full');
+    await page.fill('#income', '600');
+    await page.check('input[name="property"][value="yes"]');
+    await page.screenshot({ path: screenshotPath('zh-form-filled-nojs'), fullPage: true });
+    await page.click('.actions button[value="submit"]');
+
+    // The rules still need a few answers: those sections come back opened and marked.
+    await expect.poll(() => page.locator('p.notice[role="alert"]').innerText()).toContain('已经为您展开');
+    expect(await page.locator('details.section.needed[open]').count()).toBeGreaterThan(0);
+    expect(await page.inputValue('input[name="age_1"]')).toBe('43');
+    await page.check('input[name="emergency"][value="none"]');
+    await page.check('input[name="housing"][value="no"]');
+    await page.click('.actions button[value="submit"]');
+
+    await expect.poll(() => page.locator('h2#results-title').innerText()).toBe('您家可能符合的救助');
+    const dibao = page.locator('.program[data-program="dibao"]');
+    expect(await dibao.locator('.verdict').innerText()).toBe('很可能符合');
+    expect(await dibao.locator('.amount').innerText()).toBe('估计每月：668 元');
+    await page.screenshot({ path: screenshotPath('zh-form-results-nojs'), fullPage: true });
+
+    await page.click('.refer a.button');
+    await page.check('input[name="consent"]');
+    await page.fill('#name', '阿依古丽·买买提');
+    await page.fill('#phone', '139 8765 4321');
+    await page.click('form.referral button[type="submit"]');
+    const reference = await page.locator('#reference').innerText();
+    expect(reference).toMatch(/^TE-[0-9A-Z]{8}$/);
+    expect(referrals()[reference]).toMatchObject({
+      name: '阿依古丽·买买提',
+      lang: 'zh',
+      township: 'karadala',
+    });
+    await page.screenshot({ path: screenshotPath('zh-form-referral-nojs') });
+
+    await page.click('a[href="/zh/status"]');
+    await page.fill('#reference', reference.toLowerCase());
+    await page.fill('#digits', '4321');
+    await page.click('form button[type="submit"]');
+    expect(await page.locator('[data-status]').innerText()).toBe('已收到，等待乡镇工作人员联系您');
+    await page.screenshot({ path: screenshotPath('zh-status-nojs') });
+    const fonts = await fontsUsed(page, '[data-status]').catch(() => ['(devtools needs JavaScript)']);
+    expect(fonts.join()).toMatch(/CJK|Han|Hei|Song|(devtools needs JavaScript)/);
+    await context.close();
+  });
+});
