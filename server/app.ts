@@ -54,7 +54,8 @@ export function createApp(deps: AppDeps): Koa {
     deps.log.info(
       {
         method: ctx.method,
-        path: ctx.path,
+        // Conversation and result ids open a resident's session: never written to logs.
+        path: ctx.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id'),
         status: ctx.status,
         ms: Number(process.hrtime.bigint() - start) / 1e6,
       },

@@ -170,6 +170,11 @@ describe('the referral from the form', () => {
     // Posting again later still makes no second referral.
     await page.post(link, fields, false);
     expect(Object.keys(referrals()).length).toBe(before + 1);
+    // The logs saw the requests, but not who, nor the id that opens the session.
+    const logs = server.output();
+    expect(logs).toContain('/zh/referral/:id');
+    for (const secret of [link.split('/').pop()!, '13912345678', '阿依古丽', reference])
+      expect(logs).not.toContain(secret);
   });
 });
 
