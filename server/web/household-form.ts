@@ -6,6 +6,7 @@
  * fields in a section the resident never saw mean "not answered" (the rules then say
  * "possible"); once the form has shown a section (listed in `seen`), blank means none/no.
  */
+import { z } from 'zod';
 import type {
   Answers,
   Capacity,
@@ -56,14 +57,22 @@ export interface FieldError {
 }
 export type FormErrors = Record<string, FieldError>;
 
-/** Koa's urlencoded body: strings, arrays of strings for repeated names; anything else dropped. */
+/**
+ * Koa's urlencoded body, checked with zod: field names we use, strings (lists for repeated
+ * names); anything else is dropped, and over-long values are cut, never trusted.
+ */
+const fieldName = /^[a-z_]{1,20}(?:_\d{1,2})?$/;
+const postedField = z.union([z.string().transform((s) => s.slice(0, 200)), z.array(z.string()).max(30)]);
+const postedForm = z.record(z.string(), z.unknown());
+
 export function formValues(body: unknown): FormValues {
   const out: FormValues = {};
-  if (!body || typeof body !== 'object') return out;
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    if (!/^[a-z_]{1,20}(?:_\d{1,2})?$/.test(k) || k === '_csrf') continue;
-    if (typeof v === 'string') out[k] = v.slice(0, 200);
-    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').slice(0, 30);
+  const parsed = postedForm.safeParse(body);
+  if (!parsed.success) return out;
+  for (const [k, v] of Object.entries(parsed.data)) {
+    if (!fieldName.test(k) || k === '_csrf') continue;
+    const field = postedField.safeParse(v);
+    if (field.success) out[k] = field.data;
   }
   return out;
 }
