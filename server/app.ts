@@ -47,7 +47,9 @@ export function createApp(deps: AppDeps): Koa {
   app.keys = deps.cookieKeys;
   app.use(errors(deps.log));
   app.use(language());
-  app.use(helmet());
+  // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
+  // posts, and the CSRF origin check could not tell them from a sandboxed foreign frame.
+  app.use(helmet({ referrerPolicy: { policy: 'same-origin' } }));
   app.use(async (ctx, next) => {
     const start = process.hrtime.bigint();
     await next();

@@ -20,7 +20,18 @@ export function csrf() {
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const sent = typeof body?._csrf === 'string' ? body._csrf : '';
     ctx.state.csrfToken = tokens.create(secret);
-    ctx.state.csrfOk = ctx.method !== 'POST' || tokens.verify(secret, sent);
+    ctx.state.csrfOk = ctx.method !== 'POST' || (sameOrigin(ctx) && tokens.verify(secret, sent));
     await next();
   };
+}
+
+/** A browser names the page a post comes from; when it does, it must be this site (OWASP ASVS). */
+function sameOrigin(ctx: Context): boolean {
+  const origin = ctx.get('origin');
+  if (!origin || origin === 'null') return origin !== 'null';
+  try {
+    return new URL(origin).host === ctx.host;
+  } catch {
+    return false;
+  }
 }

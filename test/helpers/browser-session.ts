@@ -50,6 +50,11 @@ export class PageClient {
     return res;
   }
 
+  /** The Cookie header this client sends. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   cookieNames(): string[] {
     return [...this.cookies.keys()];
   }

@@ -129,6 +129,20 @@ describe('the one-page form without JavaScript', () => {
     expect(page.last).not.toContain('最低生活保障（低保）');
   });
 
+  it('refuses a post from another site even with a valid token and cookie', async () => {
+    const page = new PageClient(server.base);
+    await page.get('/zh/form');
+    const post = (origin: string) =>
+      fetch(`${server.base}/zh/form`, {
+        method: 'POST',
+        body: new URLSearchParams([...base, ['action', 'submit'], ['_csrf', page.token()]]),
+        headers: { origin, cookie: page.cookieHeader() },
+      });
+    expect((await post('https://evil.example')).status).toBe(403);
+    expect((await post('null')).status).toBe(403);
+    expect((await post(server.base)).status).toBe(200);
+  });
+
   it('adds rows for a bigger household', async () => {
     const page = new PageClient(server.base);
     await page.get('/zh/form');
