@@ -29,6 +29,8 @@ export interface ReferralDraft {
   phone?: string;
   /** Optional: only if the resident chooses to give it. */
   idNumber?: string;
+  /** Optional: the village or address, to help the township find the household. */
+  village?: string;
   reference?: string;
 }
 
@@ -56,6 +58,8 @@ export interface Session {
   /** For "back": the state before each answer, newest last, bounded. */
   back: Snapshot[];
   referral?: ReferralDraft;
+  /** The channel's address for the resident (a WeChat contact id), for status notices. */
+  contact?: string;
   /** While asking "continue or start over?": the phase to continue in. */
   resumePhase?: Phase;
   createdAt: string;

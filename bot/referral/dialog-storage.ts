@@ -1,21 +1,24 @@
 /**
- * Where a dialog keeps its data, the same for every channel: sessions (coalesced, sharded),
- * referrals (written with fsync before the reference number is shown) and call-back requests.
+ * Where a dialog keeps its data, the same for every channel: sessions (coalesced, sharded) and
+ * the township inbox (referrals and call-back requests, written with fsync before a resident
+ * is told anything). Submitting the same referral twice gives the first one's reference.
  */
-import { z } from 'zod';
 import { type Session, sessionStoreOptions, storedSessionSchema } from '../dialog/session.ts';
 import type { DialogDeps } from '../dialog/transition.ts';
 import type { Collection, Store } from '../store/collection-store.ts';
 import { shardedCollection } from '../store/sharded-collection.ts';
 import { newReference } from './reference.ts';
-import { type ReferralRecord, referralRecord, referralSchema } from './referral-record.ts';
-
-export const callbackSchema = z.strictObject({ session: z.string(), at: z.string(), lang: z.string() });
+import {
+  callbackRecord,
+  idempotencyKey,
+  type ReferralRecord,
+  referralRecord,
+  referralSchema,
+} from './referral-record.ts';
 
 export interface DialogStorage {
   sessions: Collection<Session>;
   referrals: Collection<ReferralRecord>;
-  callbacks: Collection<z.infer<typeof callbackSchema>>;
   submitReferral: DialogDeps['submitReferral'];
   requestCallback: DialogDeps['requestCallback'];
 }
@@ -35,20 +38,42 @@ export async function openDialogStorage(
       ? await shardedCollection(store, 'sessions', storedSessionSchema, { ...sessionOptions, shards })
       : await store.collection('sessions', storedSessionSchema, sessionOptions);
   const referrals = await store.collection('referrals', referralSchema);
-  const callbacks = await store.collection('callbacks', callbackSchema);
   const now = () => new Date().toISOString();
+
+  // Idempotency keys of stored referrals → their reference (rebuilt at start from the file).
+  const byKey = new Map<string, string>();
+  for (const r of referrals.values()) if (r.idempotencyKey) byKey.set(r.idempotencyKey, r.reference);
+  // Two identical submissions at the same moment: the second waits for the first's write.
+  const pending = new Map<string, Promise<string>>();
+
+  const unusedReference = (jurisdiction: string) => {
+    let reference = newReference(jurisdiction);
+    while (referrals.get(reference)) reference = newReference(jurisdiction);
+    return reference;
+  };
+
   return {
     sessions,
     referrals,
-    callbacks,
-    async submitReferral(session, result) {
-      const reference = newReference(result.jurisdiction);
-      // On disk (fsync) before the resident is told the number.
-      await referrals.setDurably(reference, referralRecord(reference, session, result, channel, now()));
-      return reference;
+    submitReferral(session, result) {
+      const key = idempotencyKey(session);
+      const known = byKey.get(key);
+      if (known) return Promise.resolve(known);
+      const inFlight = pending.get(key);
+      if (inFlight) return inFlight;
+      const write = (async () => {
+        const reference = unusedReference(result.jurisdiction);
+        // On disk (fsync) before the resident is told the number.
+        await referrals.setDurably(reference, referralRecord(reference, session, result, channel, now()));
+        byKey.set(key, reference);
+        return reference;
+      })().finally(() => pending.delete(key));
+      pending.set(key, write);
+      return write;
     },
     async requestCallback(session) {
-      await callbacks.setDurably(session.id, { session: session.id, at: now(), lang: session.lang });
+      const reference = unusedReference(session.answers.jurisdiction ?? 'xx');
+      await referrals.setDurably(reference, callbackRecord(reference, session, channel, now()));
     },
   };
 }

@@ -1,18 +1,86 @@
 /**
- * A pre-screened referral as stored: made only from a finished screening with the resident's
- * consent, and written durably before its reference number is shown.
+ * A pre-screened referral as stored, and what happens to it: made only from a finished
+ * screening with the resident's consent (or, as kind "callback", from a "talk to a person"
+ * request, without answers), written durably before its reference number is shown, then
+ * followed up by the township: status, assignment, notes and official outcomes, each change
+ * in its history.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ScreenResult } from '../../rules/engine/result.ts';
 import type { Session } from '../dialog/session.ts';
 
+/** new → contacted → visit scheduled → application accepted → approved | declined | withdrawn. */
+export const referralStatuses = [
+  'new',
+  'contacted',
+  'visit_scheduled',
+  'accepted',
+  'approved',
+  'declined',
+  'withdrawn',
+] as const;
+export type ReferralStatus = (typeof referralStatuses)[number];
+export const closedStatuses: ReadonlySet<ReferralStatus> = new Set(['approved', 'declined', 'withdrawn']);
+
+/** Which status may follow which: forward along the path, or closed early (withdrawn, declined). */
+export const nextStatuses: Record<ReferralStatus, readonly ReferralStatus[]> = {
+  new: ['contacted', 'visit_scheduled', 'withdrawn', 'declined'],
+  contacted: ['visit_scheduled', 'accepted', 'withdrawn', 'declined'],
+  visit_scheduled: ['contacted', 'accepted', 'withdrawn', 'declined'],
+  accepted: ['approved', 'declined', 'withdrawn'],
+  approved: [],
+  declined: [],
+  withdrawn: [],
+};
+
+export const historyActions = [
+  'created',
+  'status',
+  'assigned',
+  'note',
+  'outcome',
+  'deletion_requested',
+  'anonymised',
+] as const;
+
+const historyEntry = z.strictObject({
+  at: z.string(),
+  /** A staff id, or "resident" / "system". */
+  by: z.string(),
+  action: z.enum(historyActions),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  note: z.string().optional(),
+});
+export type HistoryEntry = z.infer<typeof historyEntry>;
+
+/** The official decision per program, recorded when a case closes: the rules learn from it. */
+const outcomeSchema = z.strictObject({
+  decision: z.enum(['approved', 'declined']),
+  tier: z.string().optional(),
+  monthlyAmount: z.number().optional(),
+  reason: z.string().optional(),
+  at: z.string(),
+  by: z.string(),
+});
+export type Outcome = z.infer<typeof outcomeSchema>;
+
 export const referralSchema = z.strictObject({
   reference: z.string(),
+  kind: z.enum(['referral', 'callback']).default('referral'),
   createdAt: z.string(),
+  updatedAt: z.string().optional(),
   channel: z.string(),
+  /** The channel's address for the resident (a WeChat contact id), for status notices. */
+  contact: z.string().optional(),
   lang: z.enum(['zh', 'ug', 'kk']),
   jurisdiction: z.string(),
   township: z.string().optional(),
+  /** The village or address as the resident wrote it (optional). */
+  village: z.string().optional(),
+  /** Same submission twice (double tap, retry, duplicated event) → the same referral. */
+  idempotencyKey: z.string().optional(),
   /** The answers as given (health, disability, income: stored only with consent). */
   answers: z.record(z.string(), z.unknown()),
   programs: z.array(
@@ -22,14 +90,30 @@ export const referralSchema = z.strictObject({
       tier: z.string().optional(),
       monthlyAmount: z.number().optional(),
       amount: z.number().optional(),
+      /** The department responsible (民政局, 医保局 ...): the township passes the case on. */
+      department: z.string().optional(),
     }),
   ),
   name: z.string(),
   phone: z.string(),
   idNumber: z.string().optional(),
-  status: z.literal('new'),
+  status: z.enum(referralStatuses),
+  /** The caseworker following it up (staff id). */
+  assignee: z.string().optional(),
+  history: z.array(historyEntry).default([]),
+  outcomes: z.record(z.string(), outcomeSchema).optional(),
+  deletionRequestedAt: z.string().optional(),
+  anonymisedAt: z.string().optional(),
 });
-export type ReferralRecord = z.infer<typeof referralSchema>;
+export type ReferralRecord = z.output<typeof referralSchema>;
+
+/** One submission's fingerprint: the session, the answers and the contact details. */
+export function idempotencyKey(session: Session): string {
+  const r = session.referral;
+  return createHash('sha256')
+    .update(JSON.stringify([session.id, session.answers, r?.name, r?.phone, r?.idNumber, r?.village]))
+    .digest('base64url');
+}
 
 export function referralRecord(
   reference: string,
@@ -42,11 +126,16 @@ export function referralRecord(
   if (!r?.consent || !r.name || !r.phone) throw new Error('a referral needs consent, a name and a phone');
   return {
     reference,
+    kind: 'referral',
     createdAt: now,
+    updatedAt: now,
     channel,
+    ...(session.contact ? { contact: session.contact } : {}),
     lang: session.lang,
     jurisdiction: result.jurisdiction,
     ...(session.answers.township ? { township: session.answers.township } : {}),
+    ...(r.village ? { village: r.village } : {}),
+    idempotencyKey: idempotencyKey(session),
     answers: JSON.parse(JSON.stringify(session.answers)),
     programs: result.programs.map((p) => ({
       id: p.id,
@@ -54,10 +143,48 @@ export function referralRecord(
       ...(p.tier !== undefined ? { tier: p.tier } : {}),
       ...(p.monthlyAmount !== undefined ? { monthlyAmount: p.monthlyAmount } : {}),
       ...(p.amount !== undefined ? { amount: p.amount } : {}),
+      department: p.department,
     })),
     name: r.name,
     phone: r.phone,
     ...(r.idNumber ? { idNumber: r.idNumber } : {}),
     status: 'new',
+    history: [{ at: now, by: 'resident', action: 'created' }],
+  };
+}
+
+/**
+ * "Talk to a person": an inbox item without answers (no consent was asked for them), routed by
+ * the county and township the resident gave, linked to their referral if they made one.
+ */
+export function callbackRecord(
+  reference: string,
+  session: Session,
+  channel: string,
+  now: string,
+): ReferralRecord {
+  return {
+    reference,
+    kind: 'callback',
+    createdAt: now,
+    updatedAt: now,
+    channel,
+    ...(session.contact ? { contact: session.contact } : {}),
+    lang: session.lang,
+    jurisdiction: session.answers.jurisdiction ?? '',
+    ...(session.answers.township ? { township: session.answers.township } : {}),
+    answers: {},
+    programs: [],
+    name: session.referral?.consent ? (session.referral.name ?? '') : '',
+    phone: session.referral?.consent ? (session.referral.phone ?? '') : '',
+    status: 'new',
+    history: [
+      {
+        at: now,
+        by: 'resident',
+        action: 'created',
+        ...(session.referral?.reference ? { note: session.referral.reference } : {}),
+      },
+    ],
   };
 }

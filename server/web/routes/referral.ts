@@ -18,8 +18,6 @@ const idPattern = /^[0-9a-f-]{36}$/;
 
 export function referralRoutes(deps: WebDeps): Router {
   const router = new Router();
-  // Two taps arriving together both find no reference yet: the second waits for the first.
-  const inFlight = new Map<string, Promise<string>>();
 
   const find = (ctx: Context): { lang: Language; session: Session | undefined } | undefined => {
     const lang = pageLanguage(ctx);
@@ -66,9 +64,21 @@ export function referralRoutes(deps: WebDeps): Router {
     if (Object.keys(errors).length)
       return renderPage(ctx, 'referral', lang, { session: session.id, v, errors }, 400);
 
+    // Free text, kept short and stripped of control and bidi-override characters.
+    const village = text('village')
+      .normalize('NFKC')
+      .replace(/[\p{Cc}\p{Cf}]/gu, '')
+      .trim()
+      .slice(0, 60);
     const withContact: Session = {
       ...session,
-      referral: { consent, name: name!, phone: phone!, ...(idNumber ? { idNumber } : {}) },
+      referral: {
+        consent,
+        name: name!,
+        phone: phone!,
+        ...(idNumber ? { idNumber } : {}),
+        ...(village ? { village } : {}),
+      },
     };
     const result = screenAnswers(withContact.answers, {
       screener: deps.screener,
@@ -76,17 +86,8 @@ export function referralRoutes(deps: WebDeps): Router {
       ...(deps.dialog.date ? { date: deps.dialog.date } : {}),
     });
     // Durable (fsync) inside submitReferral before the number is stored in the session and shown.
-    let submitting = inFlight.get(session.id);
-    if (!submitting) {
-      submitting = deps.dialog.submitReferral(withContact, result);
-      inFlight.set(session.id, submitting);
-    }
-    let reference: string;
-    try {
-      reference = await submitting;
-    } finally {
-      inFlight.delete(session.id);
-    }
+    // Idempotent: two taps arriving together get the same referral (see dialog-storage.ts).
+    const reference = await deps.dialog.submitReferral(withContact, result);
     deps.sessions.set(session.id, {
       ...withContact,
       phase: 'done',

@@ -1,0 +1,110 @@
+/**
+ * Referrals into the township inbox: one per submission however often it arrives, on disk
+ * before the number is returned, and "talk to a person" requests in the same inbox.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { screenAnswers } from '../../../bot/dialog/next-question.ts';
+import { newSession, type Session } from '../../../bot/dialog/session.ts';
+import { openDialogStorage } from '../../../bot/referral/dialog-storage.ts';
+import { openFileStore, type Store } from '../../../bot/store/collection-store.ts';
+import { createScreener } from '../../../rules/engine/screen.ts';
+
+const screener = createScreener({ today: () => '2026-11-23' });
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function open() {
+  const dir = mkdtempSync(join(tmpdir(), 'submission-'));
+  dirs.push(dir);
+  const store = await openFileStore(dir);
+  stores.push(store);
+  return { dir, store, storage: await openDialogStorage(store, 'web', 1) };
+}
+
+function finished(id = 's1', name = '张三'): Session {
+  return {
+    ...newSession(id, 'zh', '2026-11-23T10:00:00Z'),
+    phase: 'referral_confirm',
+    answers: {
+      jurisdiction: 'tekes',
+      township: 'karadala',
+      area: 'rural',
+      size: 2,
+      members: [
+        { age: 45, laborCapacity: 'full' },
+        { age: 43, laborCapacity: 'full' },
+      ],
+      monthlyIncome: 600,
+      propertyWithinLimits: true,
+    },
+    referral: { consent: true, name, phone: '13912345678' },
+  };
+}
+const result = (s: Session) =>
+  screenAnswers(s.answers, {
+    screener,
+    steps: { counties: [], townships: () => [], propertyRules: () => undefined },
+    date: '2026-11-23',
+  });
+
+describe('submitting a referral', () => {
+  it('gives one referral for a double tap, a retry and a duplicated event', async () => {
+    const { dir, storage } = await open();
+    const s = finished();
+    const [a, b] = await Promise.all([
+      storage.submitReferral(s, result(s)),
+      storage.submitReferral(s, result(s)),
+    ]);
+    const c = await storage.submitReferral({ ...s }, result(s));
+    expect(new Set([a, b, c]).size).toBe(1);
+    const onDisk = JSON.parse(readFileSync(join(dir, 'referrals.json'), 'utf8')).records;
+    expect(Object.keys(onDisk)).toEqual([a]);
+    expect(onDisk[a]).toMatchObject({
+      kind: 'referral',
+      township: 'karadala',
+      status: 'new',
+      history: [{ by: 'resident', action: 'created' }],
+    });
+    // Each program names the department the township passes it to.
+    const dibao = onDisk[a].programs.find((p: { id: string }) => p.id === 'dibao');
+    expect(dibao).toMatchObject({ verdict: 'likely', monthlyAmount: 668, department: 'civil_affairs' });
+  });
+
+  it('remembers submissions across a restart, and a changed submission is a new referral', async () => {
+    const { dir, store, storage } = await open();
+    const s = finished();
+    const first = await storage.submitReferral(s, result(s));
+    await store.close();
+    stores.pop();
+    const again = await openFileStore(dir);
+    stores.push(again);
+    const reopened = await openDialogStorage(again, 'web', 1);
+    expect(await reopened.submitReferral(s, result(s))).toBe(first);
+    const changed = finished('s1', '李四');
+    expect(await reopened.submitReferral(changed, result(changed))).not.toBe(first);
+    expect(reopened.referrals.size).toBe(2);
+  });
+
+  it('puts "talk to a person" in the same inbox, routed by township, without the answers', async () => {
+    const { storage } = await open();
+    const s = { ...finished(), referral: undefined };
+    await storage.requestCallback(s);
+    const [item] = [...storage.referrals.values()];
+    expect(item).toMatchObject({
+      kind: 'callback',
+      jurisdiction: 'tekes',
+      township: 'karadala',
+      status: 'new',
+      answers: {},
+      name: '',
+      phone: '',
+    });
+  });
+});
