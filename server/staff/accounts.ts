@@ -1,0 +1,201 @@
+/**
+ * Staff accounts: creation (random first password, changed at first login), login with
+ * lock-out after repeated failures, the TOTP second factor, and server-side sessions that
+ * logout revokes. Wrong user and wrong password take the same time and get the same answer.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Collection } from '../../bot/store/collection-store.ts';
+import { dummyHash, hashPassword, minPasswordLength, randomPassword, verifyPassword } from './passwords.ts';
+import {
+  lockoutMs,
+  maxFailedLogins,
+  type Role,
+  type StaffSession,
+  type StaffUser,
+  sessionIdleMs,
+  sessionMaxMs,
+} from './staff-records.ts';
+import { totpStep } from './totp.ts';
+
+export interface Accounts {
+  users: Collection<StaffUser>;
+  sessions: Collection<StaffSession>;
+}
+
+export interface NewUser {
+  username: string;
+  displayName?: string;
+  role: Role;
+  county: string;
+  township?: string;
+}
+
+export const usernamePattern = /^[a-z][a-z0-9._-]{2,31}$/;
+
+export function findByUsername(a: Accounts, username: string): StaffUser | undefined {
+  for (const u of a.users.values()) if (u.username === username) return u;
+  return undefined;
+}
+
+/** Creates an account; returns it with its one-time password (shown once, never stored). */
+export async function createUser(a: Accounts, n: NewUser, now = new Date()) {
+  if (!usernamePattern.test(n.username)) throw new Error(`username ${n.username}: 3–32 of a-z 0-9 . _ -`);
+  if (findByUsername(a, n.username)) throw new Error(`username ${n.username} exists`);
+  if (n.role === 'caseworker' && !n.township) throw new Error('a caseworker needs a township');
+  const password = randomPassword();
+  const user: StaffUser = {
+    id: randomUUID(),
+    username: n.username,
+    displayName: n.displayName ?? n.username,
+    role: n.role,
+    county: n.county,
+    ...(n.role === 'caseworker' ? { township: n.township } : {}),
+    passwordHash: await hashPassword(password),
+    mustChangePassword: true,
+    failedLogins: 0,
+    disabled: false,
+    lang: 'zh',
+    createdAt: now.toISOString(),
+  };
+  await a.users.setDurably(user.id, user);
+  return { user, password };
+}
+
+export type LoginResult =
+  | { ok: true; user: StaffUser; session: StaffSession }
+  | { ok: false; reason: 'invalid' | 'locked' };
+
+const locked = (u: StaffUser, now: Date) => u.lockedUntil !== undefined && new Date(u.lockedUntil) > now;
+
+/** Counts a failure; the count changes in one synchronous step (no lost update between awaits). */
+function failed(a: Accounts, userId: string, now: Date) {
+  a.users.update(userId, (u) => {
+    const failedLogins = u!.failedLogins + 1;
+    const lock = failedLogins >= maxFailedLogins;
+    return {
+      ...u!,
+      failedLogins: lock ? 0 : failedLogins,
+      ...(lock ? { lockedUntil: new Date(now.getTime() + lockoutMs).toISOString() } : {}),
+    };
+  });
+}
+
+/** Step one: the password. A new session is made at every login (the id rotates). */
+export async function login(
+  a: Accounts,
+  username: string,
+  password: string,
+  now = new Date(),
+): Promise<LoginResult> {
+  const user = findByUsername(a, username.trim().toLowerCase());
+  if (!user || user.disabled) {
+    await verifyPassword(await dummyHash(), password);
+    return { ok: false, reason: 'invalid' };
+  }
+  if (locked(user, now)) return { ok: false, reason: 'locked' };
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    failed(a, user.id, now);
+    return { ok: false, reason: locked(a.users.get(user.id)!, now) ? 'locked' : 'invalid' };
+  }
+  const fresh = a.users.update(user.id, (u) => {
+    const { lockedUntil: _, ...rest } = u!;
+    return { ...rest, failedLogins: 0 };
+  });
+  const session: StaffSession = {
+    id: randomBytes(32).toString('base64url'),
+    userId: user.id,
+    // A county admin, or anyone who enrolled a second factor, must give it before anything else.
+    stage: user.totpSecret || user.role === 'county_admin' ? 'password' : 'full',
+    createdAt: now.toISOString(),
+    lastSeenAt: now.toISOString(),
+  };
+  await a.sessions.setDurably(session.id, session);
+  return { ok: true, user: fresh, session };
+}
+
+/** Step two: the TOTP code (a code already used is refused; wrong codes count toward lock-out). */
+export async function secondFactor(a: Accounts, session: StaffSession, code: string, now = new Date()) {
+  const user = a.users.get(session.userId);
+  if (!user?.totpSecret || locked(user, now)) return false;
+  const step = totpStep(user.totpSecret, code, now.getTime());
+  let accepted = false;
+  // Checked and recorded in one synchronous step: two requests cannot both use one code.
+  a.users.update(user.id, (u) => {
+    if (step === undefined || step <= (u!.totpLastStep ?? -1)) return u!;
+    accepted = true;
+    return { ...u!, totpLastStep: step, failedLogins: 0 };
+  });
+  if (!accepted) {
+    failed(a, user.id, now);
+    return false;
+  }
+  await a.sessions.setDurably(session.id, { ...session, stage: 'full', lastSeenAt: now.toISOString() });
+  return true;
+}
+
+/** Enrols a second factor: the secret is kept only once a code from it has been given. */
+export async function enrolTotp(
+  a: Accounts,
+  session: StaffSession,
+  secret: string,
+  code: string,
+  now = new Date(),
+) {
+  const user = a.users.get(session.userId);
+  if (!user) return false;
+  const step = totpStep(secret, code, now.getTime());
+  if (step === undefined) return false;
+  await a.users.setDurably(user.id, { ...user, totpSecret: secret, totpLastStep: step });
+  await a.sessions.setDurably(session.id, { ...session, stage: 'full', lastSeenAt: now.toISOString() });
+  return true;
+}
+
+/** The session behind a cookie, if it is still alive (idle and absolute timeouts). */
+export function liveSession(a: Accounts, id: string | undefined, now = new Date()) {
+  if (!id) return undefined;
+  const session = a.sessions.get(id);
+  if (!session) return undefined;
+  const user = a.users.get(session.userId);
+  const idle = now.getTime() - new Date(session.lastSeenAt).getTime() > sessionIdleMs;
+  const old = now.getTime() - new Date(session.createdAt).getTime() > sessionMaxMs;
+  if (!user || user.disabled || idle || old) {
+    void a.sessions.deleteDurably(id);
+    return undefined;
+  }
+  // Touch at most once a minute: a page view should not rewrite the sessions file every time.
+  if (now.getTime() - new Date(session.lastSeenAt).getTime() > 60_000) {
+    a.sessions.set(id, { ...session, lastSeenAt: now.toISOString() });
+  }
+  return { session, user };
+}
+
+export async function logout(a: Accounts, sessionId: string) {
+  await a.sessions.deleteDurably(sessionId);
+}
+
+export async function changePassword(a: Accounts, user: StaffUser, current: string, next: string) {
+  if (!(await verifyPassword(user.passwordHash, current))) return 'wrong_password' as const;
+  if (next.length < minPasswordLength) return 'too_short' as const;
+  if (next === current) return 'same' as const;
+  await a.users.setDurably(user.id, {
+    ...user,
+    passwordHash: await hashPassword(next),
+    mustChangePassword: false,
+  });
+  // Every other session of this user ends: a changed password locks out whoever knew the old one.
+  for (const s of [...a.sessions.values()]) if (s.userId === user.id) await a.sessions.deleteDurably(s.id);
+  return 'changed' as const;
+}
+
+/** A county admin resets a password: a new one-time password, all sessions ended. */
+export async function resetPassword(a: Accounts, user: StaffUser) {
+  const password = randomPassword();
+  await a.users.setDurably(user.id, {
+    ...user,
+    passwordHash: await hashPassword(password),
+    mustChangePassword: true,
+    failedLogins: 0,
+  });
+  for (const s of [...a.sessions.values()]) if (s.userId === user.id) await a.sessions.deleteDurably(s.id);
+  return password;
+}

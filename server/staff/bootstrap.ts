@@ -1,0 +1,24 @@
+/**
+ * First start: with no staff account at all, one county admin is created and its random
+ * password printed once on the console. It must be changed, and a second factor enrolled, at
+ * the first login.
+ */
+import { type Accounts, createUser } from './accounts.ts';
+
+export async function ensureFirstAdmin(a: Accounts, county: string, print: (line: string) => void) {
+  if (a.users.size > 0) return undefined;
+  const { user, password } = await createUser(a, { username: 'admin', role: 'county_admin', county });
+  print(
+    [
+      '',
+      '================================================================',
+      ` First start: county admin "${user.username}" for ${county} was created.`,
+      ` One-time password: ${password}`,
+      ' It is shown only now. Log in at /staff/login, then change it and',
+      ' set up the authenticator app (second factor), as the page asks.',
+      '================================================================',
+      '',
+    ].join('\n'),
+  );
+  return user;
+}
