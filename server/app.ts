@@ -5,7 +5,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
-import helmet from 'koa-helmet';
 import ratelimit from 'koa-ratelimit';
 import type { Logger } from 'pino';
 import type { Screener } from '../rules/engine/screen.ts';
@@ -14,6 +13,7 @@ import type { DialogDeps } from '../bot/dialog/transition.ts';
 import type { Collection, StoreHealth } from '../bot/store/collection-store.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { apiRoutes } from './routes/api.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { ruleRoutes } from './routes/rules.ts';
@@ -36,7 +36,7 @@ export function createApp(deps: AppDeps): Koa {
   app.proxy = false; // X-Forwarded-For is not trusted unless a proxy is configured
   app.use(errors(deps.log));
   app.use(language());
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(async (ctx, next) => {
     const start = process.hrtime.bigint();
     await next();
