@@ -38,6 +38,19 @@ describe('security headers', () => {
     expect(Object.keys(expected).length).toBeGreaterThan(10);
     expect(actual).toEqual(expected);
   });
+  it('takes the same options as koa-helmet', async () => {
+    const options = { referrerPolicy: { policy: 'same-origin' as const } };
+    const expected = await headersOf(appWith(helmet(options)));
+    const actual = await headersOf(appWith(securityHeaders(options)));
+    expect(actual['referrer-policy']).toBe('same-origin');
+    expect(actual).toEqual(expected);
+  });
+  it('refuses options that would vary per request', () => {
+    const nonce = () => "'nonce-x'";
+    expect(() =>
+      securityHeaders({ contentSecurityPolicy: { directives: { scriptSrc: [nonce] } } }),
+    ).toThrow();
+  });
   it('records a content security policy and nosniff', () => {
     const names = recordHelmetHeaders().map(([name]) => name.toLowerCase());
     expect(names).toContain('content-security-policy');
