@@ -5,7 +5,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
-import helmet from 'koa-helmet';
 import ratelimit from 'koa-ratelimit';
 import type { Logger } from 'pino';
 import type { Screener } from '../rules/engine/screen.ts';
@@ -17,6 +16,7 @@ import { formLimit, jsonLimit } from './body-limits.ts';
 import { csrf } from './middleware/csrf.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { apiRoutes } from './routes/api.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { ruleRoutes } from './routes/rules.ts';
@@ -41,6 +41,14 @@ export interface AppDeps {
 
 export { jsonLimit } from './body-limits.ts';
 
+/**
+ * "application/json" (any parameters) is JSON without asking type-is, which the body parser
+ * otherwise consults up to three times per request; every other type still goes through its
+ * usual check (so "application/merge-patch+json" and the like behave as before).
+ */
+const plainJson = /^application\/json\s*(?:;|$)/i;
+const isPlainJson = (ctx: Koa.Context) => plainJson.test(ctx.get('content-type'));
+
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = false; // X-Forwarded-For is not trusted unless a proxy is configured
@@ -49,7 +57,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(language());
   // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
   // posts, and the CSRF origin check could not tell them from a sandboxed foreign frame.
-  app.use(helmet({ referrerPolicy: { policy: 'same-origin' } }));
+  app.use(securityHeaders({ referrerPolicy: { policy: 'same-origin' } }));
   app.use(async (ctx, next) => {
     const start = process.hrtime.bigint();
     await next();
@@ -78,7 +86,12 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   // The API takes JSON only; the pages take their own forms only.
-  const apiBody = bodyParser({ enableTypes: ['json'], jsonLimit, encoding: 'utf-8' });
+  const apiBody = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit,
+    encoding: 'utf-8',
+    detectJSON: isPlainJson,
+  });
   const formBody = bodyParser({ enableTypes: ['form'], formLimit, encoding: 'utf-8' });
   app.use((ctx, next) => (ctx.path.startsWith('/api/') ? apiBody(ctx, next) : formBody(ctx, next)));
   // The HTML forms need a CSRF token; the JSON API does not (see middleware/csrf.ts).

@@ -51,9 +51,21 @@ export interface Screener {
 
 /** The date in China (Beijing time, which Xinjiang's offices keep too). */
 const chinaDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
-/** (An Intl formatter is costly to build: one for the process, not one per household.) */
+/**
+ * (An Intl formatter is costly to build: one for the process, not one per household. Even
+ * formatting costs microseconds, so the answer is kept for the rest of the clock second: the
+ * HTTP server asks once per request.)
+ */
+let todaySecond = Number.NaN;
+let todayText = '';
 export function chinaToday(): string {
-  return chinaDate.format(new Date());
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== todaySecond) {
+    todayText = chinaDate.format(now);
+    todaySecond = second;
+  }
+  return todayText;
 }
 
 export function createScreener(options: ScreenerOptions = {}): Screener {

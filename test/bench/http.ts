@@ -4,27 +4,48 @@
  * Target (issue 4): our requests/s at least 50% of the bare server's. Both servers run as
  * child processes; autocannon runs here; all traffic stays on loopback and stops by itself.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { startServer } from '../helpers/start-server.ts';
+import { type Started, startServer } from '../helpers/start-server.ts';
 
 const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const connections = 50;
 
-async function load(url: string, body: string) {
+/**
+ * CPU time (user + system, ms) a server process has used so far, from /proc: the box is shared
+ * and has two cores, so requests/s moves with whatever else runs; CPU per request does not.
+ * undefined where /proc is missing.
+ */
+function cpuMs(server: Started): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(server: Started, path: string, body: string) {
+  const before = cpuMs(server);
   const r = await autocannon({
-    url,
+    url: server.base + path,
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json' },
     connections,
     duration: seconds,
   });
+  const after = cpuMs(server);
   return {
     requestsPerSecond: Math.round(r.requests.average),
     p99ms: r.latency.p99,
+    /** The server's CPU per answered request, microseconds. */
+    serverCpuUsPerRequest:
+      before === undefined || after === undefined || r.requests.total === 0
+        ? undefined
+        : Math.round(((after - before) * 1000) / r.requests.total),
     errors: r.errors,
     non2xx: r.non2xx,
   };
@@ -68,11 +89,12 @@ export async function benchHttp() {
         headers: { 'content-type': 'application/json' },
       })
     ).json()) as { id: string };
-    const bareResult = await load(`${bare.base}/`, household);
-    const screen = await load(`${ours.base}/api/v1/screen`, household);
+    const bareResult = await load(bare, '/', household);
+    const screen = await load(ours, '/api/v1/screen', household);
     // "help" repeats the current question: a real message through the dialog and the store.
     const message = await load(
-      `${ours.base}/api/v1/conversations/${conversation.id}/messages`,
+      ours,
+      `/api/v1/conversations/${conversation.id}/messages`,
       JSON.stringify({ text: '帮助' }),
     );
     return {
@@ -87,7 +109,7 @@ export async function benchHttp() {
         ...message,
         ratioToBare: Math.round((message.requestsPerSecond / bareResult.requestsPerSecond) * 100) / 100,
       },
-      responseBytes: sample.length,
+      responseBytes: Buffer.byteLength(sample),
       target: { ratioToBare: 0.5 },
     };
   } finally {
