@@ -17,7 +17,15 @@ import type {
 import { workingAge } from '../../bot/dialog/answers.ts';
 import { needSteps, type StepContext, type StepId } from '../../bot/dialog/steps.ts';
 import { parseAmount, parseNumber } from '../../bot/parse/numbers.ts';
-import { type ProgramId, programIds } from '../../rules/engine/household-values.ts';
+import {
+  capacityLevels,
+  disabilityKinds as contractDisabilityKinds,
+  emergencyKinds as contractEmergencyKinds,
+  emergencyConsequences,
+  type ProgramId,
+  programIds,
+  schoolingLevels,
+} from '../../rules/engine/household-values.ts';
 import type { ScreenResult } from '../../rules/engine/result.ts';
 
 export const sections = ['people', 'spending', 'emergency', 'support', 'housing', 'current'] as const;
@@ -26,27 +34,13 @@ export type Section = (typeof sections)[number];
 export const defaultRows = 4;
 export const maxRows = 20;
 
-export const capacities: Capacity[] = ['full', 'partial', 'none'];
+// The household contract's own value lists (one list, one place).
+export const capacities: readonly Capacity[] = capacityLevels;
 export const grades = ['1', '2', '3', '4'] as const;
-export const disabilityKinds: DisabilityKind[] = [
-  'physical',
-  'visual',
-  'hearing',
-  'speech',
-  'intellectual',
-  'mental',
-  'multiple',
-];
-export const schoolings: Schooling[] = [
-  'none',
-  'preschool',
-  'compulsory',
-  'high_school',
-  'vocational',
-  'higher',
-];
-export const emergencyKinds = ['disaster', 'accident', 'illness', 'other'] as const;
-export const consequences = ['none', 'disability', 'lost_labor', 'lost_self_care'] as const;
+export const disabilityKinds: readonly DisabilityKind[] = contractDisabilityKinds;
+export const schoolings: readonly Schooling[] = schoolingLevels;
+export const emergencyKinds = contractEmergencyKinds;
+export const consequences = emergencyConsequences;
 export const supporters = ['none', 'unable', 'able'] as const;
 
 /** The posted form as the page shows it back: one string per field, lists for checkboxes. */
