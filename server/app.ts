@@ -21,6 +21,8 @@ import { apiRoutes } from './routes/api.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webRoutes } from './web/web-routes.ts';
+import type { StaffStorage } from './staff/staff-storage.ts';
+import { staffRoutes } from './staff/staff-routes.ts';
 
 export interface AppDeps {
   /** Requests per minute per client address on /api. */
@@ -37,6 +39,10 @@ export interface AppDeps {
   publicUrl: () => string;
   /** Referral status lookups per minute per client. */
   statusLookupsPerMinute: number;
+  /** Staff accounts, sessions and the audit log. */
+  staff: StaffStorage;
+  /** A status change the resident should hear about (their channel, their language). */
+  onStatusChange: (r: ReferralRecord) => void;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -115,5 +121,14 @@ export function createApp(deps: AppDeps): Koa {
   app.use(rules.routes()).use(rules.allowedMethods());
   const web = webRoutes(deps);
   app.use(web.routes()).use(web.allowedMethods());
+  const staff = staffRoutes({
+    staff: deps.staff,
+    referrals: deps.referrals,
+    screener: deps.screener,
+    townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
+    onStatusChange: deps.onStatusChange,
+    now: () => new Date(),
+  });
+  app.use(staff.routes()).use(staff.allowedMethods());
   return app;
 }

@@ -14,6 +14,11 @@ const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Referral status lookups per minute per client address (guessing a reference is slow). */
   STATUS_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** The county of the first county admin, created at the first start (its password is printed once). */
+  ADMIN_COUNTY: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/)
+    .default('tekes'),
   /** The address residents use, printed as a QR code on posters; default: this server. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -10,6 +10,9 @@ import { openFileStore } from '../bot/store/collection-store.ts';
 import { createScreener } from '../rules/engine/screen.ts';
 import { createApp } from './app.ts';
 import { loadCookieKeys } from './cookie-keys.ts';
+import { residentNotices } from './notices/resident-notices.ts';
+import { ensureFirstAdmin } from './staff/bootstrap.ts';
+import { openStaffStorage } from './staff/staff-storage.ts';
 import { parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
@@ -26,6 +29,9 @@ async function main() {
     submitReferral: storage.submitReferral,
     requestCallback: storage.requestCallback,
   });
+  const staff = await openStaffStorage(store, config.DATA_DIR);
+  await ensureFirstAdmin(staff, config.ADMIN_COUNTY, (text) => process.stdout.write(`${text}\n`));
+  const notices = await residentNotices(store);
   let port = config.PORT;
   const app = createApp({
     screener,
@@ -38,6 +44,8 @@ async function main() {
     cookieKeys: loadCookieKeys(config.DATA_DIR),
     publicUrl: () => config.PUBLIC_URL ?? `http://${config.HOST}:${port}`,
     statusLookupsPerMinute: config.STATUS_LOOKUPS_PER_MINUTE,
+    staff,
+    onStatusChange: (r) => notices.statusChanged(r),
   });
   const sweep = setInterval(() => expireSessions(sessions, new Date()), 60 * 60 * 1000);
   sweep.unref();
@@ -56,6 +64,7 @@ async function main() {
     server.close();
     await once(server, 'close');
     await store.close();
+    staff.audit.close();
     log.info('stopped');
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -101,16 +101,27 @@ export async function login(
     const { lockedUntil: _, ...rest } = u!;
     return { ...rest, failedLogins: 0 };
   });
+  // A county admin, or anyone who enrolled a second factor, must give it before anything else.
+  const stage = user.totpSecret || user.role === 'county_admin' ? 'password' : 'full';
+  return { ok: true, user: fresh, session: await startSession(a, user.id, stage, now) };
+}
+
+/** A new server-side session with a fresh random id (never reuses one: no session fixation). */
+export async function startSession(
+  a: Accounts,
+  userId: string,
+  stage: StaffSession['stage'],
+  now = new Date(),
+) {
   const session: StaffSession = {
     id: randomBytes(32).toString('base64url'),
-    userId: user.id,
-    // A county admin, or anyone who enrolled a second factor, must give it before anything else.
-    stage: user.totpSecret || user.role === 'county_admin' ? 'password' : 'full',
+    userId,
+    stage,
     createdAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
   };
   await a.sessions.setDurably(session.id, session);
-  return { ok: true, user: fresh, session };
+  return session;
 }
 
 /** Step two: the TOTP code (a code already used is refused; wrong codes count toward lock-out). */

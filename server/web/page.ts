@@ -55,11 +55,22 @@ export function renderPage(
   data: Record<string, unknown> = {},
   status = 200,
 ): void {
+  renderTemplate(ctx, `web/${template}.njk`, lang, data, status);
+}
+
+/** Any page (resident or staff): `file` is a path under templates/. */
+export function renderTemplate(
+  ctx: Context,
+  file: string,
+  lang: Language,
+  data: Record<string, unknown> = {},
+  status = 200,
+): void {
   const dir = textDirection[lang];
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = env().render(`web/${template}.njk`, {
+  ctx.body = env().render(file, {
     t: translator(lang),
     lang,
     tag: languageTags[lang],

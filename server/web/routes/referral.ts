@@ -66,7 +66,7 @@ export function referralRoutes(deps: WebDeps): Router {
 
     // Free text, kept short and stripped of control and bidi-override characters.
     const village = text('village')
-      .normalize('NFKC')
+      .normalize('NFC')
       .replace(/[\p{Cc}\p{Cf}]/gu, '')
       .trim()
       .slice(0, 60);

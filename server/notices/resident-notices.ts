@@ -1,0 +1,47 @@
+/**
+ * Telling residents that their referral moved on, in their language, through the channel they
+ * used. The web status page reads the referral itself, so a web referral needs no message;
+ * a WeChat referral gets a queued message, kept until the WeChat channel has sent it
+ * (WeChat may be offline for days: the queue is on disk).
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
+import type { Store } from '../../bot/store/collection-store.ts';
+
+export const noticeSchema = z.strictObject({
+  id: z.string(),
+  reference: z.string(),
+  channel: z.string(),
+  contact: z.string(),
+  lang: z.enum(['zh', 'ug', 'kk']),
+  /** i18n key and values of the message (rendered by the channel in the resident's language). */
+  key: z.string(),
+  params: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+  attempts: z.number(),
+  sentAt: z.string().optional(),
+});
+export type ResidentNotice = z.infer<typeof noticeSchema>;
+
+export async function residentNotices(store: Store) {
+  const queue = await store.collection('resident-notices', noticeSchema);
+  return {
+    queue,
+    statusChanged(r: ReferralRecord) {
+      if (r.channel === 'web' || !r.contact) return;
+      const notice: ResidentNotice = {
+        id: randomUUID(),
+        reference: r.reference,
+        channel: r.channel,
+        contact: r.contact,
+        lang: r.lang,
+        key: `web.status.states.${r.status}`,
+        params: { reference: r.reference },
+        createdAt: new Date().toISOString(),
+        attempts: 0,
+      };
+      queue.set(notice.id, notice);
+    },
+  };
+}

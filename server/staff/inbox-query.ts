@@ -1,0 +1,111 @@
+/**
+ * The inbox as a query: the filters a caseworker sets (checked with zod), applied to the
+ * referrals they may see, newest first, a page at a time, with counts per status. Exports use
+ * the same query, so a list, an export and a print can never show more than the inbox.
+ */
+import { z } from 'zod';
+import {
+  type ReferralRecord,
+  type ReferralStatus,
+  referralStatuses,
+} from '../../bot/referral/referral-record.ts';
+import { canSee } from './access.ts';
+import type { StaffUser } from './staff-records.ts';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const blankToUndefined = (v: unknown) => (v === '' || (Array.isArray(v) && v.length === 0) ? undefined : v);
+
+export const inboxFilterSchema = z.object({
+  status: z.preprocess(blankToUndefined, z.enum(referralStatuses).optional()),
+  program: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z_]{1,40}$/)
+      .optional(),
+  ),
+  kind: z.preprocess(blankToUndefined, z.enum(['referral', 'callback']).optional()),
+  from: z.preprocess(blankToUndefined, date.optional()),
+  to: z.preprocess(blankToUndefined, date.optional()),
+  township: z.preprocess(blankToUndefined, z.string().max(60).optional()),
+  village: z.preprocess(blankToUndefined, z.string().max(60).optional()),
+  q: z.preprocess(blankToUndefined, z.string().max(60).optional()),
+  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).optional()),
+});
+export type InboxFilter = z.infer<typeof inboxFilterSchema>;
+
+/** Query-string values (first of repeated ones); anything malformed is dropped, never an error. */
+export function readFilter(query: Record<string, unknown>): InboxFilter {
+  const first = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const out: InboxFilter = {};
+  for (const key of Object.keys(inboxFilterSchema.shape) as (keyof InboxFilter)[]) {
+    const parsed = inboxFilterSchema.shape[key].safeParse(first[key]);
+    if (parsed.success && parsed.data !== undefined) (out as Record<string, unknown>)[key] = parsed.data;
+  }
+  return out;
+}
+
+/** China's calendar day of an ISO instant (what "submitted on 2026-11-24" means to a township). */
+const chinaDay = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+function matches(r: ReferralRecord, f: InboxFilter, ignoreStatus = false): boolean {
+  if (!ignoreStatus && f.status && r.status !== f.status) return false;
+  if (f.kind && r.kind !== f.kind) return false;
+  if (f.program && !r.programs.some((p) => p.id === f.program && p.verdict !== 'unlikely')) return false;
+  if (f.township && (r.township ?? '') !== (f.township === '-' ? '' : f.township)) return false;
+  if (f.from && chinaDay(r.createdAt) < f.from) return false;
+  if (f.to && chinaDay(r.createdAt) > f.to) return false;
+  if (f.village && !(r.village ?? '').includes(f.village)) return false;
+  if (f.q) {
+    const q = f.q.trim();
+    const upper = q.toUpperCase();
+    const hit =
+      r.reference === upper ||
+      r.reference.replace('-', '') === upper.replace('-', '') ||
+      (q.length >= 1 && r.name.includes(q)) ||
+      (/^\d{4}$/.test(q) && r.phone.endsWith(q));
+    if (!hit) return false;
+  }
+  return true;
+}
+
+export const pageSize = 50;
+
+export interface InboxPage {
+  items: ReferralRecord[];
+  total: number;
+  page: number;
+  pages: number;
+  counts: Record<ReferralStatus, number>;
+}
+
+/** Everything the user may see that the filter selects, newest first. */
+export function selectReferrals(
+  all: Iterable<ReferralRecord>,
+  user: StaffUser,
+  f: InboxFilter,
+): ReferralRecord[] {
+  const out: ReferralRecord[] = [];
+  for (const r of all) if (canSee(user, r) && matches(r, f)) out.push(r);
+  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
+export function inboxPage(all: Iterable<ReferralRecord>, user: StaffUser, f: InboxFilter): InboxPage {
+  const counts = Object.fromEntries(referralStatuses.map((s) => [s, 0])) as Record<ReferralStatus, number>;
+  const items: ReferralRecord[] = [];
+  for (const r of all) {
+    if (!canSee(user, r) || !matches(r, f, true)) continue;
+    counts[r.status]++;
+    if (!f.status || r.status === f.status) items.push(r);
+  }
+  items.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  const pages = Math.max(1, Math.ceil(items.length / pageSize));
+  const page = Math.min(f.page ?? 1, pages);
+  return {
+    items: items.slice((page - 1) * pageSize, page * pageSize),
+    total: items.length,
+    page,
+    pages,
+    counts,
+  };
+}

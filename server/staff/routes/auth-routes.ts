@@ -1,0 +1,135 @@
+/** Logging in and out, the second factor, the password, the staff member's language. */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import ratelimit from 'koa-ratelimit';
+import QRCode from 'qrcode';
+import { isLanguage } from '../../../locales/i18n.ts';
+import {
+  changePassword,
+  enrolTotp,
+  liveSession,
+  login,
+  logout,
+  secondFactor,
+  startSession,
+} from '../accounts.ts';
+import { formValues } from '../../web/household-form.ts';
+import { minPasswordLength } from '../passwords.ts';
+import { cookieOptions, type StaffState, staffCookie } from '../staff-auth.ts';
+import type { StaffDeps } from '../staff-deps.ts';
+import { renderStaff } from '../staff-page.ts';
+import { newTotpSecret, totpUri } from '../totp.ts';
+
+const field = (ctx: Context, name: string) => {
+  const v = formValues(ctx.request.body)[name];
+  return typeof v === 'string' ? v : '';
+};
+
+export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
+  const router = new Router({ prefix: '/staff' });
+  const audit = deps.staff.audit;
+  // Throttled per socket address (a spoofed X-Forwarded-For changes nothing: app.proxy is off).
+  const throttle = ratelimit({
+    driver: 'memory',
+    db: new Map(),
+    duration: 60_000,
+    max: loginsPerMinute,
+    id: (ctx) => ctx.ip,
+    throw: true,
+  });
+
+  router.get('/login', (ctx) => {
+    const live = liveSession(deps.staff, ctx.cookies.get(staffCookie, { signed: true }), deps.now());
+    if (live?.session.stage === 'full') return ctx.redirect('/staff');
+    const notice = ctx.query.expired
+      ? 'staff.login.expired'
+      : ctx.query.changed
+        ? 'staff.password.changed'
+        : ctx.query.bye
+          ? 'staff.login.logged_out'
+          : undefined;
+    renderStaff(ctx, deps, 'login', { notice });
+  });
+
+  router.post('/login', throttle, async (ctx) => {
+    const username = field(ctx, 'username').slice(0, 40);
+    if (!ctx.state.csrfOk)
+      return renderStaff(ctx, deps, 'login', { username, error: 'staff.errors.expired' }, 403);
+    const result = await login(deps.staff, username, field(ctx, 'password').slice(0, 200), deps.now());
+    if (!result.ok) {
+      audit.append('system', 'login_failed', username.toLowerCase().slice(0, 32), result.reason);
+      const error = result.reason === 'locked' ? 'staff.login.locked' : 'staff.login.invalid';
+      return renderStaff(ctx, deps, 'login', { username, error }, 401);
+    }
+    audit.append(result.user.id, 'login', result.user.username);
+    ctx.cookies.set(staffCookie, result.session.id, { ...cookieOptions, signed: true });
+    ctx.redirect('/staff');
+  });
+
+  router.post('/logout', async (ctx) => {
+    const state = ctx.state.staff as StaffState;
+    await logout(deps.staff, state.session.id);
+    audit.append(state.user.id, 'logout', state.user.username);
+    ctx.cookies.set(staffCookie, null, cookieOptions);
+    ctx.redirect('/staff/login?bye=1');
+  });
+
+  router.get('/totp', (ctx) => renderStaff(ctx, deps, 'totp', {}));
+  router.post('/totp', async (ctx) => {
+    const state = ctx.state.staff as StaffState;
+    const ok =
+      ctx.state.csrfOk && (await secondFactor(deps.staff, state.session, field(ctx, 'code'), deps.now()));
+    if (!ok) return renderStaff(ctx, deps, 'totp', { error: 'staff.totp.invalid' }, 401);
+    audit.append(state.user.id, 'second_factor', state.user.username);
+    ctx.redirect('/staff');
+  });
+
+  const setupPage = async (ctx: Context, secret: string, error?: string) => {
+    const state = ctx.state.staff as StaffState;
+    const qr = await QRCode.toString(totpUri(secret, state.user.username), { type: 'svg', margin: 1 });
+    renderStaff(ctx, deps, 'totp-setup', { secret, qr, error }, error ? 401 : 200);
+  };
+  router.get('/totp/setup', (ctx) => setupPage(ctx, newTotpSecret()));
+  router.post('/totp/setup', async (ctx) => {
+    const state = ctx.state.staff as StaffState;
+    const secret = field(ctx, 'secret');
+    if (!/^[A-Z2-7]{32}$/.test(secret)) return setupPage(ctx, newTotpSecret(), 'staff.totp.invalid');
+    const ok =
+      ctx.state.csrfOk &&
+      (await enrolTotp(deps.staff, state.session, secret, field(ctx, 'code'), deps.now()));
+    if (!ok) return setupPage(ctx, secret, 'staff.totp.invalid');
+    audit.append(state.user.id, 'second_factor_enrolled', state.user.username);
+    ctx.redirect('/staff');
+  });
+
+  router.get('/password', (ctx) => {
+    const state = ctx.state.staff as StaffState;
+    renderStaff(ctx, deps, 'password', { min: minPasswordLength, must: state.user.mustChangePassword });
+  });
+  router.post('/password', async (ctx) => {
+    const state = ctx.state.staff as StaffState;
+    const data = { min: minPasswordLength, must: state.user.mustChangePassword };
+    if (!ctx.state.csrfOk)
+      return renderStaff(ctx, deps, 'password', { ...data, error: 'staff.errors.expired' }, 403);
+    const next = field(ctx, 'new');
+    if (next !== field(ctx, 'repeat'))
+      return renderStaff(ctx, deps, 'password', { ...data, error: 'staff.password.mismatch' }, 400);
+    const result = await changePassword(deps.staff, state.user, field(ctx, 'current'), next);
+    if (result !== 'changed')
+      return renderStaff(ctx, deps, 'password', { ...data, error: `staff.password.${result}` }, 400);
+    audit.append(state.user.id, 'password_changed', state.user.username);
+    // Changing the password ended every session (other devices too); this one goes on under a new id.
+    const session = await startSession(deps.staff, state.user.id, 'full', deps.now());
+    ctx.cookies.set(staffCookie, session.id, { ...cookieOptions, signed: true });
+    ctx.redirect('/staff?changed=1');
+  });
+
+  router.post('/lang', (ctx) => {
+    const state = ctx.state.staff as StaffState;
+    const lang = field(ctx, 'lang');
+    if (ctx.state.csrfOk && isLanguage(lang)) deps.staff.users.set(state.user.id, { ...state.user, lang });
+    const back = field(ctx, 'back');
+    ctx.redirect(back.startsWith('/staff') && !back.startsWith('//') ? back : '/staff');
+  });
+  return router;
+}

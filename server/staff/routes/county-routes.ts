@@ -1,0 +1,175 @@
+/**
+ * Exports, the dashboard, and what only a county admin does: accounts and the audit log.
+ * Exports use the inbox's own query (readFilter + selectReferrals), so they can never hold a
+ * referral the inbox would not show; full ID and phone numbers only for a county admin who
+ * asks, and that request is audited.
+ */
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { translator } from '../../../locales/i18n.ts';
+import { formatAmount } from '../../../rules/explain/result-view.ts';
+import { formValues } from '../../web/household-form.ts';
+import { isCountyAdmin } from '../access.ts';
+import { createUser, resetPassword, usernamePattern } from '../accounts.ts';
+import { dashboard, disagreementCases } from '../dashboard.ts';
+import { readFilter, selectReferrals } from '../inbox-query.ts';
+import { ledgerCsv, ledgerXlsx } from '../ledger-export.ts';
+import { chinaDateTime, staffName, townshipName } from '../referral-view.ts';
+import type { StaffState } from '../staff-auth.ts';
+import type { StaffDeps } from '../staff-deps.ts';
+import { renderStaff, staffLanguage } from '../staff-page.ts';
+
+export function countyRoutes(deps: StaffDeps): Router {
+  const router = new Router({ prefix: '/staff' });
+  const audit = deps.staff.audit;
+  const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
+  const adminOnly = (ctx: Context, next: Next) => {
+    if (isCountyAdmin(me(ctx))) return next();
+    audit.append(me(ctx).id, 'denied', ctx.path);
+    renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
+  };
+
+  router.get('/export.:format', async (ctx) => {
+    const user = me(ctx);
+    const format = ctx.params.format;
+    if (format !== 'xlsx' && format !== 'csv') return;
+    const full = ctx.query.full === '1';
+    if (full && !isCountyAdmin(user)) {
+      audit.append(user.id, 'denied', 'export full');
+      return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
+    }
+    const lang = staffLanguage(ctx);
+    const items = selectReferrals(deps.referrals.values(), user, readFilter(ctx.query));
+    audit.append(user.id, full ? 'export_full' : 'export', format, `${items.length} rows`);
+    const stamp = chinaDateTime(deps.now().toISOString()).slice(0, 10);
+    ctx.set('Content-Disposition', `attachment; filename="ledger-${user.county}-${stamp}.${format}"`);
+    if (format === 'xlsx') {
+      ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      ctx.body = await ledgerXlsx(deps, items, lang, full);
+    } else {
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.body = ledgerCsv(deps, items, lang, full);
+    }
+  });
+
+  router.get('/dashboard', (ctx) => {
+    const user = me(ctx);
+    const lang = staffLanguage(ctx);
+    const t = translator(lang);
+    const d = dashboard(selectReferrals(deps.referrals.values(), user, {}), deps.now());
+    const bars = (list: { id: string; value: number }[], name: (id: string) => string) => {
+      const max = Math.max(1, ...list.map((b) => b.value));
+      return list.map((b) => ({ ...b, label: name(b.id), pct: Math.round((b.value / max) * 100) }));
+    };
+    const township = (id: string) =>
+      townshipName(deps, user.county, id, lang) || t('staff.inbox.no_township');
+    const rate = (a: { cases: number; agreed: number }) => `${Math.round((a.agreed / a.cases) * 100)}%`;
+    renderStaff(ctx, deps, 'dashboard', {
+      byProgram: bars(d.byProgram, (id) => t(`programs.${id}`)),
+      byTownship: bars(d.byTownship, township),
+      byStatus: bars(d.byStatus, (id) => t(`staff.statuses.${id}`)),
+      overTime: bars(d.overTime, (id) => id),
+      estimate: formatAmount(d.likelyMonthlyTotal, lang),
+      byRule: d.agreementByRule.map((a) => ({ ...a, label: t(`programs.${a.id}`), rate: rate(a) })),
+      byTownshipAgreement: d.agreementByTownship.map((a) => ({ ...a, label: township(a.id), rate: rate(a) })),
+    });
+  });
+
+  router.get('/disagreements.yaml', (ctx) => {
+    const user = me(ctx);
+    const items = selectReferrals(deps.referrals.values(), user, {});
+    audit.append(user.id, 'export_disagreements', 'yaml');
+    ctx.type = 'text/yaml; charset=utf-8';
+    ctx.set('Content-Disposition', 'attachment; filename="disagreements.yaml"');
+    ctx.body = disagreementCases(items);
+  });
+
+  const usersPage = (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
+    const user = me(ctx);
+    const lang = staffLanguage(ctx);
+    const now = deps.now();
+    const users = [...deps.staff.users.values()]
+      .filter((u) => u.county === user.county)
+      .map((u) => ({
+        id: u.id,
+        username: u.username,
+        displayName: u.displayName,
+        role: u.role,
+        township: townshipName(deps, u.county, u.township, lang),
+        disabled: u.disabled,
+        locked: u.lockedUntil !== undefined && new Date(u.lockedUntil) > now,
+        self: u.id === user.id,
+      }));
+    const townships = deps.townships(user.county).map((tw) => ({ id: tw.id, name: tw.name[lang] }));
+    renderStaff(ctx, deps, 'users', { users, townships, ...extra }, status);
+  };
+
+  router.get('/users', adminOnly, (ctx) => usersPage(ctx));
+  router.post('/users/:action', adminOnly, async (ctx) => {
+    const admin = me(ctx);
+    const v = formValues(ctx.request.body);
+    const text = (k: string) => (typeof v[k] === 'string' ? (v[k] as string).trim() : '');
+    if (!ctx.state.csrfOk) return usersPage(ctx, { error: 'staff.errors.expired' }, 403);
+    if (ctx.params.action === 'add') {
+      const role = text('role') === 'county_admin' ? 'county_admin' : 'caseworker';
+      const township = deps.townships(admin.county).find((tw) => tw.id === text('township'))?.id;
+      const username = text('username').toLowerCase();
+      if (!usernamePattern.test(username) || (role === 'caseworker' && !township))
+        return usersPage(ctx, { error: 'staff.users.invalid' }, 400);
+      try {
+        const { user, password } = await createUser(
+          deps.staff,
+          {
+            username,
+            displayName: text('display_name').slice(0, 40) || username,
+            role,
+            county: admin.county,
+            ...(township ? { township } : {}),
+          },
+          deps.now(),
+        );
+        audit.append(admin.id, 'user_add', user.id, `${user.username} ${role}`);
+        return usersPage(ctx, { created: { username: user.username, password } });
+      } catch {
+        return usersPage(ctx, { error: 'staff.users.invalid' }, 400);
+      }
+    }
+    const target = deps.staff.users.get(text('id'));
+    if (!target || target.county !== admin.county || target.id === admin.id)
+      return usersPage(ctx, { error: 'staff.errors.forbidden' }, 403);
+    if (ctx.params.action === 'reset') {
+      const password = await resetPassword(deps.staff, target);
+      audit.append(admin.id, 'user_reset_password', target.id, target.username);
+      return usersPage(ctx, { reset: { username: target.username, password } });
+    }
+    if (ctx.params.action === 'disable' || ctx.params.action === 'enable') {
+      const disabled = ctx.params.action === 'disable';
+      await deps.staff.users.setDurably(target.id, { ...target, disabled });
+      if (disabled)
+        for (const s of [...deps.staff.sessions.values()])
+          if (s.userId === target.id) await deps.staff.sessions.deleteDurably(s.id);
+      audit.append(admin.id, `user_${ctx.params.action}`, target.id, target.username);
+      return ctx.redirect('/staff/users');
+    }
+    return usersPage(ctx, { error: 'staff.errors.forbidden' }, 400);
+  });
+
+  router.get('/audit', adminOnly, (ctx) => {
+    const user = me(ctx);
+    const t = translator(staffLanguage(ctx));
+    audit.append(user.id, 'view_audit', 'audit');
+    // The county's own staff and the system; other counties' entries stay out.
+    const countyStaff = new Set(
+      [...deps.staff.users.values()].filter((u) => u.county === user.county).map((u) => u.id),
+    );
+    const entries = audit
+      .list((e) => countyStaff.has(e.by) || e.by === 'system')
+      .map((e) => ({
+        ...e,
+        at: chinaDateTime(e.at),
+        who: staffName(deps, e.by, t),
+      }));
+    renderStaff(ctx, deps, 'audit', { entries, integrity: audit.verify() });
+  });
+  return router;
+}

@@ -1,0 +1,227 @@
+/**
+ * The inbox, one referral, and what caseworkers do to it. Every read and change goes through
+ * canSee (access.ts) and is written to the audit log; a referral outside the user's township
+ * is "not found", the same as one that does not exist.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import {
+  closedStatuses,
+  nextStatuses,
+  type ReferralRecord,
+  referralStatuses,
+} from '../../../bot/referral/referral-record.ts';
+import { translator } from '../../../locales/i18n.ts';
+import { programIds } from '../../../rules/engine/household-values.ts';
+import { formatDate } from '../../web/format-date.ts';
+import { formValues } from '../../web/household-form.ts';
+import { canSee } from '../access.ts';
+import { inboxPage, readFilter } from '../inbox-query.ts';
+import {
+  answerLines,
+  chinaDateTime,
+  contactView,
+  listRow,
+  referralResult,
+  staffName,
+  townshipName,
+} from '../referral-view.ts';
+import type { StaffState } from '../staff-auth.ts';
+import type { StaffDeps } from '../staff-deps.ts';
+import { renderStaff, staffLanguage } from '../staff-page.ts';
+import { applyChange, type Change, cleanText } from '../workflow.ts';
+
+const referencePattern = /^[A-Z]{2}-[0-9A-Z]{8}$/;
+
+export function referralRoutes(deps: StaffDeps): Router {
+  const router = new Router({ prefix: '/staff' });
+  const audit = deps.staff.audit;
+  const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
+
+  /** The referral if this user may see it; otherwise a 404 page (and the attempt is audited). */
+  const visible = (ctx: Context): ReferralRecord | undefined => {
+    const ref = String(ctx.params.ref ?? '');
+    const r = referencePattern.test(ref) ? deps.referrals.get(ref) : undefined;
+    if (r && canSee(me(ctx), r)) return r;
+    if (r) audit.append(me(ctx).id, 'denied', ref);
+    renderStaff(ctx, deps, 'not-found', {}, 404);
+    return undefined;
+  };
+
+  router.get('/', (ctx) => {
+    const user = me(ctx);
+    const lang = staffLanguage(ctx);
+    const filter = readFilter(ctx.query);
+    const page = inboxPage(deps.referrals.values(), user, filter);
+    const t = translator(lang);
+    renderStaff(ctx, deps, 'inbox', {
+      notice: ctx.query.changed ? 'staff.password.changed' : undefined,
+      filter,
+      query: new URLSearchParams(
+        Object.entries(filter)
+          .filter(([k]) => k !== 'page')
+          .map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString(),
+      rows: page.items.map((r) => listRow(deps, r, lang)),
+      total: page.total,
+      page: page.page,
+      pages: page.pages,
+      counts: referralStatuses.map((s) => ({ id: s, name: t(`staff.statuses.${s}`), count: page.counts[s] })),
+      statuses: referralStatuses.map((s) => ({ id: s, name: t(`staff.statuses.${s}`) })),
+      programs: programIds.map((p) => ({ id: p, name: t(`programs.${p}`) })),
+      townships:
+        user.role === 'county_admin'
+          ? deps.townships(user.county).map((tw) => ({ id: tw.id, name: tw.name[lang] }))
+          : [],
+    });
+  });
+
+  router.get('/referrals/:ref', (ctx) => {
+    const r = visible(ctx);
+    if (!r) return;
+    const user = me(ctx);
+    const lang = staffLanguage(ctx);
+    const t = translator(lang);
+    audit.append(user.id, 'view', r.reference);
+    const staffHere = [...deps.staff.users.values()].filter(
+      (u) =>
+        !u.disabled &&
+        u.county === r.jurisdiction &&
+        (u.role === 'county_admin' || u.township === r.township),
+    );
+    renderStaff(ctx, deps, 'referral', {
+      r,
+      row: listRow(deps, r, lang),
+      contact: contactView(r, user),
+      answers: {
+        zh: answerLines(r.answers, 'zh'),
+        resident: r.lang !== 'zh' ? answerLines(r.answers, r.lang) : undefined,
+        residentLang: r.lang,
+        residentDir: r.lang === 'zh' ? 'ltr' : 'rtl',
+      },
+      view: r.kind === 'referral' ? referralResult(deps, r, lang) : undefined,
+      history: r.history.map((h) => ({
+        at: chinaDateTime(h.at),
+        by: staffName(deps, h.by, t),
+        text:
+          h.action === 'status'
+            ? t('staff.history.status', {
+                from: t(`staff.statuses.${h.from}`),
+                to: t(`staff.statuses.${h.to}`),
+              })
+            : h.action === 'assigned'
+              ? t('staff.history.assigned', { to: staffName(deps, h.to, t) })
+              : h.action === 'outcome'
+                ? t('staff.history.outcome', {
+                    to: `${t(`programs.${h.from}`)} · ${t(`staff.referral.${h.to}`)}`,
+                  })
+                : t(`staff.history.${h.action}`),
+        note: h.action === 'created' ? undefined : h.note,
+        linked: h.action === 'created' ? h.note : undefined,
+      })),
+      next: nextStatuses[r.status].map((s) => ({ id: s, name: t(`staff.statuses.${s}`) })),
+      staffHere: staffHere.map((u) => ({ id: u.id, name: u.displayName })),
+      closed: closedStatuses.has(r.status),
+      deletion: r.deletionRequestedAt ? formatDate(r.deletionRequestedAt, lang) : undefined,
+      anonymised: r.anonymisedAt ? formatDate(r.anonymisedAt, lang) : undefined,
+      township: townshipName(deps, r.jurisdiction, r.township, lang),
+      notice:
+        typeof ctx.query.saved === 'string'
+          ? `staff.referral.${ctx.query.saved === 'notified' ? 'notified' : 'saved'}`
+          : undefined,
+    });
+  });
+
+  router.post('/referrals/:ref/:action', async (ctx) => {
+    const r = visible(ctx);
+    if (!r) return;
+    const user = me(ctx);
+    const v = formValues(ctx.request.body);
+    const text = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+    const back = (saved: string) => ctx.redirect(`/staff/referrals/${r.reference}?saved=${saved}`);
+    if (!ctx.state.csrfOk) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.expired' }, 403);
+    let change: Change | undefined;
+    switch (ctx.params.action) {
+      case 'status': {
+        const to = referralStatuses.find((s) => s === text('to'));
+        if (to)
+          change = { kind: 'status', to, ...(text('note').trim() ? { note: cleanText(text('note')) } : {}) };
+        break;
+      }
+      case 'assign': {
+        const to = deps.staff.users.get(text('to'));
+        if (to && canSee(to, r)) change = { kind: 'assign', to: to.id };
+        break;
+      }
+      case 'note':
+        if (text('note').trim()) change = { kind: 'note', note: cleanText(text('note')) };
+        break;
+      case 'outcome': {
+        const decision =
+          text('decision') === 'approved'
+            ? 'approved'
+            : text('decision') === 'declined'
+              ? 'declined'
+              : undefined;
+        const amount = Number(text('amount'));
+        if (decision)
+          change = {
+            kind: 'outcome',
+            program: text('program'),
+            outcome: {
+              decision,
+              ...(text('tier').trim() ? { tier: cleanText(text('tier'), 20) } : {}),
+              ...(text('amount').trim() && Number.isFinite(amount) && amount >= 0
+                ? { monthlyAmount: amount }
+                : {}),
+              ...(text('reason').trim() ? { reason: cleanText(text('reason'), 500) } : {}),
+            },
+          };
+        break;
+      }
+    }
+    if (!change) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 400);
+    const result = await applyChange(deps.referrals, r.reference, user, change, deps.now());
+    if (!result.ok) {
+      const t = translator(staffLanguage(ctx));
+      const message =
+        result.error === 'bad_transition'
+          ? t('staff.referral.bad_transition', {
+              from: t(`staff.statuses.${r.status}`),
+              to: t(`staff.statuses.${text('to')}`, { defaultValue: text('to') }),
+            })
+          : t('staff.errors.forbidden');
+      return renderStaff(ctx, deps, 'error', { text: message }, 409);
+    }
+    const detail =
+      change.kind === 'status'
+        ? `${r.status} -> ${change.to}`
+        : change.kind === 'outcome'
+          ? `${change.program}: ${change.outcome.decision}`
+          : undefined;
+    audit.append(user.id, change.kind, r.reference, detail);
+    if (result.notifyResident) deps.onStatusChange(result.record);
+    back(result.notifyResident ? 'notified' : 'saved');
+  });
+
+  router.get('/referrals/:ref/print', (ctx) => {
+    const r = visible(ctx);
+    if (!r) return;
+    const user = me(ctx);
+    const lang = staffLanguage(ctx);
+    const t = translator(lang);
+    audit.append(user.id, 'print', r.reference);
+    const view = r.kind === 'referral' ? referralResult(deps, r, lang) : undefined;
+    const papers = [...new Set(view?.programs.flatMap((p) => p.papers.split(t('cli.listSeparator'))) ?? [])];
+    renderStaff(ctx, deps, 'print', {
+      r,
+      contact: contactView(r, user),
+      answers: answerLines(r.answers, lang),
+      view,
+      papers,
+      township: townshipName(deps, r.jurisdiction, r.township, lang),
+      created: chinaDateTime(r.createdAt),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,16 @@
+/** What the staff pages need. */
+import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
+import type { Collection } from '../../bot/store/collection-store.ts';
+import type { Screener } from '../../rules/engine/screen.ts';
+import type { StaffStorage } from './staff-storage.ts';
+
+export interface StaffDeps {
+  staff: StaffStorage;
+  referrals: Collection<ReferralRecord>;
+  screener: Screener;
+  /** The county's townships, by county id. */
+  townships: (county: string) => readonly { id: string; name: Record<'zh' | 'ug' | 'kk', string> }[];
+  /** Called after a status change that matters to the resident (notices in their language). */
+  onStatusChange: (r: ReferralRecord) => void;
+  now: () => Date;
+}

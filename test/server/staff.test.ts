@@ -1,0 +1,260 @@
+/**
+ * The caseworkers' side against a really started server: first-start admin, accounts, the
+ * township boundary (by id, list filter, export and print), the workflow reaching the
+ * resident's status page, exports opened and checked cell by cell, lock-out and logout.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentTotp } from '../../server/staff/totp.ts';
+import { PageClient, textOf } from '../helpers/browser-session.ts';
+import { type Started, startServer } from '../helpers/start-server.ts';
+
+let server: Started;
+let dataDir: string;
+let admin: PageClient;
+const users: Record<string, PageClient> = {};
+const refs: Record<string, string> = {};
+
+const location = (res: Response) => res.headers.get('location') ?? '';
+
+/** A resident sends a referral through the web form; returns its reference. */
+async function residentReferral(township: string, name: string, phone: string, village = '阿克塔斯村') {
+  const page = new PageClient(server.base);
+  await page.get('/zh/form');
+  const base: [string, string][] = [
+    ['rows', '4'],
+    ['county', 'tekes'],
+    ['township', township],
+    ['area', 'rural'],
+    ['age_0', '45'],
+    ['work_0', 'full'],
+    ['age_1', '43'],
+    ['work_1', 'full'],
+    ['income', '600'],
+    ['property', 'yes'],
+    ['action', 'results'],
+  ];
+  await page.post('/zh/form', base);
+  const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)![1]!;
+  await page.get(link);
+  await page.post(link, { consent: 'yes', name, phone, village });
+  await page.get(link);
+  return /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(page.last)![1]!;
+}
+
+async function loginAs(username: string, password: string) {
+  const page = new PageClient(server.base);
+  await page.get('/staff/login');
+  const res = await page.post('/staff/login', { username, password });
+  expect(res.status).toBe(302);
+  return page;
+}
+
+/** A new caseworker: created by the admin, first login, own password. */
+async function caseworker(username: string, township: string) {
+  await admin.get('/staff/users');
+  await admin.post('/staff/users/add', { username, display_name: username, role: 'caseworker', township });
+  const found = /一次性密码：([A-Za-z0-9]{16})/.exec(textOf(admin.last));
+  if (!found)
+    throw new Error(
+      `no one-time password on the page: ${textOf(admin.last).slice(0, 2000)} ${server.output().slice(-2000)}`,
+    );
+  const password = found[1]!;
+  const page = await loginAs(username, password);
+  // A first password must be replaced before anything else.
+  expect(location(await page.get('/staff'))).toBe('/staff/password');
+  await page.get('/staff/password');
+  const res = await page.post('/staff/password', {
+    current: password,
+    new: `${username} new password`,
+    repeat: `${username} new password`,
+  });
+  expect(location(res)).toBe('/staff?changed=1');
+  return page;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'staff-'));
+  server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
+  const password = /One-time password: (\S+)/.exec(server.output())![1]!;
+  admin = await loginAs('admin', password).catch((e) => {
+    throw new Error(`${e}\n${server.output().slice(-3000)}`);
+  });
+  // A county admin must enrol a second factor before anything else.
+  const first = await admin.get('/staff');
+  expect(location(first)).toBe('/staff/totp/setup');
+  await admin.get('/staff/totp/setup');
+  if (!admin.last.includes('totp-secret'))
+    throw new Error(admin.last.slice(0, 3000) + server.output().slice(-3000));
+  const secret = /id="totp-secret">([A-Z2-7]{32})</.exec(admin.last)![1]!;
+  expect(location(await admin.post('/staff/totp/setup', { secret, code: '000000' }))).toBe('');
+  const enrolled = await admin.post('/staff/totp/setup', { secret, code: currentTotp(secret) });
+  expect(location(enrolled)).toBe('/staff');
+  expect(location(await admin.get('/staff'))).toBe('/staff/password');
+  await admin.get('/staff/password');
+  await admin.post('/staff/password', {
+    current: password,
+    new: 'county admin password',
+    repeat: 'county admin password',
+  });
+  users.karadala = await caseworker('karadala1', 'karadala');
+  users.kuokesu = await caseworker('kuokesu1', 'kuokesu');
+  refs.karadala = await residentReferral('karadala', '阿依古丽', '13912345678');
+  // A village typed as a spreadsheet formula: it must stay text in every export.
+  refs.kuokesu = await residentReferral('kuokesu', '王芳', '13800001111', '=HYPERLINK("http://x")');
+}, 120_000);
+
+afterAll(async () => {
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the township boundary', () => {
+  it('a caseworker sees their own township in the inbox, masked', async () => {
+    const me = users.karadala!;
+    await me.get('/staff');
+    expect(me.last).toContain(refs.karadala);
+    expect(me.last).not.toContain(refs.kuokesu);
+    expect(me.last).toContain('139****5678');
+    expect(me.last).not.toContain('13912345678');
+  });
+  it('gets nothing of another township: by id, by list filter, by search, export or print', async () => {
+    const me = users.karadala!;
+    expect((await me.get(`/staff/referrals/${refs.kuokesu}`)).status).toBe(404);
+    expect((await me.get(`/staff/referrals/${refs.kuokesu}/print`)).status).toBe(404);
+    await me.get('/staff?township=kuokesu');
+    expect(me.last).not.toContain(refs.kuokesu);
+    await me.get(`/staff?q=${refs.kuokesu}`);
+    expect(me.last).not.toContain(`data-reference="${refs.kuokesu}"`);
+    const csv = await (await me.get('/staff/export.csv?township=kuokesu')).text();
+    expect(csv).not.toContain(refs.kuokesu);
+    await me.get(`/staff/referrals/${refs.karadala}`);
+    const change = await me.post(`/staff/referrals/${refs.kuokesu}/status`, { to: 'contacted' });
+    expect(change.status).toBe(404);
+    expect((await me.get('/staff/export.xlsx?full=1')).status).toBe(403);
+    expect((await me.get('/staff/users')).status).toBe(403);
+  });
+  it('the county admin sees the whole county', async () => {
+    await admin.get('/staff');
+    expect(admin.last).toContain(refs.karadala);
+    expect(admin.last).toContain(refs.kuokesu);
+  });
+  it('without a session, or with a forged one, nothing is shown', async () => {
+    const stranger = new PageClient(server.base);
+    const res = await stranger.get(`/staff/referrals/${refs.karadala}`);
+    expect(res.status).toBe(302);
+    expect(location(res)).toBe('/staff/login?expired=1');
+    const forged = await fetch(`${server.base}/staff/export.csv`, {
+      headers: { cookie: 'staff=abc; staff.sig=def' },
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(302);
+  });
+});
+
+describe('the workflow', () => {
+  it('moves a referral along, refuses a skipped step, and the resident sees the change', async () => {
+    const me = users.karadala!;
+    await me.get(`/staff/referrals/${refs.karadala}`);
+    expect(me.last).toContain('阿依古丽');
+    expect(me.last).toContain('data-status="new"');
+    const bad = await me.post(`/staff/referrals/${refs.karadala}/status`, { to: 'approved' });
+    expect(bad.status).toBe(409);
+    await me.get(`/staff/referrals/${refs.karadala}`);
+    const ok = await me.post(`/staff/referrals/${refs.karadala}/status`, {
+      to: 'contacted',
+      note: '电话联系，周三入户',
+    });
+    expect(location(ok)).toBe(`/staff/referrals/${refs.karadala}?saved=notified`);
+    await me.get(`/staff/referrals/${refs.karadala}`);
+    expect(me.last).toContain('data-status="contacted"');
+    expect(me.last).toContain('电话联系，周三入户');
+
+    const resident = new PageClient(server.base);
+    await resident.get('/ug/status');
+    await resident.post('/ug/status', { reference: refs.karadala!, digits: '5678' });
+    expect(resident.last).toContain('data-status="contacted"');
+  });
+
+  it('records official outcomes; the dashboard compares them with the pre-screen', async () => {
+    const me = users.karadala!;
+    await me.get(`/staff/referrals/${refs.karadala}`);
+    await me.post(`/staff/referrals/${refs.karadala}/outcome`, {
+      program: 'dibao',
+      decision: 'approved',
+      tier: 'C',
+      amount: '668',
+    });
+    await me.get(`/staff/referrals/${refs.karadala}`);
+    await me.post(`/staff/referrals/${refs.karadala}/outcome`, {
+      program: 'medical',
+      decision: 'declined',
+      reason: '已参加其他救助',
+    });
+    await me.get('/staff/dashboard');
+    expect(me.last).toMatch(
+      /data-id="dibao"><td>[^<]*<\/td><td><bdi>1<\/bdi><\/td><td><bdi>1<\/bdi><\/td><td><bdi>100%<\/bdi>/,
+    );
+    expect(me.last).toMatch(/data-id="medical"><td>[^<]*<\/td><td><bdi>1<\/bdi><\/td><td><bdi>0<\/bdi>/);
+    const yaml = await (await me.get('/staff/disagreements.yaml')).text();
+    expect(yaml).toContain(`${refs.karadala} medical: pre-screen said likely, the township declined`);
+    expect(yaml).not.toContain('阿依古丽');
+    expect(yaml).not.toContain('13912345678');
+  });
+});
+
+describe('exports', () => {
+  it('open as a workbook with masked numbers and neutralised formulas; full numbers only for the admin', async () => {
+    const res = await admin.get('/staff/export.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const rows = sheet.getSheetValues().filter(Boolean) as unknown[][];
+    const header = rows[0]!.slice(1);
+    expect(header).toContain('编号');
+    const byRef = new Map(rows.slice(1).map((r) => [String(r[1]), r.slice(1)]));
+    const phone = header.indexOf('电话');
+    const village = header.indexOf('村');
+    expect(byRef.get(refs.karadala!)![phone]).toBe('139****5678');
+    expect(byRef.get(refs.kuokesu!)![village]).toBe(`'=HYPERLINK("http://x")`);
+    const full = await admin.get('/staff/export.csv?full=1');
+    const bytes = Buffer.from(await full.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM: Excel and WPS read UTF-8
+    const csv = bytes.toString('utf8');
+    expect(csv).toContain('13912345678');
+    await admin.get('/staff/audit');
+    expect(admin.last).toContain('export_full');
+    expect(admin.last).toContain('data-ok="true"');
+    expect(admin.last).toContain(refs.karadala);
+  });
+});
+
+describe('logins', () => {
+  it('lock an account after five wrong passwords', async () => {
+    const page = new PageClient(server.base);
+    await page.get('/staff/login');
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await page.post('/staff/login', { username: 'kuokesu1', password: `wrong ${i}` });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(page.last).toContain('锁定');
+    const right = await page.post('/staff/login', {
+      username: 'kuokesu1',
+      password: 'kuokesu1 new password',
+    });
+    expect(right.status).toBe(401);
+  });
+  it('logout revokes the session on the server', async () => {
+    const page = await loginAs('karadala1', 'karadala1 new password');
+    await page.get('/staff');
+    const cookie = page.cookieHeader();
+    await page.post('/staff/logout', {});
+    const reused = await fetch(`${server.base}/staff`, { headers: { cookie }, redirect: 'manual' });
+    expect(reused.status).toBe(302);
+  });
+});
