@@ -1,12 +1,12 @@
 /**
- * First start: with no staff account at all, one county admin is created and its random
+ * First start: with no county admin at all, one is created and its random
  * password printed once on the console. It must be changed, and a second factor enrolled, at
  * the first login.
  */
 import { type Accounts, createUser } from './accounts.ts';
 
 export async function ensureFirstAdmin(a: Accounts, county: string, print: (line: string) => void) {
-  if (a.users.size > 0) return undefined;
+  for (const u of a.users.values()) if (u.role === 'county_admin') return undefined;
   const { user, password } = await createUser(a, { username: 'admin', role: 'county_admin', county });
   print(
     [

@@ -1,0 +1,98 @@
+/**
+ * npm run admin -- user add --username li --role caseworker --county tekes --township karadala
+ *                 user list | user reset --username li | user disable --username li
+ * Works on the data directory (DATA_DIR or --data) while the server is stopped: one process
+ * owns the store, and a running server's lock makes this say so instead of corrupting it.
+ * A new or reset password is printed once.
+ */
+import { parseArgs } from 'node:util';
+import { openFileStore } from '../bot/store/collection-store.ts';
+import { createScreener } from '../rules/engine/screen.ts';
+import { createUser, findByUsername, resetPassword } from './staff/accounts.ts';
+import { roles } from './staff/staff-records.ts';
+import { openStaffStorage } from './staff/staff-storage.ts';
+
+const usage = `usage: npm run admin -- user add --username NAME --role caseworker|county_admin --county ID [--township ID] [--name "显示名"]
+       npm run admin -- user list | user reset --username NAME | user disable --username NAME | user enable --username NAME
+options: --data DIR (default: DATA_DIR or ./data)`;
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      username: { type: 'string' },
+      role: { type: 'string' },
+      county: { type: 'string' },
+      township: { type: 'string' },
+      name: { type: 'string' },
+      data: { type: 'string' },
+    },
+  });
+  const [noun, verb] = positionals;
+  if (noun !== 'user' || !verb) throw new Error(usage);
+  const dataDir = values.data ?? process.env.DATA_DIR ?? './data';
+  const store = await openFileStore(dataDir);
+  const staff = await openStaffStorage(store, dataDir);
+  try {
+    const book = createScreener().book;
+    const who = () => {
+      const u = values.username && findByUsername(staff, values.username);
+      if (!u) throw new Error(`no user ${values.username ?? '(give --username)'}`);
+      return u;
+    };
+    switch (verb) {
+      case 'add': {
+        const role = roles.find((r) => r === values.role);
+        const county = book.jurisdictions.get(values.county ?? '');
+        if (!role || !values.username || !county) throw new Error(usage);
+        if (values.township && !county.townships.some((t) => t.id === values.township))
+          throw new Error(
+            `township ${values.township} is not configured for ${county.id}: ${county.townships.map((t) => t.id).join(', ')}`,
+          );
+        const { user, password } = await createUser(staff, {
+          username: values.username,
+          role,
+          county: county.id,
+          ...(values.township ? { township: values.township } : {}),
+          ...(values.name ? { displayName: values.name } : {}),
+        });
+        staff.audit.append('system', 'user_add', user.id, `${user.username} ${role} (admin CLI)`);
+        process.stdout.write(
+          `created ${user.username} (${role}, ${county.id}${user.township ? `/${user.township}` : ''})\none-time password: ${password}\n`,
+        );
+        break;
+      }
+      case 'list':
+        for (const u of staff.users.values())
+          process.stdout.write(
+            `${u.username}\t${u.role}\t${u.county}${u.township ? `/${u.township}` : ''}\t${u.disabled ? 'disabled' : 'active'}\n`,
+          );
+        break;
+      case 'reset': {
+        const u = who();
+        const password = await resetPassword(staff, u);
+        staff.audit.append('system', 'user_reset_password', u.id, `${u.username} (admin CLI)`);
+        process.stdout.write(`one-time password for ${u.username}: ${password}\n`);
+        break;
+      }
+      case 'disable':
+      case 'enable': {
+        const u = who();
+        await staff.users.setDurably(u.id, { ...u, disabled: verb === 'disable' });
+        staff.audit.append('system', `user_${verb}`, u.id, `${u.username} (admin CLI)`);
+        process.stdout.write(`${u.username} ${verb}d\n`);
+        break;
+      }
+      default:
+        throw new Error(usage);
+    }
+  } finally {
+    await store.close();
+    staff.audit.close();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exitCode = 1;
+});
