@@ -23,6 +23,7 @@ import { ruleRoutes } from './routes/rules.ts';
 import { webRoutes } from './web/web-routes.ts';
 import type { StaffStorage } from './staff/staff-storage.ts';
 import { staffRoutes } from './staff/staff-routes.ts';
+import type { StaffNotices } from './notices/staff-notices.ts';
 
 export interface AppDeps {
   /** Requests per minute per client address on /api. */
@@ -43,6 +44,7 @@ export interface AppDeps {
   staff: StaffStorage;
   /** A status change the resident should hear about (their channel, their language). */
   onStatusChange: (r: ReferralRecord) => void;
+  notices: StaffNotices;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -127,6 +129,7 @@ export function createApp(deps: AppDeps): Koa {
     screener: deps.screener,
     townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
     onStatusChange: deps.onStatusChange,
+    notices: deps.notices,
     now: () => new Date(),
   });
   app.use(staff.routes()).use(staff.allowedMethods());

@@ -19,6 +19,8 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]*$/)
     .default('tekes'),
+  /** First retry delay of a township notice that failed (doubles each time, up to an hour). */
+  NOTICE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   /** The address residents use, printed as a QR code on posters; default: this server. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -11,6 +11,7 @@ import { createScreener } from '../rules/engine/screen.ts';
 import { createApp } from './app.ts';
 import { loadCookieKeys } from './cookie-keys.ts';
 import { residentNotices } from './notices/resident-notices.ts';
+import { staffNotices } from './notices/staff-notices.ts';
 import { ensureFirstAdmin } from './staff/bootstrap.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
 import { parseConfig } from './config.ts';
@@ -24,15 +25,34 @@ async function main() {
   const storage = await openDialogStorage(store, 'web');
   const { sessions } = storage;
   expireSessions(sessions, new Date());
+  let port = config.PORT;
+  const publicUrl = () => config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
+  const townshipNotices = await staffNotices(store, {
+    publicUrl,
+    baseDelayMs: config.NOTICE_RETRY_BASE_MS,
+    maxDelayMs: 60 * 60 * 1000,
+    onError: (n, error) =>
+      log.warn(
+        { notice: n.id, attempts: n.attempts + 1, error },
+        'township notice not delivered, will retry',
+      ),
+  });
+  // The township hears of each new inbox item; the notice is queued on disk before the resident
+  // is told the reference, and keyed by it, so a repeated submission never notifies twice.
+  const notifyTownship = async (reference: string | undefined | void) => {
+    const record = reference ? storage.referrals.get(reference) : undefined;
+    if (record) await townshipNotices.enqueue(record);
+    return reference;
+  };
   const dialog = createDialogDeps({
     screener,
-    submitReferral: storage.submitReferral,
-    requestCallback: storage.requestCallback,
+    submitReferral: async (s, r) => (await notifyTownship(await storage.submitReferral(s, r))) as string,
+    requestCallback: async (s) => notifyTownship(await storage.requestCallback(s)),
   });
   const staff = await openStaffStorage(store, config.DATA_DIR);
   await ensureFirstAdmin(staff, config.ADMIN_COUNTY, (text) => process.stdout.write(`${text}\n`));
   const notices = await residentNotices(store);
-  let port = config.PORT;
+  townshipNotices.start();
   const app = createApp({
     screener,
     log,
@@ -42,7 +62,8 @@ async function main() {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     referrals: storage.referrals,
     cookieKeys: loadCookieKeys(config.DATA_DIR),
-    publicUrl: () => config.PUBLIC_URL ?? `http://${config.HOST}:${port}`,
+    publicUrl,
+    notices: townshipNotices,
     statusLookupsPerMinute: config.STATUS_LOOKUPS_PER_MINUTE,
     staff,
     onStatusChange: (r) => notices.statusChanged(r),
@@ -61,6 +82,7 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'stopping');
     clearInterval(sweep);
+    townshipNotices.stop();
     server.close();
     await once(server, 'close');
     await store.close();

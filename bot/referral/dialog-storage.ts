@@ -74,6 +74,7 @@ export async function openDialogStorage(
     async requestCallback(session) {
       const reference = unusedReference(session.answers.jurisdiction ?? 'xx');
       await referrals.setDurably(reference, callbackRecord(reference, session, channel, now()));
+      return reference;
     },
   };
 }

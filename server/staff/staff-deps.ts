@@ -2,6 +2,7 @@
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
+import type { StaffNotices } from '../notices/staff-notices.ts';
 import type { StaffStorage } from './staff-storage.ts';
 
 export interface StaffDeps {
@@ -13,4 +14,6 @@ export interface StaffDeps {
   /** Called after a status change that matters to the resident (notices in their language). */
   onStatusChange: (r: ReferralRecord) => void;
   now: () => Date;
+  /** New-referral notices to townships (webhook, WeChat). */
+  notices: StaffNotices;
 }

@@ -3,7 +3,10 @@
  * township boundary (by id, list filter, export and print), the workflow reaching the
  * resident's status page, exports opened and checked cell by cell, lock-out and logout.
  */
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -229,6 +232,37 @@ describe('exports', () => {
     expect(admin.last).toContain('export_full');
     expect(admin.last).toContain('data-ok="true"');
     expect(admin.last).toContain(refs.karadala);
+  });
+});
+
+describe('new-referral notices', () => {
+  it('reach the township webhook, without personal data, after the admin configures it', async () => {
+    const bodies: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        res.end();
+      });
+    }).listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    await admin.get('/staff/notices');
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    await admin.post('/staff/notices', { township: 'karadala', webhook: url });
+    expect(admin.last).toMatch(/id="secret">[A-Za-z0-9_-]{20,}</);
+    const reference = await residentReferral('karadala', '古丽', '13700002222');
+    await expect.poll(() => bodies.length, { timeout: 10_000 }).toBe(1);
+    expect(JSON.parse(bodies[0]!)).toMatchObject({
+      reference,
+      township: 'karadala',
+      programs: expect.arrayContaining(['dibao']),
+    });
+    expect(bodies[0]).not.toContain('古丽');
+    expect(bodies[0]).not.toContain('13700002222');
+    receiver.close();
   });
 });
 

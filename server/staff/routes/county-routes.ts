@@ -9,6 +9,7 @@ import type { Context, Next } from 'koa';
 import { translator } from '../../../locales/i18n.ts';
 import { formatAmount } from '../../../rules/explain/result-view.ts';
 import { formValues } from '../../web/household-form.ts';
+import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
 import { createUser, resetPassword, usernamePattern } from '../accounts.ts';
 import { dashboard, disagreementCases } from '../dashboard.ts';
@@ -152,6 +153,52 @@ export function countyRoutes(deps: StaffDeps): Router {
       return ctx.redirect('/staff/users');
     }
     return usersPage(ctx, { error: 'staff.errors.forbidden' }, 400);
+  });
+
+  const noticesPage = (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
+    const user = me(ctx);
+    const lang = staffLanguage(ctx);
+    const places = [
+      { id: '', name: translator(lang)('staff.inbox.no_township') },
+      ...deps.townships(user.county).map((tw) => ({ id: tw.id, name: tw.name[lang] })),
+    ];
+    const rows = places.map((p) => {
+      const s = deps.notices.settings.get(placeKey(user.county, p.id));
+      return {
+        ...p,
+        webhookUrl: s?.webhookUrl ?? '',
+        wechat: s?.wechat ?? '',
+        hasSecret: Boolean(s?.secret),
+      };
+    });
+    const pending = deps.notices.pending().filter((n) => n.payload.county === user.county).length;
+    renderStaff(ctx, deps, 'notices', { rows, pending, ...extra }, status);
+  };
+  router.get('/notices', adminOnly, (ctx) => noticesPage(ctx));
+  router.post('/notices', adminOnly, async (ctx) => {
+    const user = me(ctx);
+    const v = formValues(ctx.request.body);
+    const text = (k: string) => (typeof v[k] === 'string' ? (v[k] as string).trim() : '');
+    if (!ctx.state.csrfOk) return noticesPage(ctx, { error: 'staff.errors.expired' }, 403);
+    const township = text('township');
+    if (township && !deps.townships(user.county).some((tw) => tw.id === township))
+      return noticesPage(ctx, { error: 'staff.errors.forbidden' }, 400);
+    const webhookUrl = text('webhook');
+    if (webhookUrl && !validWebhookUrl(webhookUrl))
+      return noticesPage(ctx, { error: 'staff.notices.invalid' }, 400);
+    const saved = await deps.notices.configure(user.county, township, {
+      ...(webhookUrl ? { webhookUrl } : {}),
+      ...(text('secret') ? { secret: text('secret').slice(0, 100) } : {}),
+      ...(text('wechat') ? { wechat: text('wechat').slice(0, 60) } : {}),
+    });
+    audit.append(
+      user.id,
+      'notice_settings',
+      placeKey(user.county, township),
+      webhookUrl ? 'webhook' : undefined,
+    );
+    // The secret is shown once, right after saving, so the receiving system can be set up.
+    noticesPage(ctx, { notice: 'staff.notices.saved', secretShown: saved.secret, savedFor: township });
   });
 
   router.get('/audit', adminOnly, (ctx) => {
