@@ -19,6 +19,11 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]*$/)
     .default('tekes'),
+  /**
+   * Days a closed referral keeps its personal data after its last change; then it is
+   * anonymised (statistics kept). Set by the county; PIPL Art. 19 asks for the shortest needed.
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** First retry delay of a township notice that failed (doubles each time, up to an hour). */
   NOTICE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   /** The address residents use, printed as a QR code on posters; default: this server. */

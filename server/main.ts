@@ -48,6 +48,7 @@ async function main() {
     screener,
     submitReferral: async (s, r) => (await notifyTownship(await storage.submitReferral(s, r))) as string,
     requestCallback: async (s) => notifyTownship(await storage.requestCallback(s)),
+    requestDeletion: storage.requestDeletion,
   });
   const staff = await openStaffStorage(store, config.DATA_DIR);
   await ensureFirstAdmin(staff, config.ADMIN_COUNTY, (text) => process.stdout.write(`${text}\n`));
@@ -68,7 +69,19 @@ async function main() {
     staff,
     onStatusChange: (r) => notices.statusChanged(r),
   });
-  const sweep = setInterval(() => expireSessions(sessions, new Date()), 60 * 60 * 1000);
+  // Closed cases lose their personal data after the retention period (checked hourly).
+  const retention = async () => {
+    for (const reference of await storage.applyRetention(new Date(), config.RETENTION_DAYS))
+      staff.audit.append('system', 'anonymised', reference, `retention ${config.RETENTION_DAYS} days`);
+  };
+  await retention();
+  const sweep = setInterval(
+    () => {
+      expireSessions(sessions, new Date());
+      void retention().catch((e) => log.error({ err: e }, 'retention sweep failed'));
+    },
+    60 * 60 * 1000,
+  );
   sweep.unref();
   const server = app.listen(config.PORT, config.HOST);
   await once(server, 'listening');

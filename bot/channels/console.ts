@@ -42,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       screener: createScreener(),
       submitReferral: storage.submitReferral,
       requestCallback: storage.requestCallback,
+      requestDeletion: storage.requestDeletion,
     });
 
     const expireAfterMs = Number(values['expire-hours']) * 3_600_000;

@@ -10,6 +10,7 @@ export interface DialogDepsOptions {
   screener: Screener;
   submitReferral: DialogDeps['submitReferral'];
   requestCallback: DialogDeps['requestCallback'];
+  requestDeletion?: DialogDeps['requestDeletion'];
   now?: () => string;
   newId?: () => string;
   date?: string;
@@ -55,6 +56,7 @@ export function createDialogDeps(o: DialogDepsOptions): DialogDeps {
     now: o.now ?? (() => new Date().toISOString()),
     submitReferral: o.submitReferral,
     requestCallback: o.requestCallback,
+    ...(o.requestDeletion ? { requestDeletion: o.requestDeletion } : {}),
     ...(o.date ? { date: o.date } : {}),
   };
 }

@@ -33,6 +33,8 @@ export interface DialogDeps {
   submitReferral: (session: Session, result: ScreenResult) => Promise<string>;
   /** Records a call-back request for the township ("talk to a person"); may return its reference. */
   requestCallback: (session: Session) => Promise<string | undefined | void>;
+  /** The resident asked for deletion: removes the personal data from their referral. */
+  requestDeletion?: (reference: string) => Promise<boolean>;
 }
 
 export interface Outcome {
@@ -363,6 +365,7 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
       await deps.requestCallback(s);
       return { session: s, replies: [text('chat.commands.person')] };
     case 'delete':
+      if (s.referral?.reference) await deps.requestDeletion?.(s.referral.reference);
       return {
         session: null,
         replies: [

@@ -7,6 +7,7 @@ import { type Session, sessionStoreOptions, storedSessionSchema } from '../dialo
 import type { DialogDeps } from '../dialog/transition.ts';
 import type { Collection, Store } from '../store/collection-store.ts';
 import { shardedCollection } from '../store/sharded-collection.ts';
+import { anonymised, dueForRetention } from './anonymise.ts';
 import { newReference } from './reference.ts';
 import {
   callbackRecord,
@@ -21,6 +22,9 @@ export interface DialogStorage {
   referrals: Collection<ReferralRecord>;
   submitReferral: DialogDeps['submitReferral'];
   requestCallback: DialogDeps['requestCallback'];
+  requestDeletion: NonNullable<DialogDeps['requestDeletion']>;
+  /** Anonymises closed cases older than the retention period; returns their references. */
+  applyRetention: (now: Date, retentionDays: number) => Promise<string[]>;
 }
 
 /**
@@ -70,6 +74,19 @@ export async function openDialogStorage(
       })().finally(() => pending.delete(key));
       pending.set(key, write);
       return write;
+    },
+    async requestDeletion(reference) {
+      const r = referrals.get(reference);
+      if (!r || r.anonymisedAt) return false;
+      // Honoured at once: on disk before the resident is told their data is gone.
+      await referrals.setDurably(reference, anonymised(r, now(), 'deletion_requested'));
+      return true;
+    },
+    async applyRetention(at, retentionDays) {
+      const due = [...referrals.values()].filter((r) => dueForRetention(r, at, retentionDays));
+      for (const r of due)
+        await referrals.setDurably(r.reference, anonymised(r, at.toISOString(), 'retention'));
+      return due.map((r) => r.reference);
     },
     async requestCallback(session) {
       const reference = unusedReference(session.answers.jurisdiction ?? 'xx');

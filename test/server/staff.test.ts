@@ -266,6 +266,26 @@ describe('new-referral notices', () => {
   });
 });
 
+describe('data protection', () => {
+  it("honours a resident's deletion request from the status page and records it", async () => {
+    const reference = await residentReferral('karadala', '删除测试', '13600003333');
+    const resident = new PageClient(server.base);
+    await resident.get('/zh/status');
+    await resident.post('/zh/status', { reference, digits: '3333' });
+    expect(resident.last).toContain('删除我的个人信息');
+    await resident.post('/zh/status/delete', { reference, digits: '3333' });
+    expect(resident.last).toContain('您的个人信息已经删除');
+    // Gone for the resident's lookup too (no phone left to match), and for staff.
+    await resident.get('/zh/status');
+    expect((await resident.post('/zh/status', { reference, digits: '3333' })).status).toBe(404);
+    await admin.get(`/staff/referrals/${reference}`);
+    expect(admin.last).toContain('居民已要求删除个人信息');
+    expect(admin.last).toContain('data-status="withdrawn"');
+    expect(admin.last).not.toContain('删除测试');
+    expect(admin.last).not.toContain('3333');
+  });
+});
+
 describe('logins', () => {
   it('lock an account after five wrong passwords', async () => {
     const page = new PageClient(server.base);

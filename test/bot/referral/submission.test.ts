@@ -107,4 +107,47 @@ describe('submitting a referral', () => {
       phone: '',
     });
   });
+
+  it('anonymises closed cases after the retention period, keeping what statistics need', async () => {
+    const { storage } = await open();
+    const closed = finished('s-closed');
+    const open_ = finished('s-open', '李四');
+    const a = await storage.submitReferral(closed, result(closed));
+    const b = await storage.submitReferral(open_, result(open_));
+    const old = '2025-01-01T00:00:00.000Z';
+    await storage.referrals.setDurably(a, {
+      ...storage.referrals.get(a)!,
+      status: 'approved',
+      updatedAt: old,
+    });
+    await storage.referrals.setDurably(b, { ...storage.referrals.get(b)!, updatedAt: old });
+    expect(await storage.applyRetention(new Date('2026-11-23T00:00:00Z'), 365)).toEqual([a]);
+    const gone = storage.referrals.get(a)!;
+    expect(gone).toMatchObject({
+      name: '',
+      phone: '',
+      answers: {},
+      status: 'approved',
+      township: 'karadala',
+    });
+    expect(gone.programs.find((p) => p.id === 'dibao')?.monthlyAmount).toBe(668);
+    expect(gone.history.at(-1)).toMatchObject({ by: 'system', action: 'anonymised' });
+    expect(storage.referrals.get(b)!.name).toBe('李四');
+  });
+
+  it('honours a deletion request at once: personal data gone, the open case withdrawn, recorded', async () => {
+    const { storage } = await open();
+    const s = finished();
+    const reference = await storage.submitReferral(
+      { ...s, referral: { ...s.referral!, idNumber: '11010519491231002X', village: '阿克塔斯村' } },
+      result(s),
+    );
+    expect(await storage.requestDeletion(reference)).toBe(true);
+    const r = storage.referrals.get(reference)!;
+    expect(r).toMatchObject({ name: '', phone: '', answers: {}, status: 'withdrawn' });
+    expect(r.idNumber).toBeUndefined();
+    expect(r.village).toBeUndefined();
+    expect(r.deletionRequestedAt).toBeDefined();
+    expect(r.history.map((h) => h.action)).toEqual(['created', 'deletion_requested', 'status', 'anonymised']);
+  });
 });
