@@ -126,9 +126,21 @@ export function answerLines(a: Answers, lang: Language): { label: string; value:
 
 /** The result as the resident was shown it: recomputed with the standards of the submission day. */
 export function referralResult(deps: StaffDeps, r: ReferralRecord, lang: Language) {
+  const result = screenedAgain(deps, r);
+  return result ? resultView(translator(lang), result, lang) : undefined;
+}
+
+function screenedAgain(deps: StaffDeps, r: ReferralRecord) {
   const household = toHousehold(r.answers as Answers, chinaDate(r.createdAt));
   const screened = household && deps.screener.screen(household);
-  return screened?.ok ? resultView(translator(lang), screened.value, lang) : undefined;
+  return screened?.ok ? screened.value : undefined;
+}
+
+/** The papers to collect at the home visit: every paper of every program still in question, once. */
+export function papersToCollect(deps: StaffDeps, r: ReferralRecord, lang: Language): string[] {
+  const t = translator(lang);
+  const programs = screenedAgain(deps, r)?.programs.filter((p) => p.verdict !== 'unlikely') ?? [];
+  return [...new Set(programs.flatMap((p) => p.papers))].map((id) => t(`papers.${id}`));
 }
 
 export function contactView(r: ReferralRecord, viewer: StaffUser) {

@@ -3,6 +3,7 @@
  * started server: in Uyghur on a 375-px phone screen through the chat (with JavaScript), and in
  * Chinese through the one-page form with JavaScript off. Screenshots are saved for review.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +23,35 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
   let server: Started;
   let browser: Browser;
   let dataDir: string;
+  let caseworkerPassword: string;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'browser-'));
+    // A Karadala caseworker, made with the admin command before the server takes the directory.
+    const created = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'server/admin-cli.ts',
+        'user',
+        'add',
+        '--username',
+        'karadala1',
+        '--name',
+        '王老师',
+        '--role',
+        'caseworker',
+        '--county',
+        'tekes',
+        '--township',
+        'karadala',
+        '--data',
+        dataDir,
+      ],
+      { env: { ...process.env, NODE_ENV: 'production' } },
+    ).toString();
+    caseworkerPassword = /one-time password: (\S+)/.exec(created)![1]!;
     server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
     browser = await launchChromium();
   });
@@ -175,5 +202,65 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
     const fonts = await fontsUsed(page, '[data-status]').catch(() => ['(devtools needs JavaScript)']);
     expect(fonts.join()).toMatch(/CJK|Han|Hei|Song|(devtools needs JavaScript)/);
     await context.close();
+  });
+
+  it('a caseworker logs in, opens a referral made on the resident page, changes its status and prints; the resident sees it', async () => {
+    // The resident's referral, through the pages (Kazakh, so the status page is checked in kk).
+    const resident = await browser.newContext({ viewport: phone, javaScriptEnabled: false });
+    const r = await resident.newPage();
+    await r.goto(`${server.base}/kk/form?county=tekes&township=karadala`);
+    await r.check('input[name="area"][value="rural"]');
+    await r.fill('input[name="age_0"]', '70');
+    await r.selectOption('select[name="work_0"]', 'none');
+    await r.fill('#income', '200');
+    await r.check('input[name="property"][value="yes"]');
+    await r.click('.actions button[value="submit"]');
+    await r.click('.actions button[value="results"]');
+    await r.click('.refer a.button');
+    await r.check('input[name="consent"]');
+    await r.fill('#name', 'ايگۇل');
+    await r.fill('#phone', '13911112222');
+    await r.click('form.referral button[type="submit"]');
+    const reference = await r.locator('#reference').innerText();
+
+    const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const s = await staff.newPage();
+    await s.goto(`${server.base}/staff/login`);
+    await s.fill('#username', 'karadala1');
+    await s.fill('#password', caseworkerPassword);
+    await s.click('form button[type="submit"]');
+    // First login: a password of their own before anything else.
+    await s.waitForURL('**/staff/password');
+    await s.fill('#current', caseworkerPassword);
+    await s.fill('#new', 'karadala caseworker pw');
+    await s.fill('#repeat', 'karadala caseworker pw');
+    await s.click('form button[type="submit"]');
+    await s.waitForURL('**/staff?changed=1');
+    await s.click(`tr[data-reference="${reference}"] a`);
+    expect(await s.locator('#status').getAttribute('data-status')).toBe('new');
+    // The answers side by side: Chinese and the resident's Kazakh.
+    expect(await s.locator('table.answers td[lang="kk"]').first().getAttribute('dir')).toBe('rtl');
+    await s.selectOption('#status-to', 'visit_scheduled');
+    await s.fill('form.action textarea[name="note"]', '周三上午入户');
+    await s.click('#status-save');
+    await s.waitForURL(`**/staff/referrals/${reference}?saved=notified`);
+    expect(await s.locator('#status').getAttribute('data-status')).toBe('visit_scheduled');
+    await s.screenshot({ path: screenshotPath('staff-referral-zh'), fullPage: true });
+    await s.goto(`${server.base}/staff/referrals/${reference}/print`);
+    await s.emulateMedia({ media: 'print' });
+    expect(await s.locator('h1').innerText()).toBe('社会救助入户核查表');
+    expect(await s.locator('.checklist li').count()).toBeGreaterThan(1);
+    await s.screenshot({ path: screenshotPath('staff-print-a4'), fullPage: true });
+    await s.pdf({ path: screenshotPath('staff-print-a4').replace(/\.png$/, '.pdf'), format: 'A4' });
+
+    await r.goto(`${server.base}/kk/status`);
+    await r.fill('#reference', reference);
+    await r.fill('#digits', '2222');
+    await r.click('form button[type="submit"]');
+    expect(await r.locator('[data-status]').getAttribute('data-status')).toBe('visit_scheduled');
+    expect(await r.getAttribute('html', 'dir')).toBe('rtl');
+    await r.screenshot({ path: screenshotPath('kk-status-after-change'), fullPage: true });
+    await staff.close();
+    await resident.close();
   });
 });

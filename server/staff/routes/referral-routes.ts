@@ -22,6 +22,7 @@ import {
   chinaDateTime,
   contactView,
   listRow,
+  papersToCollect,
   referralResult,
   staffName,
   townshipName,
@@ -212,7 +213,7 @@ export function referralRoutes(deps: StaffDeps): Router {
     const t = translator(lang);
     audit.append(user.id, 'print', r.reference);
     const view = r.kind === 'referral' ? referralResult(deps, r, lang) : undefined;
-    const papers = [...new Set(view?.programs.flatMap((p) => p.papers.split(t('cli.listSeparator'))) ?? [])];
+    const papers = papersToCollect(deps, r, lang);
     renderStaff(ctx, deps, 'print', {
       r,
       contact: contactView(r, user),
