@@ -39,8 +39,8 @@ async function main() {
   });
   // The township hears of each new inbox item; the notice is queued on disk before the resident
   // is told the reference, and keyed by it, so a repeated submission never notifies twice.
-  const notifyTownship = async (reference: string | undefined | void) => {
-    const record = reference ? storage.referrals.get(reference) : undefined;
+  const notifyTownship = async (reference: unknown) => {
+    const record = typeof reference === 'string' ? storage.referrals.get(reference) : undefined;
     if (record) await townshipNotices.enqueue(record);
     return reference;
   };

@@ -31,8 +31,8 @@ export interface DialogDeps {
   date?: string;
   /** Stores the referral durably and returns its reference number. */
   submitReferral: (session: Session, result: ScreenResult) => Promise<string>;
-  /** Records a call-back request for the township ("talk to a person"); may return its reference. */
-  requestCallback: (session: Session) => Promise<string | undefined | void>;
+  /** Records a call-back request for the township ("talk to a person"); may resolve to its reference. */
+  requestCallback: (session: Session) => Promise<unknown>;
   /** The resident asked for deletion: removes the personal data from their referral. */
   requestDeletion?: (reference: string) => Promise<boolean>;
 }

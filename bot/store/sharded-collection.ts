@@ -7,6 +7,11 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Collection, CollectionOptions, Store } from './collection-store.ts';
 
+/** The shard (file `${name}-${n}.json`) that holds an id. */
+export function shardOf(id: string, shards: number): number {
+  return createHash('sha1').update(id).digest()[0]! % shards;
+}
+
 export async function shardedCollection<T>(
   store: Store,
   name: string,
@@ -17,7 +22,7 @@ export async function shardedCollection<T>(
   const parts = await Promise.all(
     Array.from({ length: shards }, (_, i) => store.collection(`${name}-${i}`, schema, options)),
   );
-  const of = (id: string) => parts[createHash('sha1').update(id).digest()[0]! % shards]!;
+  const of = (id: string) => parts[shardOf(id, shards)]!;
   function* all<R>(pick: (c: Collection<T>) => IterableIterator<R>): IterableIterator<R> {
     for (const c of parts) yield* pick(c);
   }

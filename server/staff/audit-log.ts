@@ -33,10 +33,7 @@ export class AuditLog {
   private fd: number;
   private entries: AuditEntry[];
 
-  private constructor(
-    private readonly file: string,
-    entries: AuditEntry[],
-  ) {
+  private constructor(file: string, entries: AuditEntry[]) {
     this.entries = entries;
     this.fd = openSync(file, 'a', 0o600);
   }

@@ -2,12 +2,13 @@
  * npm run bench: every benchmark, figures printed as JSON lines (medians, not single runs).
  * Not a test: machines here are shared and noisy; read the figures, compare ratios.
  *   npm run bench                 all
- *   npm run bench -- engine       one (engine | roster | dialog | http)
+ *   npm run bench -- engine       one (engine | roster | dialog | http | inbox)
  *   BENCH_ROWS=100000 npm run bench -- roster   a smaller roster
  */
 import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';
 import { benchHttp } from './http.ts';
+import { benchInbox } from './inbox.ts';
 import { benchRoster } from './roster.ts';
 
 const which = process.argv[2];
@@ -39,4 +40,8 @@ if (!which || which === 'http') {
   const meets =
     r.screen.ratioToBare >= r.target.ratioToBare && r.conversationMessage.ratioToBare >= r.target.ratioToBare;
   console.log(JSON.stringify({ bench: 'http', ...r, meetsTarget: meets }));
+}
+if (!which || which === 'inbox') {
+  const r = await benchInbox(Number(process.env.BENCH_REFERRALS ?? 50_000));
+  console.log(JSON.stringify({ bench: 'inbox', ...r }));
 }

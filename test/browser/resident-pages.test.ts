@@ -4,13 +4,14 @@
  * Chinese through the one-page form with JavaScript off. Screenshots are saved for review.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
+import { storedReferrals } from '../helpers/stored-referrals.ts';
 
 // Browser globals used inside page functions (the project compiles without the DOM library;
 // strings would be eval'd, which the pages' Content-Security-Policy rightly forbids).
@@ -61,7 +62,7 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const referrals = () => JSON.parse(readFileSync(join(dataDir, 'referrals.json'), 'utf8')).records;
+  const referrals = () => storedReferrals(dataDir);
 
   /** The font families Chromium really used to draw a node's text (DevTools protocol). */
   async function fontsUsed(page: Page, selector: string): Promise<string[]> {

@@ -2,11 +2,12 @@
  * The API against a really started server (a child process on a random port, its own data
  * directory): health, screening with the CLI's contract, translated errors, limits, headers.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Started, startServer } from '../helpers/start-server.ts';
+import { storedReferrals } from '../helpers/stored-referrals.ts';
 
 let server: Started;
 let base: string;
@@ -160,8 +161,11 @@ describe('conversations over HTTP', () => {
     const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(last.replies.join('\n'))?.[1];
     expect(reference).toBeDefined();
     expect(last.phase).toBe('done');
-    const stored = JSON.parse(readFileSync(join(dataDir, 'referrals.json'), 'utf8'));
-    expect(stored.records[reference!]).toMatchObject({ name: '张三', channel: 'web', status: 'new' });
+    expect(storedReferrals(dataDir)[reference!]).toMatchObject({
+      name: '张三',
+      channel: 'web',
+      status: 'new',
+    });
   });
 
   it('answers 404 for an unknown or guessed conversation id', async () => {

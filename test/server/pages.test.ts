@@ -2,12 +2,13 @@
  * The resident pages against a really started server (random port, its own data directory):
  * no JavaScript involved, exactly what a phone without scripts gets.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
+import { storedReferrals } from '../helpers/stored-referrals.ts';
 
 let server: Started;
 let dataDir: string;
@@ -41,7 +42,7 @@ const base = [
 
 const referrals = (): Record<string, unknown> => {
   try {
-    return JSON.parse(readFileSync(join(dataDir, 'referrals.json'), 'utf8')).records;
+    return storedReferrals(dataDir);
   } catch {
     return {}; // nothing stored yet
   }

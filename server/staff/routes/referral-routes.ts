@@ -210,7 +210,6 @@ export function referralRoutes(deps: StaffDeps): Router {
     if (!r) return;
     const user = me(ctx);
     const lang = staffLanguage(ctx);
-    const t = translator(lang);
     audit.append(user.id, 'print', r.reference);
     const view = r.kind === 'referral' ? referralResult(deps, r, lang) : undefined;
     const papers = papersToCollect(deps, r, lang);

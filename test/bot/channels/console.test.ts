@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { referralFiles, storedReferrals } from '../../helpers/stored-referrals.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'chat-'));
@@ -48,14 +49,13 @@ describe('npm run chat -- --replay', () => {
     expect(out).toContain('估算每月 668 元');
     const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(out)?.[1];
     expect(reference).toBeDefined();
-    const referrals = JSON.parse(readFileSync(join(data, 'referrals.json'), 'utf8'));
-    expect(referrals.records[reference!]).toMatchObject({
+    expect(storedReferrals(data)[reference!]).toMatchObject({
       name: '阿依古丽',
       phone: '13912345678',
       status: 'new',
       jurisdiction: 'tekes',
     });
-    expect(statSync(join(data, 'referrals.json')).mode & 0o777).toBe(0o600);
+    for (const file of referralFiles(data)) expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('resumes after a restart where it stopped: continue or start over', async () => {

@@ -2,15 +2,17 @@
  * Referrals into the township inbox: one per submission however often it arrives, on disk
  * before the number is returned, and "talk to a person" requests in the same inbox.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { screenAnswers } from '../../../bot/dialog/next-question.ts';
 import { newSession, type Session } from '../../../bot/dialog/session.ts';
 import { openDialogStorage } from '../../../bot/referral/dialog-storage.ts';
+import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import { openFileStore, type Store } from '../../../bot/store/collection-store.ts';
 import { createScreener } from '../../../rules/engine/screen.ts';
+import { storedReferrals } from '../../helpers/stored-referrals.ts';
 
 const screener = createScreener({ today: () => '2026-11-23' });
 const dirs: string[] = [];
@@ -64,7 +66,7 @@ describe('submitting a referral', () => {
     ]);
     const c = await storage.submitReferral({ ...s }, result(s));
     expect(new Set([a, b, c]).size).toBe(1);
-    const onDisk = JSON.parse(readFileSync(join(dir, 'referrals.json'), 'utf8')).records;
+    const onDisk = storedReferrals(dir) as Record<string, ReferralRecord>;
     expect(Object.keys(onDisk)).toEqual([a]);
     expect(onDisk[a]).toMatchObject({
       kind: 'referral',
@@ -73,7 +75,7 @@ describe('submitting a referral', () => {
       history: [{ by: 'resident', action: 'created' }],
     });
     // Each program names the department the township passes it to.
-    const dibao = onDisk[a].programs.find((p: { id: string }) => p.id === 'dibao');
+    const dibao = onDisk[a]!.programs.find((p) => p.id === 'dibao');
     expect(dibao).toMatchObject({ verdict: 'likely', monthlyAmount: 668, department: 'civil_affairs' });
   });
 
