@@ -266,6 +266,17 @@ describe('new-referral notices', () => {
   });
 });
 
+describe("the county's local values", () => {
+  it('shows a county admin the values in force with their sources, and what is not configured', async () => {
+    await admin.get('/staff/local-values');
+    const text = textOf(admin.last);
+    expect(text).toContain('507');
+    expect(text).toContain('特克斯县城乡低保分类分档救助实施方案');
+    expect(admin.last).toMatch(/<ul id="not-configured">\s*<li>/);
+    expect((await users.karadala!.get('/staff/local-values')).status).toBe(403);
+  });
+});
+
 describe('data protection', () => {
   it("honours a resident's deletion request from the status page and records it", async () => {
     const reference = await residentReferral('karadala', '删除测试', '13600003333');
