@@ -45,6 +45,8 @@ export interface AppDeps {
   /** A status change the resident should hear about (their channel, their language). */
   onStatusChange: (r: ReferralRecord) => void;
   notices: StaffNotices;
+  /** Staff password attempts per minute per client address. */
+  loginsPerMinute: number;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -123,15 +125,18 @@ export function createApp(deps: AppDeps): Koa {
   app.use(rules.routes()).use(rules.allowedMethods());
   const web = webRoutes(deps);
   app.use(web.routes()).use(web.allowedMethods());
-  const staff = staffRoutes({
-    staff: deps.staff,
-    referrals: deps.referrals,
-    screener: deps.screener,
-    townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
-    onStatusChange: deps.onStatusChange,
-    notices: deps.notices,
-    now: () => new Date(),
-  });
+  const staff = staffRoutes(
+    {
+      staff: deps.staff,
+      referrals: deps.referrals,
+      screener: deps.screener,
+      townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
+      onStatusChange: deps.onStatusChange,
+      notices: deps.notices,
+      now: () => new Date(),
+    },
+    deps.loginsPerMinute,
+  );
   app.use(staff.routes()).use(staff.allowedMethods());
   return app;
 }

@@ -19,6 +19,8 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]*$/)
     .default('tekes'),
+  /** Staff password attempts per minute per client address (a township office shares one). */
+  LOGINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   /**
    * Days a closed referral keeps its personal data after its last change; then it is
    * anonymised (statistics kept). Set by the county; PIPL Art. 19 asks for the shortest needed.

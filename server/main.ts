@@ -65,6 +65,7 @@ async function main() {
     cookieKeys: loadCookieKeys(config.DATA_DIR),
     publicUrl,
     notices: townshipNotices,
+    loginsPerMinute: config.LOGINS_PER_MINUTE,
     statusLookupsPerMinute: config.STATUS_LOOKUPS_PER_MINUTE,
     staff,
     onStatusChange: (r) => notices.statusChanged(r),

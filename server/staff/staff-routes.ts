@@ -6,10 +6,8 @@ import { referralRoutes } from './routes/referral-routes.ts';
 import { staffAuth } from './staff-auth.ts';
 import type { StaffDeps } from './staff-deps.ts';
 
-/** Password attempts per minute per client address (on top of the per-account lock-out). */
-export const loginsPerMinute = 10;
-
-export function staffRoutes(deps: StaffDeps): Router {
+/** @param loginsPerMinute password attempts per client address (on top of the per-account lock-out) */
+export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   const router = new Router();
   router.use(staffAuth(deps));
   for (const r of [authRoutes(deps, loginsPerMinute), referralRoutes(deps), countyRoutes(deps)])

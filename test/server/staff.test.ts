@@ -81,7 +81,7 @@ async function caseworker(username: string, township: string) {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'staff-'));
-  server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
+  server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir, LOGINS_PER_MINUTE: '100' });
   const password = /One-time password: (\S+)/.exec(server.output())![1]!;
   admin = await loginAs('admin', password).catch((e) => {
     throw new Error(`${e}\n${server.output().slice(-3000)}`);
@@ -263,6 +263,22 @@ describe('new-referral notices', () => {
     expect(bodies[0]).not.toContain('古丽');
     expect(bodies[0]).not.toContain('13700002222');
     receiver.close();
+  });
+});
+
+describe('staff languages', () => {
+  it('a caseworker may read the inbox in Uyghur, right to left', async () => {
+    const page = await loginAs('kuokesu1', 'kuokesu1 new password');
+    await page.get('/staff');
+    await page.post('/staff/lang', { lang: 'ug', back: '/staff' });
+    await page.get('/staff');
+    expect(page.last).toContain('<html lang="ug-Arab-CN" dir="rtl">');
+    expect(page.last).toContain(`data-reference="${refs.kuokesu}"`);
+    const chrome = page.last
+      .replace(/<tbody>[\s\S]*<\/tbody>/, '')
+      .replace(/<select id="staff-lang"[\s\S]*?<\/select>/, '');
+    expect(textOf(chrome).match(/[\u4e00-\u9fff]+/g)).toBeNull();
+    await page.post('/staff/lang', { lang: 'zh', back: '/staff' });
   });
 });
 
