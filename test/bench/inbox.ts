@@ -5,18 +5,18 @@
  * and the XLSX / CSV export times. Referral files are generated directly in the store's
  * format (writing 50,000 one by one through the store would itself take hours: see the figures).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { newReference } from '../../bot/referral/reference.ts';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
-import { referralSchema } from '../../bot/referral/referral-record.ts';
+import { referralSchema, referralStatuses } from '../../bot/referral/referral-record.ts';
 import { openFileStore } from '../../bot/store/collection-store.ts';
 import { shardedCollection, shardOf } from '../../bot/store/sharded-collection.ts';
 import { referralShards } from '../../bot/referral/dialog-storage.ts';
 import { currentTotp } from '../../server/staff/totp.ts';
+import { addStaffUser } from '../helpers/admin-cli.ts';
 import { PageClient } from '../helpers/browser-session.ts';
 import { startServer } from '../helpers/start-server.ts';
 
@@ -73,7 +73,7 @@ function syntheticReferral(i: number): ReferralRecord {
     ],
     name: `居民${i}`,
     phone: `139${String(10_000_000 + i).slice(-8)}`,
-    status: statuses[i % statuses.length]!,
+    status: referralStatuses[i % referralStatuses.length]!,
     history: [{ at, by: 'resident', action: 'created' }],
   };
 }
@@ -136,28 +136,16 @@ export async function benchInbox(n = 50_000) {
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-inbox-server-'));
   writeReferralFiles(dir, n, referralShards);
-  const created = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'server/admin-cli.ts',
-      'user',
-      'add',
-      '--username',
-      'worker',
-      '--role',
-      'caseworker',
-      '--county',
-      'tekes',
-      '--township',
-      'karadala',
-      '--data',
-      dir,
-    ],
-    { env: { ...process.env, NODE_ENV: 'production' } },
-  ).toString();
-  const workerPassword = /one-time password: (\S+)/.exec(created)![1]!;
+  const workerPassword = addStaffUser(dir, [
+    '--username',
+    'worker',
+    '--role',
+    'caseworker',
+    '--county',
+    'tekes',
+    '--township',
+    'karadala',
+  ]);
   const server = await startServer('server/main.ts', {
     PORT: '0',
     DATA_DIR: dir,

@@ -3,12 +3,12 @@
  * started server: in Uyghur on a 375-px phone screen through the chat (with JavaScript), and in
  * Chinese through the one-page form with JavaScript off. Screenshots are saved for review.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addStaffUser } from '../helpers/admin-cli.ts';
 import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
@@ -29,30 +29,18 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'browser-'));
     // A Karadala caseworker, made with the admin command before the server takes the directory.
-    const created = execFileSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'server/admin-cli.ts',
-        'user',
-        'add',
-        '--username',
-        'karadala1',
-        '--name',
-        '王老师',
-        '--role',
-        'caseworker',
-        '--county',
-        'tekes',
-        '--township',
-        'karadala',
-        '--data',
-        dataDir,
-      ],
-      { env: { ...process.env, NODE_ENV: 'production' } },
-    ).toString();
-    caseworkerPassword = /one-time password: (\S+)/.exec(created)![1]!;
+    caseworkerPassword = addStaffUser(dataDir, [
+      '--username',
+      'karadala1',
+      '--name',
+      '王老师',
+      '--role',
+      'caseworker',
+      '--county',
+      'tekes',
+      '--township',
+      'karadala',
+    ]);
     server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
     browser = await launchChromium();
   });
