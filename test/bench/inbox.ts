@@ -30,15 +30,6 @@ const townships = [
   'kuoketiereke',
   'kalatuohai',
 ];
-const statuses = [
-  'new',
-  'contacted',
-  'visit_scheduled',
-  'accepted',
-  'approved',
-  'declined',
-  'withdrawn',
-] as const;
 
 function syntheticReferral(i: number): ReferralRecord {
   const at = new Date(Date.UTC(2026, 0, 1) + i * 600_000).toISOString();
@@ -119,7 +110,8 @@ async function writeCost(n: number, shards: number, writes = 9) {
     await store.close();
     return {
       referrals: n,
-      fileMb: Math.round(bytes / 1e5) / 10,
+      files: shards,
+      largestFileMb: Math.round(bytes / 1e5) / 10,
       msPerNewReferral: Math.round(median(times)),
     };
   } finally {
