@@ -24,6 +24,7 @@ import { webRoutes } from './web/web-routes.ts';
 import type { StaffStorage } from './staff/staff-storage.ts';
 import { staffRoutes } from './staff/staff-routes.ts';
 import type { StaffNotices } from './notices/staff-notices.ts';
+import type { WechatState } from '../bot/channels/wechat/wechat-channel.ts';
 
 export interface AppDeps {
   /** Requests per minute per client address on /api. */
@@ -47,6 +48,8 @@ export interface AppDeps {
   notices: StaffNotices;
   /** Staff password attempts per minute per client address. */
   loginsPerMinute: number;
+  /** The WeChat channel's state, when it runs. */
+  wechatState: () => WechatState | undefined;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -115,7 +118,12 @@ export function createApp(deps: AppDeps): Koa {
   health.get('/readyz', (ctx) => {
     const store = deps.storeHealth();
     ctx.status = store.ok ? 200 : 503;
-    ctx.body = { status: store.ok ? 'ready' : 'degraded', store };
+    // WeChat being offline is normal (logins expire): reported, but the server stays ready.
+    const w = deps.wechatState();
+    const wechat = w
+      ? { status: w.status, since: w.since, ...(w.lastError ? { lastError: w.lastError } : {}) }
+      : { status: 'off' };
+    ctx.body = { status: store.ok ? 'ready' : 'degraded', store, wechat };
   });
   const api = apiRoutes(deps.screener);
   const conversations = conversationRoutes(deps.sessions, deps.dialog);
@@ -133,6 +141,7 @@ export function createApp(deps: AppDeps): Koa {
       townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
       onStatusChange: deps.onStatusChange,
       notices: deps.notices,
+      wechatState: deps.wechatState,
       now: () => new Date(),
     },
     deps.loginsPerMinute,

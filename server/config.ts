@@ -19,6 +19,11 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]*$/)
     .default('tekes'),
+  /** WeChat puppet (wechaty-puppet-wechat4u, wechaty-puppet-service ...); unset: WeChat off. */
+  WECHATY_PUPPET: z
+    .string()
+    .regex(/^[a-z0-9@/._-]+$/)
+    .optional(),
   /** Staff password attempts per minute per client address (a township office shares one). */
   LOGINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   /**

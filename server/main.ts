@@ -9,6 +9,7 @@ import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
 import { openFileStore } from '../bot/store/collection-store.ts';
 import { createScreener } from '../rules/engine/screen.ts';
 import { createApp } from './app.ts';
+import { startWechat } from './wechat-start.ts';
 import { loadCookieKeys } from './cookie-keys.ts';
 import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
@@ -54,7 +55,27 @@ async function main() {
   await ensureFirstAdmin(staff, config.ADMIN_COUNTY, (text) => process.stdout.write(`${text}\n`));
   const notices = await residentNotices(store);
   townshipNotices.start();
+  // WeChat only when asked for: without WECHATY_PUPPET, Wechaty would start wechat4u and spin.
+  const wechat = config.WECHATY_PUPPET
+    ? await startWechat({
+        puppet: config.WECHATY_PUPPET,
+        dataDir: config.DATA_DIR,
+        store,
+        storage,
+        dialog,
+        screener,
+        residentNotices: notices,
+        staffNotices: townshipNotices,
+        log,
+      })
+    : undefined;
+  if (!wechat)
+    log.info(
+      {},
+      'WeChat channel off. To turn it on set WECHATY_PUPPET=wechaty-puppet-wechat4u (log in by QR code) or wechaty-puppet-service with WECHATY_PUPPET_SERVICE_TOKEN; see the README.',
+    );
   const app = createApp({
+    wechatState: () => wechat?.state(),
     screener,
     log,
     storeHealth: () => store.health(),
@@ -97,6 +118,7 @@ async function main() {
     log.info({ signal }, 'stopping');
     clearInterval(sweep);
     townshipNotices.stop();
+    await wechat?.stop();
     server.close();
     await once(server, 'close');
     await store.close();

@@ -28,6 +28,8 @@ export interface DialogStorage {
   requestDeletion: NonNullable<DialogDeps['requestDeletion']>;
   /** Anonymises closed cases older than the retention period; returns their references. */
   applyRetention: (now: Date, retentionDays: number) => Promise<string[]>;
+  /** The same storage, recording another channel on new referrals (one process, one store). */
+  forChannel: (channel: string) => Pick<DialogStorage, 'submitReferral' | 'requestCallback'>;
 }
 
 /**
@@ -61,10 +63,9 @@ export async function openDialogStorage(
     return reference;
   };
 
-  return {
-    sessions,
-    referrals,
-    submitReferral(session, result) {
+  const submitReferralVia =
+    (via: string): DialogDeps['submitReferral'] =>
+    (session, result) => {
       const key = idempotencyKey(session);
       const known = byKey.get(key);
       if (known) return Promise.resolve(known);
@@ -73,13 +74,28 @@ export async function openDialogStorage(
       const write = (async () => {
         const reference = unusedReference(result.jurisdiction);
         // On disk (fsync) before the resident is told the number.
-        await referrals.setDurably(reference, referralRecord(reference, session, result, channel, now()));
+        await referrals.setDurably(reference, referralRecord(reference, session, result, via, now()));
         byKey.set(key, reference);
         return reference;
       })().finally(() => pending.delete(key));
       pending.set(key, write);
       return write;
-    },
+    };
+  const requestCallbackVia = (via: string) => async (session: Session) => {
+    const reference = unusedReference(session.answers.jurisdiction ?? 'xx');
+    await referrals.setDurably(reference, callbackRecord(reference, session, via, now()));
+    return reference;
+  };
+
+  return {
+    sessions,
+    referrals,
+    submitReferral: submitReferralVia(channel),
+    requestCallback: requestCallbackVia(channel),
+    forChannel: (via) => ({
+      submitReferral: submitReferralVia(via),
+      requestCallback: requestCallbackVia(via),
+    }),
     async requestDeletion(reference) {
       const r = referrals.get(reference);
       if (!r || r.anonymisedAt) return false;
@@ -92,11 +108,6 @@ export async function openDialogStorage(
       for (const r of due)
         await referrals.setDurably(r.reference, anonymised(r, at.toISOString(), 'retention'));
       return due.map((r) => r.reference);
-    },
-    async requestCallback(session) {
-      const reference = unusedReference(session.answers.jurisdiction ?? 'xx');
-      await referrals.setDurably(reference, callbackRecord(reference, session, channel, now()));
-      return reference;
     },
   };
 }

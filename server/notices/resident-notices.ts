@@ -45,3 +45,4 @@ export async function residentNotices(store: Store) {
     },
   };
 }
+export type ResidentNotices = Awaited<ReturnType<typeof residentNotices>>;

@@ -2,6 +2,7 @@
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
+import type { WechatState } from '../../bot/channels/wechat/wechat-channel.ts';
 import type { StaffNotices } from '../notices/staff-notices.ts';
 import type { StaffStorage } from './staff-storage.ts';
 
@@ -16,4 +17,5 @@ export interface StaffDeps {
   now: () => Date;
   /** New-referral notices to townships (webhook, WeChat). */
   notices: StaffNotices;
+  wechatState: () => WechatState | undefined;
 }

@@ -5,6 +5,7 @@
  * asks, and that request is audited.
  */
 import Router from '@koa/router';
+import QRCode from 'qrcode';
 import type { Context, Next } from 'koa';
 import { translator } from '../../../locales/i18n.ts';
 import { parameterCatalog, parameterNames } from '../../../rules/engine/parameter-catalog.ts';
@@ -228,6 +229,16 @@ export function countyRoutes(deps: StaffDeps): Router {
       .filter((n) => parameterCatalog[n].local && !table.has(n))
       .map((n) => t(`parameters.${n}`, { defaultValue: n }));
     renderStaff(ctx, deps, 'local-values', { values, notConfigured, date, county: user.county });
+  });
+
+  router.get('/wechat', adminOnly, async (ctx) => {
+    const state = deps.wechatState();
+    // The login QR code, drawn here so the county admin can scan it from the office.
+    const qr =
+      state?.status === 'scan' && state.qr
+        ? await QRCode.toString(state.qr, { type: 'svg', margin: 1 })
+        : undefined;
+    renderStaff(ctx, deps, 'wechat', { state, qr });
   });
 
   router.get('/audit', adminOnly, (ctx) => {

@@ -1,0 +1,199 @@
+/**
+ * The WeChat channel: a thin adapter from Wechaty events to the dialog engine, like the web
+ * page and the terminal. One-to-one chats run the questionnaire; in groups it answers only
+ * when mentioned. Each message id is handled once (duplicate events after a reconnect change
+ * nothing), one resident's messages in order, each resident rate-limited, every reply through
+ * the throttled outbox. Voice, images and files get a "text, please" and are not kept.
+ * Status questions need the reference and phone digits: a contact id alone discloses nothing.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Wechaty as WechatyInterface } from 'wechaty';
+import type {
+  Contact as ContactInterface,
+  Message as MessageInterface,
+  Room as RoomInterface,
+} from 'wechaty/users';
+import { types } from 'wechaty';
+import { z } from 'zod';
+import { type Language, languages, translator } from '../../../locales/i18n.ts';
+import { renderReplies } from '../../dialog/render.ts';
+import { loadSession, type Session } from '../../dialog/session.ts';
+import { sessionForMessage } from '../../dialog/session-lifecycle.ts';
+import { type DialogDeps, handle } from '../../dialog/transition.ts';
+import type { ReferralRecord } from '../../referral/referral-record.ts';
+import type { Collection } from '../../store/collection-store.ts';
+import { createOutbox } from './outbox.ts';
+import { perResidentLimit } from './rate-limit.ts';
+
+export const seenSchema = z.strictObject({ at: z.number() });
+
+export interface WechatState {
+  status: 'starting' | 'scan' | 'online' | 'offline';
+  /** The login QR code's content while waiting for a scan. */
+  qr?: string;
+  user?: string;
+  lastError?: string;
+  since: string;
+}
+
+export interface WechatChannelOptions {
+  bot: WechatyInterface;
+  dialog: DialogDeps;
+  sessions: Collection<Session>;
+  referrals: Collection<ReferralRecord>;
+  /** Message ids already handled (kept a few days). */
+  seen: Collection<z.infer<typeof seenSchema>>;
+  log: {
+    info: (o: object, m: string) => void;
+    warn: (o: object, m: string) => void;
+    error: (o: object, m: string) => void;
+  };
+  sendIntervalMs: number;
+  messagesPerMinute: number;
+  /** Prints the login QR code (the terminal). */
+  showQr?: (qr: string) => void;
+}
+
+/** Session ids from contact ids: fixed length, only id-safe characters, not the raw WeChat id. */
+export const sessionIdFor = (key: string) =>
+  `wx-${createHash('sha256').update(key).digest('base64url').slice(0, 32)}`;
+
+const statusQuery = /^\s*([A-Za-z]{2})-?([0-9A-Za-z]{8})\s+(\d{4})\s*$/;
+
+export function startWechatChannel(o: WechatChannelOptions) {
+  const { bot, log } = o;
+  const state: WechatState = { status: 'starting', since: new Date().toISOString() };
+  const outbox = createOutbox({
+    intervalMs: o.sendIntervalMs,
+    attempts: 4,
+    isOnline: () => state.status === 'online',
+    onGiveUp: (e) => log.warn({ err: String(e) }, 'wechat message not sent after retries'),
+  });
+  const limit = perResidentLimit(o.messagesPerMinute);
+  const chains = new Map<string, Promise<void>>();
+  const set = (s: Partial<WechatState>) => Object.assign(state, s, { since: new Date().toISOString() });
+
+  bot.on('scan', (qr, status) => {
+    set({ status: 'scan', qr });
+    log.info({ status }, 'wechat: scan the QR code to log in (terminal, or the county admin page)');
+    if (status === types.ScanStatus.Waiting || status === types.ScanStatus.Timeout) o.showQr?.(qr);
+  });
+  bot.on('login', (user) => {
+    set({ status: 'online', user: user.name(), qr: undefined });
+    log.info({}, 'wechat: logged in');
+  });
+  bot.on('logout', () => {
+    set({ status: 'offline' });
+    log.warn({}, 'wechat: logged out; the web page keeps working');
+  });
+  // Without an error listener Wechaty dies silently on the first failure.
+  bot.on('error', (e) => {
+    set({ lastError: String((e as Error).message ?? e).slice(0, 200) });
+    log.error({ err: state.lastError }, 'wechat error');
+  });
+  bot.on('friendship', async (f) => {
+    try {
+      if (f.type() !== types.Friendship.Receive) return;
+      await f.accept();
+      const greeting = languages.map((l) => translator(l)('chat.wechat.friend_greeting')).join('\n\n');
+      await outbox.send(f.contact(), greeting);
+    } catch (e) {
+      log.warn({ err: String(e) }, 'wechat: friend request not accepted');
+    }
+  });
+  bot.on('message', (msg) => {
+    void onMessage(msg).catch((e) => log.error({ err: String(e) }, 'wechat message failed'));
+  });
+
+  async function onMessage(msg: MessageInterface) {
+    if (msg.self()) return; // our own replies come back as messages too
+    if (o.seen.get(msg.id)) return;
+    o.seen.set(msg.id, { at: Date.now() });
+    const room = msg.room();
+    if (room && !(await msg.mentionSelf())) return;
+    const talker = msg.talker();
+    const key = room ? `${room.id}/${talker.id}` : talker.id;
+    // One resident's messages strictly in order; different residents in parallel.
+    const previous = chains.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => reply(msg, key, talker, room))
+      .catch((e) => log.error({ err: String(e) }, 'wechat reply failed'));
+    chains.set(key, next);
+    await next;
+    if (chains.get(key) === next) chains.delete(key);
+  }
+
+  async function reply(
+    msg: MessageInterface,
+    key: string,
+    talker: ContactInterface,
+    room: RoomInterface | undefined,
+  ) {
+    const to = room ?? talker;
+    const id = sessionIdFor(key);
+    const stored = loadSession(o.sessions.get(id));
+    const lang: Language = stored?.lang ?? 'zh';
+    const t = translator(lang);
+    const allowed = limit.allow(key);
+    if (!allowed.ok) {
+      if (allowed.warn) await outbox.send(to, t('chat.wechat.too_fast'));
+      return;
+    }
+    if (msg.type() !== types.Message.Text) {
+      await outbox.send(to, t('chat.wechat.text_only'));
+      return;
+    }
+    const text = (room ? await msg.mentionText() : msg.text()).trim();
+    if (!text) return;
+
+    const query = statusQuery.exec(text);
+    if (query) {
+      await outbox.send(
+        to,
+        statusAnswer(`${query[1]!.toUpperCase()}-${query[2]!.toUpperCase()}`, query[3]!, lang),
+      );
+      return;
+    }
+    const { session, greeting } = sessionForMessage(stored, new Date());
+    if (greeting?.session) {
+      o.sessions.set(id, greeting.session);
+      for (const line of renderReplies(greeting.replies, greeting.session.lang)) await outbox.send(to, line);
+      return;
+    }
+    // The contact id goes with the referral (for status notices), never into what we disclose.
+    const withContact = session ? { ...session, id, contact: talker.id } : undefined;
+    const out = await handle(withContact, text, { ...o.dialog, newId: () => id });
+    if (out.session) o.sessions.set(id, { ...out.session, contact: talker.id });
+    else await o.sessions.deleteDurably(id);
+    for (const line of renderReplies(out.replies, out.session?.lang ?? lang)) await outbox.send(to, line);
+  }
+
+  function statusAnswer(reference: string, digits: string, lang: Language): string {
+    const t = translator(lang);
+    const r = o.referrals.get(reference);
+    const ok =
+      r?.phone && timingSafeEqual(Buffer.from(r.phone.slice(-4).padStart(4, '#')), Buffer.from(digits));
+    if (!r || !ok) return t('chat.wechat.status_not_found');
+    return t('chat.wechat.status_reply', { reference, state: t(`web.status.states.${r.status}`) });
+  }
+
+  return {
+    state: () => ({ ...state }),
+    outbox,
+    /** Sends a text to a contact by id, or a room / contact by its name (staff groups). */
+    async sendTo(target: { contactId?: string; name?: string }, text: string): Promise<boolean> {
+      if (state.status !== 'online') return false;
+      const found: RoomInterface | ContactInterface | undefined = target.contactId
+        ? await bot.Contact.find({ id: target.contactId })
+        : ((await bot.Room.find({ topic: target.name ?? '' })) ??
+          (await bot.Contact.find({ name: target.name ?? '' })));
+      if (!found) return false;
+      await outbox.send(found, text);
+      return true;
+    },
+    stop() {
+      outbox.stop();
+    },
+  };
+}
+export type WechatChannel = ReturnType<typeof startWechatChannel>;
