@@ -124,6 +124,9 @@ async function main() {
     await store.close();
     staff.audit.close();
     log.info('stopped');
+    // Everything is flushed; a library still holding a timer (Wechaty's puppets do) must not
+    // keep the process alive after a SIGTERM.
+    setTimeout(() => process.exit(0), 2000).unref();
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -95,7 +95,8 @@ export async function startWechat(o: WechatStartOptions) {
       clearInterval(pump);
       clearInterval(sweep);
       channel.stop();
-      await bot.stop().catch(() => {});
+      // Wechaty's stop can wait on a login that never comes: give it a few seconds, no more.
+      await Promise.race([bot.stop().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
     },
   };
 }
