@@ -23,7 +23,10 @@ describe('the WeChat channel at start', () => {
       WECHATY_PUPPET: '',
     });
     try {
-      const ready = await (await fetch(`${server.base}/readyz`)).json();
+      const ready = (await (await fetch(`${server.base}/readyz`)).json()) as {
+        status: string;
+        wechat: { status: string };
+      };
       expect(ready.wechat).toEqual({ status: 'off' });
       expect(server.output()).toContain('WECHATY_PUPPET=wechaty-puppet-wechat4u');
     } finally {
@@ -37,7 +40,10 @@ describe('the WeChat channel at start', () => {
       WECHATY_PUPPET: 'wechaty-puppet-mock',
       WECHATY_LOG: 'silent',
     });
-    const ready = await (await fetch(`${server.base}/readyz`)).json();
+    const ready = (await (await fetch(`${server.base}/readyz`)).json()) as {
+      status: string;
+      wechat: { status: string };
+    };
     expect(ready.status).toBe('ready');
     expect(['starting', 'scan', 'online', 'offline']).toContain(ready.wechat.status);
     await server.stop();
