@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBox } from 'file-box';
-import { log, WechatyBuilder } from 'wechaty';
+import { log, types, WechatyBuilder } from 'wechaty';
 import type { Wechaty } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { pumpNotices } from '../../../bot/channels/wechat/notice-pump.ts';
@@ -236,6 +236,35 @@ describe('residents on WeChat', () => {
     member.say('@社会救助助手 你好', [self]).to(room);
     await settle(before);
     expect(sent.at(-1)!.to).toBe(room.id);
+  });
+
+  it('accepts a friend request with a greeting in the three languages', async () => {
+    const newcomer = mocker.createContact({ name: '新朋友' });
+    // The mock's friendship payload carries only an id: give it what a real request carries.
+    const puppet = mocker.puppet as unknown as {
+      friendshipRawPayload: (id: string) => Promise<unknown>;
+      friendshipAccept: (id: string) => Promise<void>;
+    };
+    let accepted = '';
+    puppet.friendshipRawPayload = async (id) => ({
+      id,
+      contactId: newcomer.id,
+      type: types.Friendship.Receive,
+      hello: '你好',
+      timestamp: Date.now(),
+    });
+    puppet.friendshipAccept = async (id) => {
+      accepted = id;
+    };
+    const before = sent.length;
+    mocker.puppet.emit('friendship', { friendshipId: 'friend-1' });
+    await settle(before);
+    expect(accepted).toBe('friend-1');
+    const greeting = sent.at(-1)!;
+    expect(greeting.to).toBe(newcomer.id);
+    expect(greeting.text).toContain('社会救助初筛助手');
+    expect(greeting.text).toContain('ياخشىمۇسىز');
+    expect(greeting.text).toContain('سالەمەتسىز');
   });
 
   it('discloses a referral only for its reference and phone digits', async () => {
