@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referralFiles, storedReferrals } from '../../helpers/stored-referrals.ts';
+import { coupleZh } from '../../helpers/transcripts.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'chat-'));
@@ -24,27 +25,10 @@ async function chat(lines: string[], data: string) {
   return stdout;
 }
 
-const couple = [
-  '你好，我想问低保',
-  '1',
-  '1',
-  '农村',
-  '两口人',
-  '45 43',
-  '1',
-  '1',
-  '大概六百块',
-  '是',
-  '没有',
-  '否',
-  '没有',
-  '没有',
-];
-
 describe('npm run chat -- --replay', () => {
   it('replays a transcript to results and a referral stored on disk', async () => {
     const data = join(dir, 'full');
-    const out = await chat([...couple, '1', '1', '阿依古丽', '13912345678', '跳过', '1'], data);
+    const out = await chat([...coupleZh, '1', '1', '阿依古丽', '13912345678', '跳过', '1'], data);
     expect(out).toContain('> 你好，我想问低保');
     expect(out).toContain('估算每月 668 元');
     const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(out)?.[1];
@@ -60,8 +44,8 @@ describe('npm run chat -- --replay', () => {
 
   it('resumes after a restart where it stopped: continue or start over', async () => {
     const data = join(dir, 'resume');
-    await chat(couple.slice(0, 6), data); // stops after the ages
-    const out = await chat(['1', ...couple.slice(6)], data);
+    await chat(coupleZh.slice(0, 6), data); // stops after the ages
+    const out = await chat(['1', ...coupleZh.slice(6)], data);
     expect(out).toContain('要接着上次的问题继续吗');
     expect(out).toContain('45 岁的这位家人，能不能劳动');
     expect(out).toContain('估算每月 668 元');
@@ -69,7 +53,7 @@ describe('npm run chat -- --replay', () => {
 
   it('deletes the stored session on request', async () => {
     const data = join(dir, 'delete');
-    await chat(couple.slice(0, 5), data);
+    await chat(coupleZh.slice(0, 5), data);
     await chat(['1', '删除'], data);
     const sessions = JSON.parse(readFileSync(join(data, 'sessions.json'), 'utf8'));
     expect(sessions.records).toEqual({});

@@ -24,6 +24,7 @@ import { openFileStore, type Store } from '../../../bot/store/collection-store.t
 import { createScreener } from '../../../rules/engine/screen.ts';
 import { residentNotices } from '../../../server/notices/resident-notices.ts';
 import { staffNotices, type StaffNotices } from '../../../server/notices/staff-notices.ts';
+import { coupleZh, referralZh } from '../../helpers/transcripts.ts';
 
 log.level('silent');
 
@@ -113,28 +114,10 @@ async function settle(before: number) {
   }
 }
 
-const zh = [
-  '你好，我想问低保',
-  '1',
-  '1',
-  '农村',
-  '两口人',
-  '45 43',
-  '1',
-  '1',
-  '大概六百块',
-  '是',
-  '没有',
-  '否',
-  '没有',
-  '没有',
-];
-const referralZh = ['1', '1', '阿依古丽·买买提', '139 1234 5678', '跳过', '1'];
-
 describe('residents on WeChat', () => {
   it('chat in Chinese to results and a referral recorded as a WeChat referral', async () => {
     const resident = mocker.createContact({ name: '阿依古丽' });
-    const { all } = await chat(resident, [...zh, ...referralZh]);
+    const { all } = await chat(resident, [...coupleZh, ...referralZh]);
     expect(all).toContain('估算每月 668 元');
     const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(all)![1]!;
     expect(storage.referrals.get(reference)).toMatchObject({

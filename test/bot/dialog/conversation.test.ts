@@ -15,6 +15,7 @@ import { steps } from '../../../bot/dialog/steps.ts';
 import { type DialogDeps, handle } from '../../../bot/dialog/transition.ts';
 import { type Collection, openMemoryStore } from '../../../bot/store/collection-store.ts';
 import { createScreener } from '../../../rules/engine/screen.ts';
+import { coupleZh } from '../../helpers/transcripts.ts';
 
 const screener = createScreener({ today: () => '2026-11-23' });
 const referralSchema = z.object({ name: z.string(), phone: z.string(), programs: z.array(z.string()) });
@@ -57,24 +58,6 @@ async function chat(messages: string[], start?: Session) {
   }
   return { session, turns, all: turns.flat().join('\n') };
 }
-
-// A Tekes rural couple with 600 yuan a month, answered the way a resident types.
-const coupleZh = [
-  '你好，我想问低保',
-  '1',
-  '1',
-  '农村',
-  '两口人',
-  '45 43',
-  '1',
-  '1',
-  '大概六百块',
-  '是',
-  '没有',
-  '否',
-  '没有',
-  '没有',
-];
 
 describe('a conversation in Chinese', () => {
   it('reaches results and a stored referral with a reference number', async () => {
