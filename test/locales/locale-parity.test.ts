@@ -76,3 +76,79 @@ describe('reasons the engine emits', () => {
     ).toContain('668');
   });
 });
+
+/**
+ * Latin in Uyghur or Kazakh text: only these technical tokens (and placeholders). Anything
+ * else in Latin letters, or any Cyrillic, is a word left untranslated or the wrong script.
+ */
+const technical = [
+  /https?:\/\/[^\s،)]*/g,
+  /https:\/\//g,
+  /\bhttps\b/g,
+  /rules\/jurisdictions\/\S+/g,
+  /TE-4F7K2M9Q/g,
+  /\b(?:API|JSON|UTF-8|OpenAPI|Accept-Language|error\.code|error\.message|zh|ug|kk|README|WECHATY_PUPPET|Webhook|HMAC-SHA256|Excel|CSV|Google Authenticator|Microsoft Authenticator|App|C|A|B)\b/g,
+  /\?(?:lang|date)=/g,
+];
+const withoutTechnical = (s: string) =>
+  technical.reduce((acc, re) => acc.replace(re, ''), s.replace(/\{\{[^}]*\}\}/g, ''));
+
+/** Uyghur and Kazakh share these words, spelt alike: not an untranslated string. */
+const sameInBoth = new Set([
+  'staff.audit.by', // كىم "who"
+  'web.chat.answer_label', // جاۋابىڭىز "your answer"
+  'web.api_page.example', // مىسال "example"
+  'screen.roster.columns.members', // a roster column name, the same file format everywhere
+]);
+/** Words every language accepts on purpose (typed commands, machine words in operator text). */
+const latinOnPurpose =
+  /^(chat\.commandWords\.|chat\.referral\.skip_words$|screen\.cli\.|screen\.validation\.expected_boolean$)/;
+/** The language menu names each language in its own script. */
+const otherScriptOnPurpose = new Set(['chat.language.choose']);
+
+describe.each(['ug', 'kk'] as const)('locales/%s reads as its own language', (lang) => {
+  const strings = [...flat[lang]!.entries()];
+  it('has no string left as another language has it (untranslated)', () => {
+    const same = strings
+      .filter(([k]) => !sameInBoth.has(k))
+      .filter(([k, v]) => /\p{L}{2}/u.test(withoutTechnical(v)))
+      .filter(([k, v]) => languages.some((l) => l !== lang && flat[l]!.get(k) === v))
+      .map(([k]) => k);
+    expect(same).toEqual([]);
+  });
+  it('has no Cyrillic and no Latin words beyond technical tokens', () => {
+    const foreign = strings
+      .filter(([k]) => !latinOnPurpose.test(k))
+      .filter(([, v]) => /[\u0400-\u04ff]|[A-Za-z]{2,}/.test(withoutTechnical(v)))
+      .map(([k, v]) => `${k}: ${withoutTechnical(v).match(/[\u0400-\u04ff]+|[A-Za-z]{2,}/)?.[0]}`);
+    expect(foreign).toEqual([]);
+  });
+  it(`uses ${lang === 'kk' ? 'Kazakh' : 'Uyghur'} letters, not the other language's`, () => {
+    // Uyghur writes ې and the hamza carrier ئ; Kazakh marks front words with ٴ (U+0674).
+    const wrong = lang === 'kk' ? /[\u06d0\u0626]/ : /\u0674/;
+    expect(strings.filter(([k, v]) => !otherScriptOnPurpose.has(k) && wrong.test(v)).map(([k]) => k)).toEqual(
+      [],
+    );
+  });
+});
+
+describe('all three languages', () => {
+  it('keep template syntax out of the locales (nunjucks belongs in templates/)', () => {
+    for (const lang of languages)
+      expect(
+        [...flat[lang]!.entries()].filter(([, v]) => /\{%|%\}|\{\{\s*\w+\s*\|/.test(v)).map(([k]) => k),
+      ).toEqual([]);
+  });
+  it('give every plural key the forms its language needs (CLDR categories)', () => {
+    // An i18next plural has an x_one form in some language (Uyghur and Kazakh have "one" and
+    // "other"; Chinese only "other"); "emergency_other" or "too_many" alone are plain keys.
+    const plurals = [...new Set(languages.flatMap((l) => [...flat[l]!.keys()]))]
+      .filter((k) => k.endsWith('_one'))
+      .map((k) => k.slice(0, -4));
+    for (const lang of languages) {
+      const needed = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+      for (const base of plurals)
+        for (const c of needed) expect(flat[lang]!.has(`${base}_${c}`), `${lang} ${base}_${c}`).toBe(true);
+    }
+  });
+});
