@@ -95,6 +95,8 @@ export function referralRoutes(deps: StaffDeps): Router {
       row: listRow(deps, r, lang),
       contact: contactView(r, user),
       answers: {
+        // Row labels in the staff member's language; the values in Chinese and the resident's.
+        labels: answerLines(r.answers, lang).map((l) => l.label),
         zh: answerLines(r.answers, 'zh'),
         resident: r.lang !== 'zh' ? answerLines(r.answers, r.lang) : undefined,
         residentLang: r.lang,
