@@ -15,6 +15,7 @@ import {
 import { templates } from '../../templates/render.ts';
 import { isolate } from './isolate.ts';
 import { assetPath } from './assets.ts';
+import { formatDate } from './format-date.ts';
 
 let filtersAdded = false;
 function env() {
@@ -23,6 +24,8 @@ function env() {
     // {{ text | bdi(dir) }}: escaped, with numbers and names isolated on right-to-left pages.
     e.addFilter('bdi', (text: unknown, dir: 'ltr' | 'rtl') => isolate(text, dir));
     e.addGlobal('asset', assetPath);
+    // {{ "2026-11-23" | localDate(lang) }}: a date as residents write it (2026年11月23日, 23.11.2026).
+    e.addFilter('localDate', (iso: string, lang: Language) => formatDate(iso, lang));
     filtersAdded = true;
   }
   return e;

@@ -101,6 +101,10 @@ describe('the one-page form without JavaScript', () => {
     expect(text).toContain('最低生活保障（低保）');
     expect(text).toContain('估计每月：668 元');
     expect(text).toContain('特克斯县城乡低保分类分档救助实施方案');
+    // Dates as residents write them: 2026年11月24日 in Chinese; 24.11.2026 in Uyghur and Kazakh.
+    expect(text).toMatch(/在 \d{4}年\d{1,2}月\d{1,2}日 执行的标准/);
+    const ug = await formToResults(new PageClient(server.base), 'ug');
+    expect(ug).toMatch(/<bdi>\d{2}\.\d{2}\.\d{4}<\/bdi>/);
     expect(html).toMatch(/href="\/zh\/referral\/[0-9a-f-]{36}"/);
   });
 
