@@ -32,6 +32,36 @@ const kkLetters: Record<string, number> = {
   '\u0639': 2,
   '\u062D': 2,
 };
+/**
+ * Word-level evidence for the many short messages with none of those letters ("سالەمەتسىز بە",
+ * "قازاقشا", "جوق"): words and endings each language has and the other spells differently
+ * (Kazakh ж where Uyghur has ي: جاردەم / ياردەم, جوق / يوق, جاس / ياش; the Kazakh question
+ * particles بە ما مە … against Uyghur's attached مۇ; Kazakh ي as a vowel between consonants
+ * and -ۋ verb nouns after a consonant, where Uyghur writes ى and -ش).
+ */
+const C =
+  '[\u0628\u067E\u062A\u062C\u0686\u062E\u062F\u0631\u0632\u0698\u0633\u0634\u063A\u0641\u0642\u0643\u06AF\u06AD\u0644\u0645\u0646\u06BE\u0639\u062D]';
+const end = '(?=$|[\\s\\p{P}\\d])';
+const start = '(?:^|(?<=[\\s\\p{P}\\d]))';
+const rule = (source: string, weight: number) => ({ re: new RegExp(source, 'gu'), weight });
+const kkWords = [
+  // Whole words: the question particles, "what", "not".
+  rule(`${start}(?:بە|با|ما|مە|پا|پە|نە|ەمەس|جوق|قانداي|قالاي)${end}`, 2),
+  rule('سىز(?:بە|با)', 2),
+  // Stems: a word starting so (جاس, جاستارى ...).
+  rule(`${start}(?:جاردەم|جاس|جۇمىس|جوعارى|سالەم|راقمەت|كومەك|اۋدان|اۋىل|قايىرلى|باستا|مۇگەدەك|كۋالىك)`, 2.5),
+  rule('قازاق', 3),
+  rule(`${C}\u064A${C}`, 2),
+  rule(`${C}\u06CB${end}`, 2),
+  rule(`(?:دار|دەر|تار|تەر)(?:ى|ىم|ىڭ|ىمىز|عا|گە|دى|دە)?${end}`, 1),
+];
+const ugWords = [
+  rule(`\u0645\u06C7${end}`, 2),
+  rule(`${start}(?:يوق|قانداق|سالام)${end}`, 2.5),
+  rule(`${start}(?:ياردەم|ياش|رەھمەت|ياخشى|ناھىيە|داۋالاش|باشلاش|قىلىڭ)`, 2.5),
+  rule('لىرى', 1.5),
+];
+
 /** Kazakh writes a word-initial vowel bare; Uyghur puts ئ before it. */
 const bareInitialVowel = /(?:^|[\s\p{P}\d])[\u0627\u06D5\u0648\u06C7\u06C6\u0649]/gu;
 
@@ -61,6 +91,8 @@ export function detectLanguage(raw: string): Detection {
     kk += kkLetters[c] ?? 0;
   }
   kk += (s.match(bareInitialVowel) ?? []).length;
+  for (const { re, weight } of kkWords) kk += (s.match(re) ?? []).length * weight;
+  for (const { re, weight } of ugWords) ug += (s.match(re) ?? []).length * weight;
   const scores = { ug, kk };
 
   if (han > 0 && han >= arabic && han >= cyrillic) return { lang: 'zh', confident: true, scores };
