@@ -229,7 +229,7 @@ describe('exports', () => {
     const csv = bytes.toString('utf8');
     expect(csv).toContain('13912345678');
     await admin.get('/staff/audit');
-    expect(admin.last).toContain('export_full');
+    expect(admin.last).toContain('导出（完整号码）');
     expect(admin.last).toContain('data-ok="true"');
     expect(admin.last).toContain(refs.karadala);
   });
