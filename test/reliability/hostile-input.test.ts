@@ -1,0 +1,208 @@
+/**
+ * Hostile input against a really started server (issue 8): oversized, malformed, deeply
+ * nested and prototype-polluting bodies, path traversal, script and template injection, bidi
+ * overrides and zero-width characters — refused or shown escaped and isolated, never executed,
+ * and the server keeps serving.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addStaffUser } from '../helpers/admin-cli.ts';
+import { PageClient, textOf } from '../helpers/browser-session.ts';
+import { type Started, startServer } from '../helpers/start-server.ts';
+
+let server: Started;
+let dataDir: string;
+let staff: PageClient;
+const json = (path: string, body: string) =>
+  fetch(server.base + path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'hostile-'));
+  const password = addStaffUser(dataDir, [
+    '--username',
+    'hostile1',
+    '--role',
+    'caseworker',
+    '--county',
+    'tekes',
+    '--township',
+    'karadala',
+  ]);
+  server = await startServer('server/main.ts', {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    RATE_LIMIT_PER_MINUTE: '10000',
+    LOGINS_PER_MINUTE: '1000',
+  });
+  staff = new PageClient(server.base);
+  await staff.get('/staff/login');
+  await staff.post('/staff/login', { username: 'hostile1', password });
+  await staff.get('/staff/password');
+  await staff.post('/staff/password', {
+    current: password,
+    new: 'hostile caseworker pw',
+    repeat: 'hostile caseworker pw',
+  });
+});
+afterAll(async () => {
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const alive = async () => expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
+
+describe('hostile bodies on the API', () => {
+  it('refuses oversized, malformed, mistyped, huge, deep and polluting bodies, and keeps serving', async () => {
+    expect((await json('/api/v1/screen', `{"x":"${'a'.repeat(200_000)}"}`)).status).toBe(413);
+    expect((await json('/api/v1/screen', '{"jurisdiction": tekes')).status).toBe(400);
+    expect((await json('/api/v1/screen', JSON.stringify({ jurisdiction: 42, members: 'many' }))).status).toBe(
+      400,
+    );
+    // More households than one request may screen: refused as too large, before any is screened.
+    expect(
+      (await json('/api/v1/screen', JSON.stringify(Array.from({ length: 5000 }, () => ({}))))).status,
+    ).toBe(413);
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    expect([400, 413]).toContain((await json('/api/v1/screen', deep)).status);
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const res = await json('/api/v1/screen', `{"${key}":{"polluted":true},"jurisdiction":"tekes"}`);
+      expect(res.status).toBe(400);
+    }
+    const conversation = await json(
+      '/api/v1/conversations',
+      JSON.stringify({ text: { __proto__: { a: 1 } } }),
+    );
+    expect(conversation.status).toBe(400);
+    await alive();
+    // Nothing leaked into the process: a later, clean request still behaves.
+    const ok = await json(
+      '/api/v1/screen',
+      JSON.stringify({
+        jurisdiction: 'tekes',
+        area: 'rural',
+        monthlyIncome: 600,
+        propertyWithinLimits: true,
+        members: [
+          { age: 45, laborCapacity: 'full' },
+          { age: 43, laborCapacity: 'full' },
+        ],
+      }),
+    );
+    expect(ok.status).toBe(200);
+  });
+
+  it('finds no file outside its folders, whatever the path says', async () => {
+    for (const path of [
+      '/static/..%2f..%2fpackage.json',
+      '/static/..%2F..%2Fdata%2Freferrals-0.json',
+      '/poster/..%2f..%2fetc/passwd',
+      '/api/v1/jurisdictions/..%2f..%2fpackage',
+      '/zh/referral/..%2f..%2fcookie-keys',
+      '/staff/referrals/..%2f..%2faudit.jsonl',
+    ]) {
+      const res = await fetch(server.base + path, { redirect: 'manual' });
+      expect([302, 404], path).toContain(res.status);
+      expect(await res.text()).not.toMatch(/"dependencies"|root:x:|"records"/);
+    }
+    await alive();
+  });
+
+  it('does not find a conversation by guessing its id', async () => {
+    const res = await json(
+      '/api/v1/conversations/00000000-0000-4000-8000-000000000000/messages',
+      JSON.stringify({ text: '1' }),
+    );
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('script, template and bidi tricks in what residents and staff type', () => {
+  // Villages are kept to 60 characters, so the tricks come first.
+  const village = '{{7*7}}\u202E<script>alert(1)</script>"><img src=x onerror=alert(2)>\u200B村';
+  let reference = '';
+
+  beforeAll(async () => {
+    const page = new PageClient(server.base);
+    await page.get('/zh/form');
+    await page.post('/zh/form', [
+      ['rows', '4'],
+      ['county', 'tekes'],
+      ['township', 'karadala'],
+      ['area', 'rural'],
+      ['age_0', '45'],
+      ['work_0', 'full'],
+      ['income', '300'],
+      ['property', 'yes'],
+      ['action', 'results'],
+    ]);
+    const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)![1]!;
+    await page.get(link);
+    await page.post(link, { consent: 'yes', name: '阿依古丽', phone: '13912340000', village });
+    await page.get(link);
+    reference = /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(page.last)![1]!;
+    await staff.get(`/staff/referrals/${reference}`);
+    await staff.post(`/staff/referrals/${reference}/note`, {
+      note: '<script>alert(3)</script>{{ 7*7 }}\u202Egnp.exe',
+    });
+  });
+
+  const safe = (html: string) => {
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('\u202E');
+    expect(html).not.toContain('\u200B');
+    // Template syntax typed by a person stays text, never evaluated.
+    expect(textOf(html)).toContain('{{7*7}}');
+  };
+
+  it('is shown escaped on the inbox, the referral page and the printout', async () => {
+    for (const path of ['/staff', `/staff/referrals/${reference}`, `/staff/referrals/${reference}/print`]) {
+      await staff.get(path);
+      safe(staff.last);
+      expect(staff.last).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    }
+    await staff.get(`/staff/referrals/${reference}`);
+    expect(staff.last).toContain('&lt;script&gt;alert(3)&lt;/script&gt;{{ 7*7 }}');
+    expect(textOf(staff.last)).toContain('{{7*7}}');
+  });
+
+  it('stays text in the CSV export', async () => {
+    const csv = await (await staff.get('/staff/export.csv')).text();
+    expect(csv).toContain('<script>alert(1)</script>');
+    expect(csv).not.toContain('\u202E');
+  });
+});
+
+describe('staff routes under attack', () => {
+  it('need a live session, a CSRF token and the right township', async () => {
+    const [reference] = [
+      ...(await (await staff.get('/staff/export.csv')).text()).matchAll(/TE-[0-9A-Z]{8}/g),
+    ].map((m) => m[0]);
+    const routes = [
+      '/staff',
+      '/staff/dashboard',
+      `/staff/referrals/${reference}`,
+      `/staff/referrals/${reference}/print`,
+      '/staff/export.xlsx',
+      '/staff/users',
+      '/staff/audit',
+    ];
+    for (const path of routes) {
+      const bare = await fetch(server.base + path, { redirect: 'manual' });
+      expect(bare.status, path).toBe(302);
+      const forged = await fetch(server.base + path, {
+        redirect: 'manual',
+        headers: { cookie: 'staff=AAAA; staff.sig=BBBB' },
+      });
+      expect(forged.status, path).toBe(302);
+    }
+    // A status change without the form's token changes nothing.
+    await staff.get(`/staff/referrals/${reference}`);
+    const noToken = await staff.post(`/staff/referrals/${reference}/status`, { to: 'contacted' }, false);
+    expect(noToken.status).toBe(403);
+    await staff.get(`/staff/referrals/${reference}`);
+    expect(staff.last).toContain('data-status="new"');
+  });
+});
