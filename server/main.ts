@@ -105,7 +105,12 @@ async function main() {
     60 * 60 * 1000,
   );
   sweep.unref();
-  const server = app.listen(config.PORT, config.HOST);
+  // A deep accept queue: a village's worth of phones connecting at once must not be reset.
+  const server = app.listen(config.PORT, config.HOST, 4096);
+  // Idle keep-alive sockets stay open longer than clients keep them (undici: 4 s, proxies: 60 s),
+  // so the server never closes one just as a client reuses it (ECONNRESET under load).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await once(server, 'listening');
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -12,7 +12,15 @@ export interface Started {
   stop: () => Promise<void>;
 }
 
-export function startServer(script: string, env: Record<string, string> = {}): Promise<Started> {
+/**
+ * @param keepOutput false: after start-up, drain the server's output without keeping it
+ *   (a long soak logs a line per request; keeping them all would be the leak).
+ */
+export function startServer(
+  script: string,
+  env: Record<string, string> = {},
+  keepOutput = true,
+): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,6 +41,12 @@ export function startServer(script: string, env: Record<string, string> = {}): P
       const port = /"port":(\d+)/.exec(out)?.[1];
       if (!port) return;
       child.stdout!.off('data', ready);
+      if (!keepOutput) {
+        child.stdout!.off('data', collect);
+        child.stderr!.off('data', collect);
+        child.stdout!.resume();
+        child.stderr!.resume();
+      }
       resolve({ child, base: `http://127.0.0.1:${port}`, output: () => out, stop });
     };
     child.stdout!.on('data', ready);

@@ -1,0 +1,116 @@
+/**
+ * npm run soak (issue 8): SOAK_RESIDENTS (default 2,000) simulated residents converse over HTTP
+ * with a really started server on 127.0.0.1, each going from "hello" to a referral again and
+ * again, for SOAK_SECONDS (default 300); then it stops by itself and reports: 5xx count, lost
+ * referrals (acknowledged but not on disk), the server's RSS at start and end, and per-message
+ * latency (p50, p99). Bounded: the residents stop when the time is up.
+ */
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../helpers/start-server.ts';
+import { storedReferrals } from '../helpers/stored-referrals.ts';
+import { coupleZh } from '../helpers/transcripts.ts';
+
+const residents = Number(process.env.SOAK_RESIDENTS ?? 2000);
+const seconds = Number(process.env.SOAK_SECONDS ?? 300);
+
+const rssMb = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
+};
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+};
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'soak-'));
+  const server = await startServer(
+    'server/main.ts',
+    { PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000' },
+    false,
+  );
+  const pid = server.child.pid!;
+  const latencies: number[] = [];
+  const acknowledged = new Set<string>();
+  let errors5xx = 0;
+  let failures = 0;
+  /** Why conversations failed on the client side (connection errors), by message. */
+  const failureKinds = new Map<string, number>();
+  let messages = 0;
+  const stopAt = Date.now() + seconds * 1000;
+
+  const send = async (path: string, text: string) => {
+    const t = performance.now();
+    const res = await fetch(server.base + path, {
+      method: 'POST',
+      body: JSON.stringify({ text }),
+      headers: { 'content-type': 'application/json' },
+    });
+    latencies.push(performance.now() - t);
+    messages++;
+    if (res.status >= 500) errors5xx++;
+    if (res.status >= 400 && process.env.SOAK_DEBUG)
+      console.error(res.status, path, text, await res.clone().text());
+    return (await res.json()) as { id: string; replies: string[]; phase: string };
+  };
+
+  const resident = async (r: number, rounds = Number.POSITIVE_INFINITY) => {
+    let round = 0;
+    while (Date.now() < stopAt && round < rounds) {
+      try {
+        const name = `居民${String.fromCodePoint(0x4e00 + ((r * 7 + round) % 20_000))}`;
+        const phone = `139${String(10_000_000 + r * 1000 + (round % 1000)).slice(-8)}`;
+        const first = await send('/api/v1/conversations', coupleZh[0]!);
+        let last = first;
+        for (const text of [...coupleZh.slice(1), '1', '1', name, phone, '跳过', '1']) {
+          if (Date.now() >= stopAt) return;
+          last = await send(`/api/v1/conversations/${first.id}/messages`, text);
+        }
+        const reference = /([A-Z]{2}-[0-9A-Z]{8})/.exec(last.replies.join('\n'))?.[1];
+        if (process.env.SOAK_DEBUG && !reference)
+          console.error(last.phase, last.replies.join(' / ').slice(0, 300));
+        if (reference) acknowledged.add(reference);
+        else failures++;
+      } catch (e) {
+        failures++;
+        const why = String((e as Error).cause ?? (e as Error).message).slice(0, 80);
+        failureKinds.set(why, (failureKinds.get(why) ?? 0) + 1);
+      }
+      round++;
+    }
+  };
+
+  // One conversation to warm up (resident number 1999 + 1 is unused below), then the starting RSS.
+  await resident(residents, 1);
+  const rssStart = rssMb(pid);
+  await Promise.all(Array.from({ length: residents }, (_, r) => resident(r)));
+  const rssEnd = rssMb(pid);
+  await server.stop();
+  const stored = storedReferrals(dataDir);
+  const lost = [...acknowledged].filter((ref) => !stored[ref]).length;
+  rmSync(dataDir, { recursive: true, force: true });
+  console.log(
+    JSON.stringify({
+      bench: 'soak',
+      residents,
+      seconds,
+      messages,
+      messagesPerSecond: Math.round(messages / seconds),
+      referrals: acknowledged.size,
+      lostReferrals: lost,
+      errors5xx,
+      failedConversations: failures,
+      failureKinds: Object.fromEntries(failureKinds),
+      p50ms: Math.round(quantile(latencies, 0.5)),
+      p99ms: Math.round(quantile(latencies, 0.99)),
+      rssMbStart: rssStart,
+      rssMbEnd: rssEnd,
+      ok: errors5xx === 0 && lost === 0,
+    }),
+  );
+  if (errors5xx || lost) process.exitCode = 1;
+}
+
+await main();
