@@ -126,7 +126,15 @@ async function main() {
     await wechat?.stop();
     server.close();
     await once(server, 'close');
-    await store.close();
+    try {
+      await store.close();
+    } catch (e) {
+      // Disk full or failing: what was acknowledged is already on disk (written durably before
+      // anyone was told); only unacknowledged progress such as half-done chats is lost.
+      log.error({ err: e }, 'stopped without writing the last changes: the data directory cannot be written');
+      staff.audit.close();
+      process.exit(1);
+    }
     staff.audit.close();
     log.info('stopped');
     // Everything is flushed; a library still holding a timer (Wechaty's puppets do) must not

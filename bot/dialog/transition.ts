@@ -7,6 +7,7 @@ import type { Language } from '../../locales/i18n.ts';
 import type { ScreenResult } from '../../rules/engine/result.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
 import { maskId, readIdNumber, readName, readPhone } from '../referral/contact.ts';
+import { StoreWriteError } from '../store/store-errors.ts';
 import { detectLanguage } from '../language/detect.ts';
 import { normalizeAnswer } from '../parse/normalize.ts';
 import { parseYesNo } from '../parse/yes-no.ts';
@@ -322,7 +323,9 @@ async function confirmReferral(s: Session, input: string, deps: DialogDeps): Pro
     return { session: s, replies: [text('chat.hints.not_yes_no'), text('chat.referral.confirm')] };
   if (!yes) return { session: { ...s, phase: 'referral_name' }, replies: [text('chat.referral.name')] };
   // On disk before the resident is told the number (deps.submitReferral writes durably).
-  const reference = await deps.submitReferral(s, screenNow(s, deps));
+  const reference = await unlessNotSaved(() => deps.submitReferral(s, screenNow(s, deps)));
+  if (reference === notSaved)
+    return { session: s, replies: [text('chat.hints.not_saved'), text('chat.referral.confirm')] };
   return {
     session: { ...s, phase: 'done', referral: { ...s.referral!, reference } },
     replies: [text('chat.referral.sent', { reference })],
@@ -362,10 +365,17 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
           : [text('chat.why.general')],
       };
     case 'person':
-      await deps.requestCallback(s);
+      if ((await unlessNotSaved(() => deps.requestCallback(s))) === notSaved)
+        return { session: s, replies: [text('chat.hints.not_saved'), ...repeat(s, deps)] };
       return { session: s, replies: [text('chat.commands.person')] };
-    case 'delete':
-      if (s.referral?.reference) await deps.requestDeletion?.(s.referral.reference);
+    case 'delete': {
+      const reference = s.referral?.reference;
+      // Never say "deleted" unless the deletion is on disk.
+      if (
+        reference &&
+        (await unlessNotSaved(() => deps.requestDeletion?.(reference) ?? Promise.resolve(false))) === notSaved
+      )
+        return { session: s, replies: [text('chat.hints.not_saved'), ...repeat(s, deps)] };
       return {
         session: null,
         replies: [
@@ -375,8 +385,24 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
           ),
         ],
       };
+    }
     case 'changed':
       return situationChanged(s, deps);
+  }
+}
+
+const notSaved = Symbol('not saved');
+
+/**
+ * A durable write that failed (disk full, I/O error) stored nothing: the resident is told so and
+ * stays where they were, with every answer kept, so the same words work again later.
+ */
+async function unlessNotSaved<T>(write: () => Promise<T>): Promise<T | typeof notSaved> {
+  try {
+    return await write();
+  } catch (e) {
+    if (e instanceof StoreWriteError) return notSaved;
+    throw e;
   }
 }
 

@@ -20,7 +20,7 @@ import { Low, Memory } from 'lowdb';
 import { z } from 'zod';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DurableJsonFile } from './durable-json-file.ts';
-import { InvalidIdError } from './store-errors.ts';
+import { InvalidIdError, StoreWriteError } from './store-errors.ts';
 
 export interface Collection<T> {
   readonly name: string;
@@ -34,7 +34,7 @@ export interface Collection<T> {
   delete(id: string): boolean;
   /** Read-modify-write in one synchronous step; returns the new value. */
   update(id: string, change: (current: T | undefined) => T): T;
-  /** Change, then resolve once it is on disk; on a write error the change is undone and the error thrown. */
+  /** Change, then resolve once it is on disk; on a write error the change is undone and a StoreWriteError thrown. */
   setDurably(id: string, value: T): Promise<void>;
   deleteDurably(id: string): Promise<void>;
 }
@@ -245,7 +245,7 @@ class FileCollection<T> implements Collection<T> {
     } catch (e) {
       undo();
       this.changed(); // the file must end up without the undone change too
-      throw e;
+      throw new StoreWriteError(this.name, e);
     }
   }
 

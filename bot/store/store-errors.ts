@@ -29,3 +29,20 @@ export class InvalidIdError extends Error {
     this.name = 'InvalidIdError';
   }
 }
+
+/**
+ * A durable write failed (disk full, I/O error, read-only disk): the change was undone in
+ * memory, so nothing unsaved was reported as saved. Callers tell the person to try again later.
+ */
+export class StoreWriteError extends Error {
+  constructor(
+    readonly collection: string,
+    override readonly cause: unknown,
+  ) {
+    const code = (cause as NodeJS.ErrnoException)?.code;
+    super(
+      `could not write the ${collection} store${code ? ` (${code})` : ''}: ${(cause as Error)?.message ?? cause}`,
+    );
+    this.name = 'StoreWriteError';
+  }
+}

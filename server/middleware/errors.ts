@@ -7,6 +7,7 @@ import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 import { isLanguage, type Language, translator } from '../../locales/i18n.ts';
 import { issueText } from '../../rules/explain/result-view.ts';
+import { StoreWriteError } from '../../bot/store/store-errors.ts';
 import { AppError } from '../errors.ts';
 import { renderPage } from '../web/page.ts';
 
@@ -19,6 +20,8 @@ export function errors(log: Logger) {
       const t = translator(ctx.state.lang ?? 'zh');
       const known = e instanceof AppError ? e : fromKoa(e);
       if (!known) log.error({ err: e, path: ctx.path }, 'request failed');
+      else if (e instanceof StoreWriteError)
+        log.error({ err: e, path: ctx.path }, 'not saved: the store cannot write');
       const error = known ?? new AppError(500, 'internal');
       ctx.status = error.status;
       const headers = (e as { headers?: Record<string, string> }).headers;
@@ -26,7 +29,9 @@ export function errors(log: Logger) {
       if (!ctx.path.startsWith('/api/')) {
         // A person in a browser: a page in their language, not JSON.
         const lang = pathLanguage(ctx.path) ?? ctx.state.lang ?? 'zh';
-        const message = ['not_found', 'too_many_requests'].includes(error.code) ? error.code : 'internal';
+        const message = ['not_found', 'too_many_requests', 'storage_unavailable'].includes(error.code)
+          ? error.code
+          : 'internal';
         renderPage(ctx, 'error', lang, { message: `web.error_page.${message}` }, error.status);
         return;
       }
@@ -50,6 +55,8 @@ function fromKoa(e: unknown): AppError | undefined {
   if (status === 415) return new AppError(415, 'unsupported_media_type');
   if (status === 400) return new AppError(400, 'malformed_json');
   if (status === 429) return new AppError(429, 'too_many_requests');
+  // Disk full or failing: nothing of this request was stored, everything stored before is kept.
+  if (e instanceof StoreWriteError) return new AppError(503, 'storage_unavailable');
   return undefined;
 }
 

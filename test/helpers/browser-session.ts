@@ -5,6 +5,8 @@
 export class PageClient {
   private cookies = new Map<string, string>();
   last = '';
+  /** The HTTP status of the last response. */
+  status = 0;
 
   constructor(readonly base: string) {}
 
@@ -27,6 +29,7 @@ export class PageClient {
   async get(path: string): Promise<Response> {
     const res = await fetch(this.base + path, { headers: this.headers(), redirect: 'manual' });
     this.remember(res);
+    this.status = res.status;
     this.last = await res.clone().text();
     return res;
   }
@@ -46,6 +49,7 @@ export class PageClient {
       redirect: 'manual',
     });
     this.remember(res);
+    this.status = res.status;
     this.last = await res.clone().text();
     return res;
   }

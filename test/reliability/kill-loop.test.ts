@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PageClient } from '../helpers/browser-session.ts';
+import { residentWithResults, sendReferral } from '../helpers/resident-referral.ts';
 import { startServer } from '../helpers/start-server.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
 
@@ -23,28 +23,9 @@ async function submitOne(
   base: string,
   n: number,
 ): Promise<{ reference: string; name: string; phone: string } | undefined> {
-  const page = new PageClient(base);
-  await page.get('/zh/form');
-  await page.post('/zh/form', [
-    ['rows', '4'],
-    ['county', 'tekes'],
-    ['township', 'karadala'],
-    ['area', 'rural'],
-    ['age_0', String(20 + (n % 60))],
-    ['work_0', 'full'],
-    ['income', String(100 + n)],
-    ['property', 'yes'],
-    ['action', 'results'],
-  ]);
-  const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)?.[1];
-  if (!link) return undefined;
-  // Names are letters only (digits are refused): one Han character per resident number.
-  const name = `居民${String.fromCodePoint(0x4e00 + (n % 20_000))}`;
-  const phone = `139${String(10_000_000 + n).slice(-8)}`;
-  await page.post(link, { consent: 'yes', name, phone });
-  await page.get(link);
-  const reference = /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(page.last)?.[1];
-  return reference ? { reference, name, phone } : undefined;
+  const resident = await residentWithResults(base, n);
+  const reference = resident && (await sendReferral(resident));
+  return reference ? { reference, name: resident.name, phone: resident.phone } : undefined;
 }
 
 describe('the server killed with SIGKILL while referrals arrive', () => {

@@ -9,6 +9,7 @@ import type { Context } from 'koa';
 import { screenAnswers } from '../../../bot/dialog/next-question.ts';
 import { loadSession, type Session } from '../../../bot/dialog/session.ts';
 import { readIdNumber, readName, readPhone } from '../../../bot/referral/contact.ts';
+import { StoreWriteError } from '../../../bot/store/store-errors.ts';
 import { type Language, translator } from '../../../locales/i18n.ts';
 import { formValues } from '../household-form.ts';
 import { pageLanguage, renderPage } from '../page.ts';
@@ -87,7 +88,15 @@ export function referralRoutes(deps: WebDeps): Router {
     });
     // Durable (fsync) inside submitReferral before the number is stored in the session and shown.
     // Idempotent: two taps arriving together get the same referral (see dialog-storage.ts).
-    const reference = await deps.dialog.submitReferral(withContact, result);
+    let reference: string;
+    try {
+      reference = await deps.dialog.submitReferral(withContact, result);
+    } catch (e) {
+      if (!(e instanceof StoreWriteError)) throw e;
+      // Disk full or failing: nothing was stored. The form comes back filled in, to send again later.
+      const notice = translator(lang)('web.referral.not_saved');
+      return renderPage(ctx, 'referral', lang, { session: session.id, v, errors, notice }, 503);
+    }
     deps.sessions.set(session.id, {
       ...withContact,
       phase: 'done',

@@ -14,6 +14,7 @@ import { readAnswer } from '../../../bot/dialog/read-answer.ts';
 import { steps } from '../../../bot/dialog/steps.ts';
 import { type DialogDeps, handle } from '../../../bot/dialog/transition.ts';
 import { type Collection, openMemoryStore } from '../../../bot/store/collection-store.ts';
+import { StoreWriteError } from '../../../bot/store/store-errors.ts';
 import { createScreener } from '../../../rules/engine/screen.ts';
 import { coupleZh } from '../../helpers/transcripts.ts';
 
@@ -134,6 +135,35 @@ describe('commands', () => {
     expect(turns[0]!.join()).toContain('45 岁的这位家人，能不能劳动');
     expect(session!.answers.members!.map((m) => m.age)).toEqual([45, 43]);
     expect(session!.answers.monthlyIncome).toBeUndefined();
+  });
+});
+
+describe('when the disk cannot be written', () => {
+  const diskFull = () => {
+    throw new StoreWriteError('referrals', Object.assign(new Error('no space'), { code: 'ENOSPC' }));
+  };
+  it('says the referral was not sent, keeps the resident at the confirmation, and sends it later', async () => {
+    const ready = await chat([...coupleZh, '1', '1', '张三', '13912345678', '跳过']);
+    const submit = deps.submitReferral;
+    deps.submitReferral = async () => diskFull();
+    const failed = await chat(['1'], ready.session);
+    expect(failed.all).toContain('系统暂时没能保存');
+    expect(failed.all).not.toMatch(/TK\d/);
+    expect(failed.session).toEqual(ready.session);
+    deps.submitReferral = submit;
+    const sent = await chat(['1'], failed.session);
+    expect(sent.all).toContain('TK202611230001');
+  });
+  it('does not claim a call-back request or a deletion that was not stored', async () => {
+    deps.requestCallback = async () => diskFull();
+    const person = await chat(['你好', '人工']);
+    expect(person.all).toContain('系统暂时没能保存');
+    expect(person.all).not.toContain('乡镇工作人员联系您');
+    const sent = await chat([...coupleZh, '1', '1', '张三', '13912345678', '跳过', '1']);
+    deps.requestDeletion = async () => diskFull();
+    const kept = await chat(['删除'], sent.session);
+    expect(kept.all).toContain('系统暂时没能保存');
+    expect(kept.session).toEqual(sent.session);
   });
 });
 

@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openFileStore, openMemoryStore, type Store } from '../../../bot/store/collection-store.ts';
-import { DataDirLockedError, InvalidIdError, StoreFileError } from '../../../bot/store/store-errors.ts';
+import {
+  DataDirLockedError,
+  InvalidIdError,
+  StoreFileError,
+  StoreWriteError,
+} from '../../../bot/store/store-errors.ts';
 
 const note = z.strictObject({ text: z.string(), n: z.number() });
 let dir: string;
@@ -118,7 +123,9 @@ describe('openFileStore', () => {
     const notes = await open();
     await notes.setDurably('kept', { text: 'saved', n: 1 });
     mkdirSync(join(dir, '.notes.json.tmp')); // the next write cannot create its temp file
-    await expect(notes.setDurably('lost', { text: 'not saved', n: 2 })).rejects.toThrow();
+    await expect(notes.setDurably('lost', { text: 'not saved', n: 2 })).rejects.toBeInstanceOf(
+      StoreWriteError,
+    );
     expect(notes.get('lost')).toBeUndefined();
     expect(store!.health().ok).toBe(false);
     expect(fileOf().records).toEqual({ kept: { text: 'saved', n: 1 } });

@@ -1,0 +1,45 @@
+/**
+ * One resident on the web, as reliability tests drive them: the one-page form to results, then a
+ * referral with consent. Resident n gets a name and phone of their own, so lost or mixed-up
+ * referrals show.
+ */
+import { PageClient } from './browser-session.ts';
+
+export interface Resident {
+  page: PageClient;
+  /** The referral page of this resident's finished screening. */
+  link: string;
+  name: string;
+  phone: string;
+}
+
+/** Form → results; undefined when the results page did not come. */
+export async function residentWithResults(base: string, n: number): Promise<Resident | undefined> {
+  const page = new PageClient(base);
+  await page.get('/zh/form');
+  await page.post('/zh/form', [
+    ['rows', '4'],
+    ['county', 'tekes'],
+    ['township', 'karadala'],
+    ['area', 'rural'],
+    ['age_0', String(20 + (n % 60))],
+    ['work_0', 'full'],
+    ['income', String(100 + n)],
+    ['property', 'yes'],
+    ['action', 'results'],
+  ]);
+  const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)?.[1];
+  if (!link) return undefined;
+  // Names are letters only (digits are refused): one Han character per resident number.
+  const name = `居民${String.fromCodePoint(0x4e00 + (n % 20_000))}`;
+  const phone = `139${String(10_000_000 + n).slice(-8)}`;
+  return { page, link, name, phone };
+}
+
+/** Consent, name and phone sent; the reference the resident is then shown, if any. */
+export async function sendReferral(r: Resident): Promise<string | undefined> {
+  await r.page.post(r.link, { consent: 'yes', name: r.name, phone: r.phone });
+  if (r.page.status >= 400) return undefined;
+  await r.page.get(r.link);
+  return /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(r.page.last)?.[1];
+}
