@@ -22,7 +22,7 @@ import { sessionForMessage } from '../../dialog/session-lifecycle.ts';
 import { type DialogDeps, handle } from '../../dialog/transition.ts';
 import type { ReferralRecord } from '../../referral/referral-record.ts';
 import type { Collection } from '../../store/collection-store.ts';
-import { createOutbox } from './outbox.ts';
+import { createOutbox, type Sendable } from './outbox.ts';
 import { perResidentLimit } from './rate-limit.ts';
 
 export const seenSchema = z.strictObject({ at: z.number() });
@@ -113,14 +113,28 @@ export function startWechatChannel(o: WechatChannelOptions) {
     if (room && !(await msg.mentionSelf())) return;
     const talker = msg.talker();
     const key = room ? `${room.id}/${talker.id}` : talker.id;
-    // One resident's messages strictly in order; different residents in parallel.
+    // Counted on arrival: a flood is dropped at once, instead of queueing behind itself for
+    // minutes and holding the outbox. The first message over the limit gets one warning.
+    const allowed = limit.allow(key);
+    if (!allowed.ok) {
+      if (allowed.warn) await inOrder(key, () => warnTooFast(key, room ?? talker));
+      return;
+    }
+    await inOrder(key, () => reply(msg, key, talker, room));
+  }
+
+  /** One resident's messages strictly in order; different residents in parallel. */
+  async function inOrder(key: string, work: () => Promise<void>) {
     const previous = chains.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(() => reply(msg, key, talker, room))
-      .catch((e) => log.error({ err: String(e) }, 'wechat reply failed'));
+    const next = previous.then(work).catch((e) => log.error({ err: String(e) }, 'wechat reply failed'));
     chains.set(key, next);
     await next;
     if (chains.get(key) === next) chains.delete(key);
+  }
+
+  async function warnTooFast(key: string, to: Sendable) {
+    const lang: Language = loadSession(o.sessions.get(sessionIdFor(key)))?.lang ?? 'zh';
+    await outbox.send(to, translator(lang)('chat.wechat.too_fast'));
   }
 
   async function reply(
@@ -134,11 +148,6 @@ export function startWechatChannel(o: WechatChannelOptions) {
     const stored = loadSession(o.sessions.get(id));
     const lang: Language = stored?.lang ?? 'zh';
     const t = translator(lang);
-    const allowed = limit.allow(key);
-    if (!allowed.ok) {
-      if (allowed.warn) await outbox.send(to, t('chat.wechat.too_fast'));
-      return;
-    }
     if (msg.type() !== types.Message.Text) {
       await outbox.send(to, t('chat.wechat.text_only'));
       return;
