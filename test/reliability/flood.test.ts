@@ -32,7 +32,11 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 function post(base: string, path: string, body: unknown, from: string, lang = 'zh') {
   const url = new URL(path, base);
   const data = JSON.stringify(body);
-  return new Promise<{ status: number; headers: Record<string, unknown>; json: any }>((resolve, reject) => {
+  return new Promise<{
+    status: number;
+    headers: Record<string, unknown>;
+    json: { id?: string; phase?: string; error?: { code: string; message: string } };
+  }>((resolve, reject) => {
     const req = request(
       {
         host: url.hostname,
