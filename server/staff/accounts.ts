@@ -80,20 +80,50 @@ function failed(a: Accounts, userId: string, now: Date) {
   });
 }
 
-/** Step one: the password. A new session is made at every login (the id rotates). */
+/**
+ * Failures for names that are no account (or a disabled one): counted and locked exactly like a
+ * real account's, so "locked" never tells an attacker a name exists. Bounded: the oldest go first.
+ */
+const unknownNames = new WeakMap<Accounts, Map<string, { failedLogins: number; lockedUntil?: string }>>();
+const maxUnknownNames = 10_000;
+
+function failedUnknown(a: Accounts, username: string, now: Date): LoginResult {
+  const names = unknownNames.get(a) ?? new Map();
+  unknownNames.set(a, names);
+  const entry = names.get(username) ?? { failedLogins: 0 };
+  if (entry.lockedUntil && new Date(entry.lockedUntil) > now) return { ok: false, reason: 'locked' };
+  const failedLogins = entry.failedLogins + 1;
+  const lock = failedLogins >= maxFailedLogins;
+  names.delete(username); // re-inserted last: the Map's order is the eviction order
+  names.set(
+    username,
+    lock
+      ? { failedLogins: 0, lockedUntil: new Date(now.getTime() + lockoutMs).toISOString() }
+      : { failedLogins },
+  );
+  if (names.size > maxUnknownNames) names.delete(names.keys().next().value!);
+  return { ok: false, reason: lock ? 'locked' : 'invalid' };
+}
+
+/**
+ * Step one: the password. A new session is made at every login (the id rotates). Every path —
+ * unknown name, disabled, locked, wrong or right password — checks one argon2 hash, so the time
+ * taken tells nothing about which it was.
+ */
 export async function login(
   a: Accounts,
   username: string,
   password: string,
   now = new Date(),
 ): Promise<LoginResult> {
-  const user = findByUsername(a, username.trim().toLowerCase());
-  if (!user || user.disabled) {
-    await verifyPassword(await dummyHash(), password);
-    return { ok: false, reason: 'invalid' };
-  }
-  if (locked(user, now)) return { ok: false, reason: 'locked' };
-  if (!(await verifyPassword(user.passwordHash, password))) {
+  const name = username.trim().toLowerCase();
+  const found = findByUsername(a, name);
+  const user = found && !found.disabled ? found : undefined;
+  const checkable = user && !locked(user, now) ? user : undefined;
+  const valid = await verifyPassword(checkable?.passwordHash ?? (await dummyHash()), password);
+  if (!user) return failedUnknown(a, name, now);
+  if (!checkable) return { ok: false, reason: 'locked' };
+  if (!valid) {
     failed(a, user.id, now);
     return { ok: false, reason: locked(a.users.get(user.id)!, now) ? 'locked' : 'invalid' };
   }

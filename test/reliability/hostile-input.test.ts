@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffUser } from '../helpers/admin-cli.ts';
+import { newReference } from '../../bot/referral/reference.ts';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
+import { residentWithResults } from '../helpers/resident-referral.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 
 let server: Started;
@@ -115,6 +117,36 @@ describe('hostile bodies on the API', () => {
       JSON.stringify({ text: '1' }),
     );
     expect(res.status).toBe(404);
+  });
+
+  it('gives out random ids, and a near guess of a real one finds nothing', async () => {
+    const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const opened = await Promise.all(
+      [1, 2, 3].map(
+        async () =>
+          ((await (await json('/api/v1/conversations', '{"text":"你好"}')).json()) as { id: string }).id,
+      ),
+    );
+    expect(opened.every((id) => v4.test(id))).toBe(true); // 122 random bits each
+    expect(new Set(opened).size).toBe(3);
+    const nearby = (id: string) => id.slice(0, -1) + (id.endsWith('0') ? '1' : '0');
+    for (const id of opened) {
+      const res = await json(`/api/v1/conversations/${nearby(id)}/messages`, '{"text":"1"}');
+      expect(res.status).toBe(404);
+    }
+    // A resident's referral page: one character off shows only "expired", none of their answers.
+    const resident = (await residentWithResults(server.base, 11))!;
+    const page = new PageClient(server.base);
+    const res = await page.get(nearby(resident.link));
+    expect(res.status).toBe(404);
+    expect(page.last).not.toContain('name="consent"');
+    // Reference numbers: 40 random bits from crypto, no order to walk, every symbol used everywhere.
+    const drawn = Array.from({ length: 4000 }, () => newReference('tekes').slice(3));
+    expect(new Set(drawn).size).toBe(drawn.length);
+    for (let position = 0; position < 8; position++)
+      expect(new Set(drawn.map((r) => r[position])).size, `position ${position}`).toBe(32);
+    const sharedPrefix = drawn.slice(1).filter((r, i) => r.slice(0, 4) === drawn[i]!.slice(0, 4));
+    expect(sharedPrefix.length).toBeLessThan(5); // consecutive numbers are unrelated (expected ≈ 0.004)
   });
 });
 
