@@ -179,7 +179,8 @@ function ask(s: Session, deps: DialogDeps, before: Reply[] = []): Outcome {
   });
   if ('done' in next) {
     return {
-      session: { ...s, phase: 'results', current: null },
+      // "Back" works only among the questions: its snapshots (most of a session's size) go.
+      session: { ...s, phase: 'results', current: null, back: [] },
       replies: [...before, { kind: 'results', result: next.done }, text('chat.referral.offer')],
     };
   }

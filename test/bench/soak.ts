@@ -2,10 +2,16 @@
  * npm run soak (issue 8): SOAK_RESIDENTS (default 2,000) simulated residents converse over HTTP
  * with a really started server on 127.0.0.1, each going from "hello" to a referral again and
  * again, for SOAK_SECONDS (default 300); then it stops by itself and reports: 5xx count, lost
- * referrals (acknowledged but not on disk), the server's RSS at start and end, and per-message
- * latency (p50, p99). Bounded: the residents stop when the time is up.
+ * referrals (acknowledged but not on disk), the server's RSS at start, every 30 s and at the
+ * end, the size of what was stored, and per-message latency (p50, p99). Bounded: the residents
+ * stop when the time is up.
+ *
+ * Each resident keeps their conversation and says "start over" after each referral, as a person
+ * returning does, so the sessions stay 2,000 and what grows is only the referrals (each round's
+ * phone number differs, so each is new). SOAK_NEW_CONVERSATIONS=1 opens a new conversation every
+ * round instead: the sessions then grow too (kept 7 days), which is data, not a leak.
  */
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../helpers/start-server.ts';
@@ -14,6 +20,7 @@ import { coupleZh } from '../helpers/transcripts.ts';
 
 const residents = Number(process.env.SOAK_RESIDENTS ?? 2000);
 const seconds = Number(process.env.SOAK_SECONDS ?? 300);
+const newConversations = process.env.SOAK_NEW_CONVERSATIONS === '1';
 
 const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -58,15 +65,20 @@ async function main() {
 
   const resident = async (r: number, rounds = Number.POSITIVE_INFINITY) => {
     let round = 0;
+    let conversation: string | undefined;
     while (Date.now() < stopAt && round < rounds) {
       try {
         const name = `居民${String.fromCodePoint(0x4e00 + ((r * 7 + round) % 20_000))}`;
         const phone = `139${String(10_000_000 + r * 1000 + (round % 1000)).slice(-8)}`;
-        const first = await send('/api/v1/conversations', coupleZh[0]!);
+        const again = conversation !== undefined && !newConversations;
+        const first = again
+          ? await send(`/api/v1/conversations/${conversation}/messages`, '重新开始')
+          : await send('/api/v1/conversations', coupleZh[0]!);
+        conversation = again ? conversation : first.id;
         let last = first;
         for (const text of [...coupleZh.slice(1), '1', '1', name, phone, '跳过', '1']) {
           if (Date.now() >= stopAt) return;
-          last = await send(`/api/v1/conversations/${first.id}/messages`, text);
+          last = await send(`/api/v1/conversations/${conversation}/messages`, text);
         }
         const reference = /([A-Z]{2}-[0-9A-Z]{8})/.exec(last.replies.join('\n'))?.[1];
         if (process.env.SOAK_DEBUG && !reference)
@@ -85,11 +97,15 @@ async function main() {
   // One conversation to warm up (resident number 1999 + 1 is unused below), then the starting RSS.
   await resident(residents, 1);
   const rssStart = rssMb(pid);
+  const rssEvery30s: number[] = [];
+  const sampler = setInterval(() => rssEvery30s.push(rssMb(pid)), 30_000);
   await Promise.all(Array.from({ length: residents }, (_, r) => resident(r)));
+  clearInterval(sampler);
   const rssEnd = rssMb(pid);
   await server.stop();
   const stored = storedReferrals(dataDir);
   const lost = [...acknowledged].filter((ref) => !stored[ref]).length;
+  const storedMb = readdirSync(dataDir).reduce((sum, f) => sum + statSync(join(dataDir, f)).size, 0) / 2 ** 20;
   rmSync(dataDir, { recursive: true, force: true });
   console.log(
     JSON.stringify({
@@ -107,6 +123,9 @@ async function main() {
       p99ms: Math.round(quantile(latencies, 0.99)),
       rssMbStart: rssStart,
       rssMbEnd: rssEnd,
+      rssMbEvery30s: rssEvery30s,
+      storedMb: Math.round(storedMb * 10) / 10,
+      newConversations,
       ok: errors5xx === 0 && lost === 0,
     }),
   );
