@@ -13,7 +13,7 @@
     event.preventDefault();
     const data = new FormData(form);
     const submitter = event.submitter;
-    if (submitter && submitter.name) data.set(submitter.name, submitter.value);
+    if (submitter?.name) data.set(submitter.name, submitter.value);
     const status = form.querySelector('#chat-status');
     busy = true;
     if (status) status.textContent = status.dataset.sending || '';

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { exampleHousehold } from '../../server/api-example.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 
 const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -60,16 +61,7 @@ export async function benchHttp() {
   });
   const servers = [ours];
   try {
-    const household = JSON.stringify({
-      jurisdiction: 'tekes',
-      area: 'rural',
-      monthlyIncome: 600,
-      propertyWithinLimits: true,
-      members: [
-        { age: 45, laborCapacity: 'full' },
-        { age: 43, laborCapacity: 'full' },
-      ],
-    });
+    const household = JSON.stringify(exampleHousehold);
     // The bare server sends exactly what ours sends for this household (same size, constant).
     const sample = await (
       await fetch(`${ours.base}/api/v1/screen`, {

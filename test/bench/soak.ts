@@ -3,7 +3,8 @@
  * with a really started server on 127.0.0.1, each going from "hello" to a referral again and
  * again, for SOAK_SECONDS (default 300); then it stops by itself and reports: 5xx count, lost
  * referrals (acknowledged but not on disk), the server's RSS at start, every 30 s and at the
- * end, the size of what was stored, and per-message latency (p50, p99). Bounded: the residents
+ * end (the server runs with a fixed heap bound, SOAK_HEAP_MB, default 512), the size of what was
+ * stored, and per-message latency (p50, p99). Bounded: the residents
  * stop when the time is up.
  *
  * Each resident keeps their conversation and says "start over" after each referral, as a person
@@ -21,6 +22,7 @@ import { coupleZh } from '../helpers/transcripts.ts';
 const residents = Number(process.env.SOAK_RESIDENTS ?? 2000);
 const seconds = Number(process.env.SOAK_SECONDS ?? 300);
 const newConversations = process.env.SOAK_NEW_CONVERSATIONS === '1';
+const heapMb = Number(process.env.SOAK_HEAP_MB ?? 512);
 
 const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -35,20 +37,31 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'soak-'));
   const server = await startServer(
     'server/main.ts',
-    { PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000' },
+    {
+      PORT: '0',
+      DATA_DIR: dataDir,
+      RATE_LIMIT_PER_MINUTE: '10000000', // one address for all 2,000: the per-client limit is not under test
+      // V8 grows its heap lazily while there is room, so RSS alone says little. Under a fixed
+      // old-space bound a leak shows as an out-of-memory crash (5xx, failed conversations) or
+      // an RSS that climbs to the bound; flat RSS under it means nothing is retained.
+      NODE_OPTIONS: `--max-old-space-size=${heapMb}`,
+    },
     false,
   );
   const pid = server.child.pid!;
   const latencies: number[] = [];
+  /** The confirmations alone: the one message per round that waits for an fsync'd write. */
+  const confirmLatencies: number[] = [];
   const acknowledged = new Set<string>();
   let errors5xx = 0;
+  let errors4xx = 0;
   let failures = 0;
   /** Why conversations failed on the client side (connection errors), by message. */
   const failureKinds = new Map<string, number>();
   let messages = 0;
   const stopAt = Date.now() + seconds * 1000;
 
-  const send = async (path: string, text: string) => {
+  const send = async (path: string, text: string, durable = false) => {
     const t = performance.now();
     const res = await fetch(server.base + path, {
       method: 'POST',
@@ -56,8 +69,10 @@ async function main() {
       headers: { 'content-type': 'application/json' },
     });
     latencies.push(performance.now() - t);
+    if (durable) confirmLatencies.push(performance.now() - t);
     messages++;
     if (res.status >= 500) errors5xx++;
+    else if (res.status >= 400) errors4xx++;
     if (res.status >= 400 && process.env.SOAK_DEBUG)
       console.error(res.status, path, text, await res.clone().text());
     return (await res.json()) as { id: string; replies: string[]; phase: string };
@@ -76,9 +91,10 @@ async function main() {
           : await send('/api/v1/conversations', coupleZh[0]!);
         conversation = again ? conversation : first.id;
         let last = first;
-        for (const text of [...coupleZh.slice(1), '1', '1', name, phone, '跳过', '1']) {
+        const script = [...coupleZh.slice(1), '1', '1', name, phone, '跳过', '1'];
+        for (const [i, text] of script.entries()) {
           if (Date.now() >= stopAt) return;
-          last = await send(`/api/v1/conversations/${conversation}/messages`, text);
+          last = await send(`/api/v1/conversations/${conversation}/messages`, text, i === script.length - 1);
         }
         const reference = /([A-Z]{2}-[0-9A-Z]{8})/.exec(last.replies.join('\n'))?.[1];
         if (process.env.SOAK_DEBUG && !reference)
@@ -105,7 +121,8 @@ async function main() {
   await server.stop();
   const stored = storedReferrals(dataDir);
   const lost = [...acknowledged].filter((ref) => !stored[ref]).length;
-  const storedMb = readdirSync(dataDir).reduce((sum, f) => sum + statSync(join(dataDir, f)).size, 0) / 2 ** 20;
+  const storedMb =
+    readdirSync(dataDir).reduce((sum, f) => sum + statSync(join(dataDir, f)).size, 0) / 2 ** 20;
   rmSync(dataDir, { recursive: true, force: true });
   console.log(
     JSON.stringify({
@@ -117,13 +134,17 @@ async function main() {
       referrals: acknowledged.size,
       lostReferrals: lost,
       errors5xx,
+      errors4xx,
       failedConversations: failures,
       failureKinds: Object.fromEntries(failureKinds),
       p50ms: Math.round(quantile(latencies, 0.5)),
       p99ms: Math.round(quantile(latencies, 0.99)),
+      confirmP50ms: Math.round(quantile(confirmLatencies, 0.5)),
+      confirmP99ms: Math.round(quantile(confirmLatencies, 0.99)),
       rssMbStart: rssStart,
       rssMbEnd: rssEnd,
       rssMbEvery30s: rssEvery30s,
+      heapLimitMb: heapMb,
       storedMb: Math.round(storedMb * 10) / 10,
       newConversations,
       ok: errors5xx === 0 && lost === 0,

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResources } from '../../locales/i18n.ts';
 import { addStaffUser } from '../helpers/admin-cli.ts';
 import { PageClient } from '../helpers/browser-session.ts';
-import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
+import { chromiumPath, fontsUsed, launchChromium, screenshotPath } from '../helpers/chromium.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 
 const arabicFonts = /Noto (Naskh|Sans|Kufi) Arabic/;
@@ -60,21 +60,6 @@ describe.skipIf(!chromiumPath)('right to left in Uyghur and Kazakh', () => {
     });
     expect(missing.map((c) => `U+${c.codePointAt(0)!.toString(16)}`)).toEqual([]);
   });
-
-  async function fontsUsed(page: Page, selector: string): Promise<string[]> {
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('DOM.enable');
-    await cdp.send('CSS.enable');
-    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
-    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector });
-    const families = new Set<string>();
-    for (const nodeId of nodeIds.slice(0, 12)) {
-      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
-      for (const f of fonts) families.add(f.familyName);
-    }
-    await cdp.detach();
-    return [...families];
-  }
 
   async function checkPage(page: Page, lang: 'ug' | 'kk', name: string, textSelector: string) {
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffUser } from '../helpers/admin-cli.ts';
 import { newReference } from '../../bot/referral/reference.ts';
+import { exampleHousehold } from '../../server/api-example.ts';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { residentWithResults } from '../helpers/resident-referral.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
@@ -79,19 +80,7 @@ describe('hostile bodies on the API', () => {
     expect(conversation.status).toBe(400);
     await alive();
     // Nothing leaked into the process: a later, clean request still behaves.
-    const ok = await json(
-      '/api/v1/screen',
-      JSON.stringify({
-        jurisdiction: 'tekes',
-        area: 'rural',
-        monthlyIncome: 600,
-        propertyWithinLimits: true,
-        members: [
-          { age: 45, laborCapacity: 'full' },
-          { age: 43, laborCapacity: 'full' },
-        ],
-      }),
-    );
+    const ok = await json('/api/v1/screen', JSON.stringify(exampleHousehold));
     expect(ok.status).toBe(200);
   });
 

@@ -12,26 +12,14 @@ import {
   textDirection,
   translator,
 } from '../../../locales/i18n.ts';
+import { exampleHousehold } from '../../api-example.ts';
 import { jsonLimit } from '../../body-limits.ts';
 import { openApiDocument } from '../../openapi.ts';
 import { maxHouseholdsPerRequest } from '../../routes/api.ts';
 import { renderPage } from '../page.ts';
 import { placeQuery, type WebDeps } from '../web-deps.ts';
 
-const example = JSON.stringify(
-  {
-    jurisdiction: 'tekes',
-    area: 'rural',
-    monthlyIncome: 600,
-    propertyWithinLimits: true,
-    members: [
-      { age: 45, laborCapacity: 'full' },
-      { age: 43, laborCapacity: 'full' },
-    ],
-  },
-  null,
-  2,
-);
+const example = JSON.stringify(exampleHousehold, null, 2);
 
 export function infoRoutes(deps: WebDeps, apiRequestsPerMinute: number): Router {
   const router = new Router();
