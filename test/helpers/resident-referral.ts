@@ -36,9 +36,12 @@ export async function residentWithResults(base: string, n: number): Promise<Resi
   return { page, link, name, phone };
 }
 
-/** Consent, name and phone sent; the reference the resident is then shown, if any. */
-export async function sendReferral(r: Resident): Promise<string | undefined> {
-  await r.page.post(r.link, { consent: 'yes', name: r.name, phone: r.phone });
+/** Consent, name and phone (and any extra fields) sent; the reference then shown, if any. */
+export async function sendReferral(
+  r: Resident,
+  extra: Record<string, string> = {},
+): Promise<string | undefined> {
+  await r.page.post(r.link, { consent: 'yes', name: r.name, phone: r.phone, ...extra });
   if (r.page.status >= 400) return undefined;
   await r.page.get(r.link);
   return /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(r.page.last)?.[1];

@@ -4,20 +4,39 @@
  * overrides and zero-width characters — refused or shown escaped and isolated, never executed,
  * and the server keeps serving.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffUser } from '../helpers/admin-cli.ts';
 import { newReference } from '../../bot/referral/reference.ts';
 import { exampleHousehold } from '../../server/api-example.ts';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
-import { residentWithResults } from '../helpers/resident-referral.ts';
+import { residentWithResults, sendReferral } from '../helpers/resident-referral.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 
 let server: Started;
 let dataDir: string;
 let staff: PageClient;
+let hostile2Password = '';
+let hostile3Password = '';
+
+/** A caseworker signed in, first password changed: a browser with a live staff session. */
+async function signIn(username: string, password: string): Promise<PageClient> {
+  const page = new PageClient(server.base);
+  await page.get('/staff/login');
+  await page.post('/staff/login', { username, password });
+  await page.get('/staff/password');
+  await page.post('/staff/password', {
+    current: password,
+    new: `${username} new password`,
+    repeat: `${username} new password`,
+  });
+  await page.get('/staff');
+  expect(page.status, username).toBe(200);
+  return page;
+}
 const json = (path: string, body: string) =>
   fetch(server.base + path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
@@ -26,6 +45,26 @@ beforeAll(async () => {
   const password = addStaffUser(dataDir, [
     '--username',
     'hostile1',
+    '--role',
+    'caseworker',
+    '--county',
+    'tekes',
+    '--township',
+    'karadala',
+  ]);
+  hostile2Password = addStaffUser(dataDir, [
+    '--username',
+    'hostile2',
+    '--role',
+    'caseworker',
+    '--county',
+    'tekes',
+    '--township',
+    'tekes_town',
+  ]);
+  hostile3Password = addStaffUser(dataDir, [
+    '--username',
+    'hostile3',
     '--role',
     'caseworker',
     '--county',
@@ -189,6 +228,27 @@ describe('script, template and bidi tricks in what residents and staff type', ()
     expect(textOf(staff.last)).toContain('{{7*7}}');
   });
 
+  it('keeps = + - @ at the start of a cell as text in the CSV and XLSX ledgers', async () => {
+    const formulas = ['=HYPERLINK("http://x.example","点")', '+1+1', '-2+3', '@SUM(A1:A9)'];
+    for (const [i, village] of formulas.entries()) {
+      const resident = (await residentWithResults(server.base, 100 + i))!;
+      expect(await sendReferral(resident, { village })).toMatch(/^TE-/);
+    }
+    const csv = await (await staff.get('/staff/export.csv')).text();
+    for (const f of formulas) expect(csv).toContain(`'${f.replaceAll('"', '""')}`);
+    const res = await fetch(`${server.base}/staff/export.xlsx`, {
+      headers: { cookie: staff.cookieHeader() },
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await res.arrayBuffer());
+    const cells: unknown[] = [];
+    book.worksheets[0]!.eachRow((row) => row.eachCell((cell) => cells.push(cell.value)));
+    for (const f of formulas) expect(cells).toContain(`'${f}`);
+    // No cell is a formula, and none starts with a formula character.
+    expect(cells.filter((v) => typeof v === 'object' && v !== null && 'formula' in v)).toEqual([]);
+    expect(cells.filter((v) => typeof v === 'string' && /^[=+\-@]/.test(v))).toEqual([]);
+  });
+
   it('stays text in the CSV export', async () => {
     const csv = await (await staff.get('/staff/export.csv')).text();
     expect(csv).toContain('<script>alert(1)</script>');
@@ -197,33 +257,83 @@ describe('script, template and bidi tricks in what residents and staff type', ()
 });
 
 describe('staff routes under attack', () => {
-  it('need a live session, a CSRF token and the right township', async () => {
-    const [reference] = [
-      ...(await (await staff.get('/staff/export.csv')).text()).matchAll(/TE-[0-9A-Z]{8}/g),
-    ].map((m) => m[0]);
-    const routes = [
-      '/staff',
-      '/staff/dashboard',
-      `/staff/referrals/${reference}`,
-      `/staff/referrals/${reference}/print`,
-      '/staff/export.xlsx',
-      '/staff/users',
-      '/staff/audit',
-    ];
-    for (const path of routes) {
-      const bare = await fetch(server.base + path, { redirect: 'manual' });
-      expect(bare.status, path).toBe(302);
-      const forged = await fetch(server.base + path, {
-        redirect: 'manual',
-        headers: { cookie: 'staff=AAAA; staff.sig=BBBB' },
-      });
-      expect(forged.status, path).toBe(302);
+  /** Every staff route, read from the route files, so a route added later is attacked too. */
+  const staffRoutes = () =>
+    readdirSync('server/staff/routes')
+      .flatMap((f) => [
+        ...readFileSync(join('server/staff/routes', f), 'utf8').matchAll(/router\.(get|post)\('([^']+)'/g),
+      ])
+      .map((m) => ({ method: m[1]!.toUpperCase(), path: `/staff${m[2] === '/' ? '' : m[2]}` }))
+      // Signing in, and choosing the language of the sign-in page, need no session.
+      .filter((r) => !['/staff/login', '/staff/lang'].includes(r.path));
+
+  let reference = '';
+  beforeAll(async () => {
+    reference = [...(await (await staff.get('/staff/export.csv')).text()).matchAll(/TE-[0-9A-Z]{8}/g)][0]![0];
+  });
+  const concrete = (path: string) =>
+    path
+      .replace(':ref', reference)
+      .replace(':action', path.includes('users') ? 'disable' : 'status')
+      .replace(':format', 'csv');
+  const statusNow = async () => {
+    await staff.get(`/staff/referrals/${reference}`);
+    return /data-status="([a-z_]+)"/.exec(staff.last)?.[1];
+  };
+
+  it('refuse every route without a session, with a forged one, and with a stale one', async () => {
+    const routes = staffRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(20);
+    // A real session, then logged out: its cookie is stale.
+    const leaver = await signIn('hostile3', hostile3Password);
+    const stale = leaver.cookieHeader();
+    await leaver.get('/staff');
+    await leaver.post('/staff/logout', {});
+    const cookies = { none: '', forged: 'staff=AAAA; staff.sig=BBBB', stale };
+    for (const { method, path } of routes) {
+      for (const [kind, cookie] of Object.entries(cookies)) {
+        const res = await fetch(server.base + concrete(path), {
+          method,
+          redirect: 'manual',
+          headers: {
+            ...(cookie ? { cookie } : {}),
+            ...(method === 'POST'
+              ? { 'content-type': 'application/x-www-form-urlencoded', origin: server.base }
+              : {}),
+          },
+          ...(method === 'POST' ? { body: 'to=contacted&note=x' } : {}),
+        });
+        const body = await res.text();
+        expect([302, 403], `${kind} ${method} ${path}`).toContain(res.status);
+        if (res.status === 302)
+          expect(res.headers.get('location'), `${kind} ${path}`).toMatch(/^\/staff\/login/);
+        expect(body, `${kind} ${path}`).not.toContain(reference);
+      }
     }
-    // A status change without the form's token changes nothing.
+    expect(await statusNow()).toBe('new');
+  });
+
+  it("refuse another township's caseworker on every referral route", async () => {
+    const other = await signIn('hostile2', hostile2Password); // tekes_town, not karadala
+    for (const path of ['/staff/referrals/:ref', '/staff/referrals/:ref/print']) {
+      const res = await other.get(concrete(path));
+      expect(res.status, path).toBe(404);
+      // Every resident in this file is named 居民… or 阿依古丽, with a phone starting 139.
+      expect(textOf(other.last)).not.toMatch(/居民|阿依古丽|139/);
+    }
+    await other.get('/staff');
+    for (const action of ['status', 'note', 'assign', 'outcome']) {
+      const res = await other.post(`/staff/referrals/${reference}/${action}`, { to: 'contacted', note: 'x' });
+      expect(res.status, action).toBe(404);
+    }
+    expect(await (await other.get('/staff/export.csv')).text()).not.toContain(reference);
+    expect(await statusNow()).toBe('new');
+  });
+
+  it('refuse a status change without the form token', async () => {
     await staff.get(`/staff/referrals/${reference}`);
     const noToken = await staff.post(`/staff/referrals/${reference}/status`, { to: 'contacted' }, false);
     expect(noToken.status).toBe(403);
-    await staff.get(`/staff/referrals/${reference}`);
-    expect(staff.last).toContain('data-status="new"');
+    expect(await statusNow()).toBe('new');
   });
 });
