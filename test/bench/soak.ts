@@ -23,6 +23,14 @@ const residents = Number(process.env.SOAK_RESIDENTS ?? 2000);
 const seconds = Number(process.env.SOAK_SECONDS ?? 300);
 const newConversations = process.env.SOAK_NEW_CONVERSATIONS === '1';
 const heapMb = Number(process.env.SOAK_HEAP_MB ?? 512);
+/** Pause before each message, as a person reads and types (default 0: as fast as answered). */
+const thinkMs = Number(process.env.SOAK_THINK_MS ?? 0);
+/**
+ * Residents arrive spread over this many seconds: 2,000 at the same millisecond on a cold server
+ * queue for ~10 s, a burst no township produces. Latency is reported for the whole run and for
+ * the steady state after the ramp.
+ */
+const rampSeconds = Number(process.env.SOAK_RAMP_SECONDS ?? 10);
 
 const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -41,15 +49,22 @@ async function main() {
       PORT: '0',
       DATA_DIR: dataDir,
       RATE_LIMIT_PER_MINUTE: '10000000', // one address for all 2,000: the per-client limit is not under test
-      // V8 grows its heap lazily while there is room, so RSS alone says little. Under a fixed
-      // old-space bound a leak shows as an out-of-memory crash (5xx, failed conversations) or
-      // an RSS that climbs to the bound; flat RSS under it means nothing is retained.
-      NODE_OPTIONS: `--max-old-space-size=${heapMb}`,
     },
     false,
+    // RSS says little (V8 grows its heap lazily while there is room). The heap left after each
+    // full (mark-compact) collection is what the server really holds: that is what must stay
+    // flat, apart from the referrals it stores. The bound makes a leak fail loudly, too.
+    ['--trace-gc', `--max-old-space-size=${heapMb}`],
   );
+  let liveHeapMb = Number.NaN;
+  server.child.stdout!.on('data', (chunk: Buffer) => {
+    for (const m of chunk.toString().matchAll(/Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/g))
+      liveHeapMb = Math.round(Number(m[1]));
+  });
   const pid = server.child.pid!;
   const latencies: number[] = [];
+  const steadyLatencies: number[] = [];
+  let steadyFrom = Number.POSITIVE_INFINITY;
   /** The confirmations alone: the one message per round that waits for an fsync'd write. */
   const confirmLatencies: number[] = [];
   const acknowledged = new Set<string>();
@@ -69,6 +84,7 @@ async function main() {
       headers: { 'content-type': 'application/json' },
     });
     latencies.push(performance.now() - t);
+    if (t >= steadyFrom) steadyLatencies.push(performance.now() - t);
     if (durable) confirmLatencies.push(performance.now() - t);
     messages++;
     if (res.status >= 500) errors5xx++;
@@ -94,6 +110,7 @@ async function main() {
         const script = [...coupleZh.slice(1), '1', '1', name, phone, '跳过', '1'];
         for (const [i, text] of script.entries()) {
           if (Date.now() >= stopAt) return;
+          if (thinkMs) await new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random())));
           last = await send(`/api/v1/conversations/${conversation}/messages`, text, i === script.length - 1);
         }
         const reference = /([A-Z]{2}-[0-9A-Z]{8})/.exec(last.replies.join('\n'))?.[1];
@@ -114,8 +131,19 @@ async function main() {
   await resident(residents, 1);
   const rssStart = rssMb(pid);
   const rssEvery30s: number[] = [];
-  const sampler = setInterval(() => rssEvery30s.push(rssMb(pid)), 30_000);
-  await Promise.all(Array.from({ length: residents }, (_, r) => resident(r)));
+  const liveHeapEvery30s: number[] = [];
+  const liveHeapStart = liveHeapMb;
+  const sampler = setInterval(() => {
+    rssEvery30s.push(rssMb(pid));
+    liveHeapEvery30s.push(liveHeapMb);
+  }, 30_000);
+  steadyFrom = performance.now() + rampSeconds * 1000;
+  await Promise.all(
+    Array.from({ length: residents }, async (_, r) => {
+      await new Promise((go) => setTimeout(go, (r / residents) * rampSeconds * 1000));
+      await resident(r);
+    }),
+  );
   clearInterval(sampler);
   const rssEnd = rssMb(pid);
   await server.stop();
@@ -139,12 +167,19 @@ async function main() {
       failureKinds: Object.fromEntries(failureKinds),
       p50ms: Math.round(quantile(latencies, 0.5)),
       p99ms: Math.round(quantile(latencies, 0.99)),
+      steadyP50ms: Math.round(quantile(steadyLatencies, 0.5)),
+      steadyP99ms: Math.round(quantile(steadyLatencies, 0.99)),
       confirmP50ms: Math.round(quantile(confirmLatencies, 0.5)),
       confirmP99ms: Math.round(quantile(confirmLatencies, 0.99)),
       rssMbStart: rssStart,
       rssMbEnd: rssEnd,
       rssMbEvery30s: rssEvery30s,
+      liveHeapMbStart: liveHeapStart,
+      liveHeapMbEvery30s: liveHeapEvery30s,
+      liveHeapMbEnd: liveHeapMb,
       heapLimitMb: heapMb,
+      thinkMs,
+      rampSeconds,
       storedMb: Math.round(storedMb * 10) / 10,
       newConversations,
       ok: errors5xx === 0 && lost === 0,

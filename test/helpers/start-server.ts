@@ -20,8 +20,10 @@ export function startServer(
   script: string,
   env: Record<string, string> = {},
   keepOutput = true,
+  /** Extra node flags (V8 flags such as --trace-gc are not allowed in NODE_OPTIONS). */
+  nodeArgs: string[] = [],
 ): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
