@@ -12,6 +12,7 @@
  * phone number differs, so each is new). SOAK_NEW_CONVERSATIONS=1 opens a new conversation every
  * round instead: the sessions then grow too (kept 7 days), which is data, not a leak.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +150,16 @@ async function main() {
   await server.stop();
   const stored = storedReferrals(dataDir);
   const lost = [...acknowledged].filter((ref) => !stored[ref]).length;
+  // The heap the stored data alone takes, loaded the way the server loads it.
+  const loaded = JSON.parse(
+    execFileSync(process.execPath, [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      'test/bench/stored-heap.ts',
+      dataDir,
+    ]).toString(),
+  ) as { dataHeapMb: number; sessions: number; referrals: number };
   const storedMb =
     readdirSync(dataDir).reduce((sum, f) => sum + statSync(join(dataDir, f)).size, 0) / 2 ** 20;
   rmSync(dataDir, { recursive: true, force: true });
@@ -180,6 +191,10 @@ async function main() {
       heapLimitMb: heapMb,
       thinkMs,
       rampSeconds,
+      dataHeapMb: loaded.dataHeapMb,
+      // What the server holds beyond its data: code, caches, buffers. Flat when nothing leaks.
+      liveHeapMbBeyondData: Math.round(liveHeapMb - loaded.dataHeapMb),
+      storedSessions: loaded.sessions,
       storedMb: Math.round(storedMb * 10) / 10,
       newConversations,
       ok: errors5xx === 0 && lost === 0,
