@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import { createDialogDeps } from '../bot/dialog/deps.ts';
 import { expireSessions } from '../bot/dialog/session-lifecycle.ts';
 import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
-import { openFileStore } from '../bot/store/collection-store.ts';
+import { openFileStore, type Store } from '../bot/store/collection-store.ts';
+import type { Logger } from 'pino';
 import { createScreener } from '../rules/engine/screen.ts';
 import { createApp } from './app.ts';
 import { startWechat } from './wechat-start.ts';
@@ -15,13 +16,23 @@ import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
 import { ensureFirstAdmin } from './staff/bootstrap.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
-import { parseConfig } from './config.ts';
+import { type Config, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
 async function main() {
   const config = parseConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
   const store = await openFileStore(config.DATA_DIR);
+  try {
+    await run(config, log, store);
+  } catch (e) {
+    // A damaged file or any start-up failure: release the data directory before saying why.
+    await store.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function run(config: Config, log: Logger, store: Store) {
   const screener = createScreener();
   const storage = await openDialogStorage(store, 'web');
   const { sessions } = storage;

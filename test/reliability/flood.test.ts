@@ -1,8 +1,9 @@
 /**
  * One resident floods, the others carry on (issue 8).
  * - HTTP: a client sending hundreds of chat messages a minute is refused with 429, a
- *   translated message and Retry-After, while a neighbour on another address (127.0.0.2, a
- *   different client to the server) chats to results without a single refusal.
+ *   translated message and Retry-After, while 50 neighbours on addresses of their own
+ *   (127.0.0.2–51, different clients to the server) chat to results without a single refusal,
+ *   their replies' p95 under 5 s.
  * - WeChat (wechaty-puppet-mock): a resident sending 200 messages at once gets the limit's worth
  *   answered and one "too fast" warning; the rest are dropped on arrival. Another resident
  *   chatting at the same time gets every answer, in order, and no warning.
@@ -76,26 +77,29 @@ describe('a flood over HTTP', () => {
     });
     try {
       const flooder = '127.0.0.1';
-      const neighbour = '127.0.0.2';
       const first = await post(server.base, '/api/v1/conversations', { text: '你好' }, flooder);
       const path = `/api/v1/conversations/${first.json.id}/messages`;
       const flood = (n: number) =>
         Promise.all(Array.from({ length: n }, () => post(server.base, path, { text: '1' }, flooder, 'ug')));
 
-      // The neighbour chats while the flood runs.
-      const [floodA, neighbourChat, floodB] = await Promise.all([
+      // 50 neighbours, each on an address of their own, chat to results while the flood runs.
+      const waits: number[] = [];
+      const neighbourChat = async (address: string) => {
+        const timed = async (p: string, text: string) => {
+          const t = performance.now();
+          const out = await post(server.base, p, { text }, address);
+          waits.push(performance.now() - t);
+          return out;
+        };
+        const replies = [await timed('/api/v1/conversations', coupleZh[0]!)];
+        const id = replies[0]!.json.id;
+        for (const text of coupleZh.slice(1))
+          replies.push(await timed(`/api/v1/conversations/${id}/messages`, text));
+        return replies;
+      };
+      const [floodA, chats, floodB] = await Promise.all([
         flood(150),
-        (async () => {
-          const replies = [
-            await post(server.base, '/api/v1/conversations', { text: coupleZh[0] }, neighbour),
-          ];
-          const id = replies[0]!.json.id;
-          for (const text of coupleZh.slice(1))
-            replies.push(
-              await post(server.base, `/api/v1/conversations/${id}/messages`, { text }, neighbour),
-            );
-          return replies;
-        })(),
+        Promise.all(Array.from({ length: 50 }, (_, i) => neighbourChat(`127.0.0.${i + 2}`))),
         flood(150),
       ]);
       const flooded = [...floodA, ...floodB];
@@ -110,8 +114,16 @@ describe('a flood over HTTP', () => {
       expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThan(0);
       expect(flooded.every((r) => r.status === 200 || r.status === 429)).toBe(true);
 
-      expect(neighbourChat.map((r) => r.status)).toEqual(coupleZh.map((_, i) => (i === 0 ? 201 : 200)));
-      expect(neighbourChat.at(-1)!.json.phase).toBe('results');
+      for (const chat of chats) {
+        expect(chat.map((r) => r.status)).toEqual(coupleZh.map((_, i) => (i === 0 ? 201 : 200)));
+        expect(chat.at(-1)!.json.phase).toBe('results');
+      }
+      // The plan's bound (RELIABILITY.md item 9), generous for a shared machine: p95 under 5 s.
+      const p95 = [...waits].sort((a, b) => a - b)[Math.floor(waits.length * 0.95)]!;
+      process.stdout.write(
+        `flood: 50 neighbours' replies p95 ${Math.round(p95)} ms during a 300-message flood\n`,
+      );
+      expect(p95).toBeLessThan(5000);
     } finally {
       await server.stop();
     }

@@ -6,7 +6,7 @@
  * it defaults to 10.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,10 +86,16 @@ describe('the server killed with SIGKILL while referrals arrive', () => {
       `kill loop: ${kills} SIGKILLs, ${acknowledged.size} acknowledged referrals, none lost\n`,
     );
 
-    // And a clean start afterwards serves them (the stale lock of the killed process is taken over).
+    // Each acknowledged referral exactly once: every resident has their own phone number.
+    const phones = Object.values(storedReferrals(dataDir)).map((r) => r.phone);
+    expect(phones.length).toBe(new Set(phones).size);
+
+    // And a clean start afterwards serves them (the stale lock of the killed process is taken over)
+    // and removes the temp files killed writes left behind (they hold personal data).
     const server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
     try {
       expect((await fetch(`${server.base}/readyz`)).status).toBe(200);
+      expect(readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       // A second server on the same data directory refuses to start, and says why.
       const second = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir }).catch(
         (e: Error) => e,
