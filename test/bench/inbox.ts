@@ -16,7 +16,7 @@ import { openFileStore } from '../../bot/store/collection-store.ts';
 import { shardedCollection, shardOf } from '../../bot/store/sharded-collection.ts';
 import { referralShards } from '../../bot/referral/dialog-storage.ts';
 import { currentTotp } from '../../server/staff/totp.ts';
-import { addStaffUser } from '../helpers/admin-cli.ts';
+import { addCaseworker } from '../helpers/admin-cli.ts';
 import { PageClient } from '../helpers/browser-session.ts';
 import { startServer } from '../helpers/start-server.ts';
 
@@ -128,16 +128,7 @@ export async function benchInbox(n = 50_000) {
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-inbox-server-'));
   writeReferralFiles(dir, n, referralShards);
-  const workerPassword = addStaffUser(dir, [
-    '--username',
-    'worker',
-    '--role',
-    'caseworker',
-    '--county',
-    'tekes',
-    '--township',
-    'karadala',
-  ]);
+  const workerPassword = addCaseworker(dir, 'worker');
   const server = await startServer('server/main.ts', {
     PORT: '0',
     DATA_DIR: dir,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStaffUser } from '../helpers/admin-cli.ts';
+import { addCaseworker } from '../helpers/admin-cli.ts';
 import { chromiumPath, fontsUsed, launchChromium, screenshotPath } from '../helpers/chromium.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
@@ -29,18 +29,7 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'browser-'));
     // A Karadala caseworker, made with the admin command before the server takes the directory.
-    caseworkerPassword = addStaffUser(dataDir, [
-      '--username',
-      'karadala1',
-      '--name',
-      '王老师',
-      '--role',
-      'caseworker',
-      '--county',
-      'tekes',
-      '--township',
-      'karadala',
-    ]);
+    caseworkerPassword = addCaseworker(dataDir, 'karadala1', 'karadala', ['--name', '王老师']);
     server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
     browser = await launchChromium();
   });

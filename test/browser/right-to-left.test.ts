@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResources } from '../../locales/i18n.ts';
-import { addStaffUser } from '../helpers/admin-cli.ts';
+import { addCaseworker } from '../helpers/admin-cli.ts';
 import { PageClient } from '../helpers/browser-session.ts';
 import { chromiumPath, fontsUsed, launchChromium, screenshotPath } from '../helpers/chromium.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
@@ -33,16 +33,7 @@ describe.skipIf(!chromiumPath)('right to left in Uyghur and Kazakh', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'rtl-'));
-    staffPassword = addStaffUser(dataDir, [
-      '--username',
-      'rtl1',
-      '--role',
-      'caseworker',
-      '--county',
-      'tekes',
-      '--township',
-      'karadala',
-    ]);
+    staffPassword = addCaseworker(dataDir, 'rtl1');
     server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
     browser = await launchChromium();
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exampleHousehold } from '../../server/api-example.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'screen-cli-'));
@@ -28,17 +29,8 @@ const file = (name: string, content: unknown) => {
   return p;
 };
 
-const couple = {
-  jurisdiction: 'tekes',
-  date: '2026-11-23',
-  area: 'rural',
-  monthlyIncome: 600,
-  propertyWithinLimits: true,
-  members: [
-    { age: 45, laborCapacity: 'full' },
-    { age: 43, laborCapacity: 'full' },
-  ],
-};
+/** The API page's own example, on a fixed date. */
+const couple = { ...exampleHousehold, date: '2026-11-23' };
 const three = {
   ...couple,
   area: 'urban',

@@ -13,3 +13,16 @@ export function addStaffUser(dataDir: string, args: string[]): string {
   if (!password) throw new Error(`admin CLI printed no password: ${out}`);
   return password;
 }
+
+/** A Tekes caseworker made with the admin CLI (karadala unless said); returns the one-time password. */
+export function addCaseworker(
+  dataDir: string,
+  username: string,
+  township = 'karadala',
+  extra: string[] = [],
+): string {
+  return addStaffUser(dataDir, [
+    ...['--username', username, ...extra],
+    ...['--role', 'caseworker', '--county', 'tekes', '--township', township],
+  ]);
+}

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addStaffUser } from '../helpers/admin-cli.ts';
-import { PageClient } from '../helpers/browser-session.ts';
+import { addCaseworker } from '../helpers/admin-cli.ts';
 import { type Resident, residentWithResults, sendReferral } from '../helpers/resident-referral.ts';
+import { signIn } from '../helpers/staff-sign-in.ts';
 import { startServer } from '../helpers/start-server.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
 
@@ -20,10 +20,7 @@ const count = 200;
 
 describe('200 at once', () => {
   it('makes exactly 200 referrals from 400 taps, and applies 200 simultaneous status changes', async () => {
-    const password = addStaffUser(dataDir, [
-      ...['--username', 'busy', '--role', 'caseworker'],
-      ...['--county', 'tekes', '--township', 'karadala'],
-    ]);
+    const password = addCaseworker(dataDir, 'busy');
     const server = await startServer('server/main.ts', {
       PORT: '0',
       DATA_DIR: dataDir,
@@ -44,15 +41,7 @@ describe('200 at once', () => {
       expect(references.size).toBe(count);
       expect(Object.keys(storedReferrals(dataDir)).sort()).toEqual([...references].sort());
 
-      const staff = new PageClient(server.base);
-      await staff.get('/staff/login');
-      await staff.post('/staff/login', { username: 'busy', password });
-      await staff.get('/staff/password');
-      await staff.post('/staff/password', {
-        current: password,
-        new: 'busy caseworker pw',
-        repeat: 'busy caseworker pw',
-      });
+      const staff = await signIn(server.base, 'busy', password);
       await staff.get(`/staff/referrals/${[...references][0]}`);
       const changes = await Promise.all(
         [...references].map((ref) => staff.post(`/staff/referrals/${ref}/status`, { to: 'contacted' })),

@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStaffUser } from '../helpers/admin-cli.ts';
+import { addCaseworker } from '../helpers/admin-cli.ts';
 import { newReference } from '../../bot/referral/reference.ts';
 import { exampleHousehold } from '../../server/api-example.ts';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { residentWithResults, sendReferral } from '../helpers/resident-referral.ts';
+import { signIn } from '../helpers/staff-sign-in.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 
 let server: Started;
@@ -22,71 +23,21 @@ let staff: PageClient;
 let hostile2Password = '';
 let hostile3Password = '';
 
-/** A caseworker signed in, first password changed: a browser with a live staff session. */
-async function signIn(username: string, password: string): Promise<PageClient> {
-  const page = new PageClient(server.base);
-  await page.get('/staff/login');
-  await page.post('/staff/login', { username, password });
-  await page.get('/staff/password');
-  await page.post('/staff/password', {
-    current: password,
-    new: `${username} new password`,
-    repeat: `${username} new password`,
-  });
-  await page.get('/staff');
-  expect(page.status, username).toBe(200);
-  return page;
-}
 const json = (path: string, body: string) =>
   fetch(server.base + path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'hostile-'));
-  const password = addStaffUser(dataDir, [
-    '--username',
-    'hostile1',
-    '--role',
-    'caseworker',
-    '--county',
-    'tekes',
-    '--township',
-    'karadala',
-  ]);
-  hostile2Password = addStaffUser(dataDir, [
-    '--username',
-    'hostile2',
-    '--role',
-    'caseworker',
-    '--county',
-    'tekes',
-    '--township',
-    'tekes_town',
-  ]);
-  hostile3Password = addStaffUser(dataDir, [
-    '--username',
-    'hostile3',
-    '--role',
-    'caseworker',
-    '--county',
-    'tekes',
-    '--township',
-    'karadala',
-  ]);
+  const password = addCaseworker(dataDir, 'hostile1');
+  hostile2Password = addCaseworker(dataDir, 'hostile2', 'tekes_town');
+  hostile3Password = addCaseworker(dataDir, 'hostile3');
   server = await startServer('server/main.ts', {
     PORT: '0',
     DATA_DIR: dataDir,
     RATE_LIMIT_PER_MINUTE: '10000',
     LOGINS_PER_MINUTE: '1000',
   });
-  staff = new PageClient(server.base);
-  await staff.get('/staff/login');
-  await staff.post('/staff/login', { username: 'hostile1', password });
-  await staff.get('/staff/password');
-  await staff.post('/staff/password', {
-    current: password,
-    new: 'hostile caseworker pw',
-    repeat: 'hostile caseworker pw',
-  });
+  staff = await signIn(server.base, 'hostile1', password);
 });
 afterAll(async () => {
   await server.stop();
@@ -184,24 +135,8 @@ describe('script, template and bidi tricks in what residents and staff type', ()
   let reference = '';
 
   beforeAll(async () => {
-    const page = new PageClient(server.base);
-    await page.get('/zh/form');
-    await page.post('/zh/form', [
-      ['rows', '4'],
-      ['county', 'tekes'],
-      ['township', 'karadala'],
-      ['area', 'rural'],
-      ['age_0', '45'],
-      ['work_0', 'full'],
-      ['income', '300'],
-      ['property', 'yes'],
-      ['action', 'results'],
-    ]);
-    const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)![1]!;
-    await page.get(link);
-    await page.post(link, { consent: 'yes', name: '阿依古丽', phone: '13912340000', village });
-    await page.get(link);
-    reference = /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(page.last)![1]!;
+    const resident = (await residentWithResults(server.base, 1))!;
+    reference = (await sendReferral({ ...resident, name: '阿依古丽', phone: '13912340000' }, { village }))!;
     await staff.get(`/staff/referrals/${reference}`);
     await staff.post(`/staff/referrals/${reference}/note`, {
       note: '<script>alert(3)</script>{{ 7*7 }}\u202Egnp.exe',
@@ -285,7 +220,7 @@ describe('staff routes under attack', () => {
     const routes = staffRoutes();
     expect(routes.length).toBeGreaterThanOrEqual(20);
     // A real session, then logged out: its cookie is stale.
-    const leaver = await signIn('hostile3', hostile3Password);
+    const leaver = await signIn(server.base, 'hostile3', hostile3Password);
     const stale = leaver.cookieHeader();
     await leaver.get('/staff');
     await leaver.post('/staff/logout', {});
@@ -314,7 +249,7 @@ describe('staff routes under attack', () => {
   });
 
   it("refuse another township's caseworker on every referral route", async () => {
-    const other = await signIn('hostile2', hostile2Password); // tekes_town, not karadala
+    const other = await signIn(server.base, 'hostile2', hostile2Password); // tekes_town, not karadala
     for (const path of ['/staff/referrals/:ref', '/staff/referrals/:ref/print']) {
       const res = await other.get(concrete(path));
       expect(res.status, path).toBe(404);

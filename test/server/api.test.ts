@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Started, startServer } from '../helpers/start-server.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
+import { exampleHousehold } from '../../server/api-example.ts';
 
 let server: Started;
 let base: string;
@@ -23,17 +24,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const couple = {
-  jurisdiction: 'tekes',
-  date: '2026-11-23',
-  area: 'rural',
-  monthlyIncome: 600,
-  propertyWithinLimits: true,
-  members: [
-    { age: 45, laborCapacity: 'full' },
-    { age: 43, laborCapacity: 'full' },
-  ],
-};
+/** The API page's own example, on a fixed date. */
+const couple = { ...exampleHousehold, date: '2026-11-23' };
 /** Response bodies are read loosely in these tests: what matters is checked field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: JSON read back from the server under test
 const json = async (r: Response): Promise<any> => r.json();

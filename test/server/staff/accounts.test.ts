@@ -3,9 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openMemoryStore } from '../../../bot/store/collection-store.ts';
 import {
-  type Accounts,
   changePassword,
   createUser,
   enrolTotp,
@@ -15,16 +13,10 @@ import {
 } from '../../../server/staff/accounts.ts';
 import { AuditLog } from '../../../server/staff/audit-log.ts';
 import { ensureFirstAdmin } from '../../../server/staff/bootstrap.ts';
-import { staffSessionSchema, staffUserSchema } from '../../../server/staff/staff-records.ts';
 import { currentTotp, newTotpSecret } from '../../../server/staff/totp.ts';
+import { memoryAccounts } from '../../helpers/staff-accounts.ts';
 
-async function accounts(): Promise<Accounts> {
-  const store = await openMemoryStore();
-  return {
-    users: await store.collection('staff-users', staffUserSchema),
-    sessions: await store.collection('staff-sessions', staffSessionSchema),
-  };
-}
+const accounts = memoryAccounts;
 
 const t0 = new Date('2026-11-23T10:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);

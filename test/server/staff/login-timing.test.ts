@@ -6,23 +6,16 @@
  * And "locked" tells nothing either: unknown names lock after the same number of tries.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { openMemoryStore } from '../../../bot/store/collection-store.ts';
-import { type Accounts, createUser, login } from '../../../server/staff/accounts.ts';
+import { createUser, login } from '../../../server/staff/accounts.ts';
 import * as passwords from '../../../server/staff/passwords.ts';
-import { staffSessionSchema, staffUserSchema } from '../../../server/staff/staff-records.ts';
+import { memoryAccounts } from '../../helpers/staff-accounts.ts';
 
 vi.mock('../../../server/staff/passwords.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../server/staff/passwords.ts')>();
   return { ...real, verifyPassword: vi.fn(real.verifyPassword) };
 });
 
-async function accounts(): Promise<Accounts> {
-  const store = await openMemoryStore();
-  return {
-    users: await store.collection('staff-users', staffUserSchema),
-    sessions: await store.collection('staff-sessions', staffSessionSchema),
-  };
-}
+const accounts = memoryAccounts;
 const t0 = new Date('2026-11-23T10:00:00Z');
 
 describe('staff login', () => {
