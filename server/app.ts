@@ -23,6 +23,8 @@ import { ruleRoutes } from './routes/rules.ts';
 import { webRoutes } from './web/web-routes.ts';
 import type { StaffStorage } from './staff/staff-storage.ts';
 import { staffRoutes } from './staff/staff-routes.ts';
+import { staffAuth } from './staff/staff-auth.ts';
+import type { StaffDeps } from './staff/staff-deps.ts';
 import type { StaffNotices } from './notices/staff-notices.ts';
 import type { WechatState } from '../bot/channels/wechat/wechat-channel.ts';
 
@@ -111,6 +113,18 @@ export function createApp(deps: AppDeps): Koa {
   const forms = csrf();
   app.use((ctx, next) => (ctx.path.startsWith('/api/') ? next() : forms(ctx, next)));
 
+  const staffDeps: StaffDeps = {
+    staff: deps.staff,
+    referrals: deps.referrals,
+    screener: deps.screener,
+    townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
+    onStatusChange: deps.onStatusChange,
+    notices: deps.notices,
+    wechatState: deps.wechatState,
+    now: () => new Date(),
+  };
+  // One login gate for every spelling of /staff, before any router can match one.
+  app.use(staffAuth(staffDeps));
   const health = new Router();
   health.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -133,19 +147,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(rules.routes()).use(rules.allowedMethods());
   const web = webRoutes(deps);
   app.use(web.routes()).use(web.allowedMethods());
-  const staff = staffRoutes(
-    {
-      staff: deps.staff,
-      referrals: deps.referrals,
-      screener: deps.screener,
-      townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
-      onStatusChange: deps.onStatusChange,
-      notices: deps.notices,
-      wechatState: deps.wechatState,
-      now: () => new Date(),
-    },
-    deps.loginsPerMinute,
-  );
+  const staff = staffRoutes(staffDeps, deps.loginsPerMinute);
   app.use(staff.routes()).use(staff.allowedMethods());
   return app;
 }

@@ -5,6 +5,7 @@
  * and the server keeps serving.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -38,11 +39,36 @@ beforeAll(async () => {
     LOGINS_PER_MINUTE: '1000',
   });
   staff = await signIn(server.base, 'hostile1', password);
-});
+}, 60_000); // a loaded machine can take more than the default 10 s to start a server
 afterAll(async () => {
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/**
+ * A request with the path exactly as written: fetch would tidy "/staff/./x" and "\\" away, a
+ * hand-made client or a lenient proxy does not.
+ */
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const url = new URL(server.base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
 
 const alive = async () => expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
 
@@ -246,6 +272,75 @@ describe('staff routes under attack', () => {
       }
     }
     expect(await statusNow()).toBe('new');
+  });
+
+  /** Ways of spelling a staff path that a case-insensitive router or a lenient proxy may accept. */
+  const spellings: Record<string, (path: string) => string> = {
+    upper: (p) => p.toUpperCase(),
+    capitalised: (p) => p.replace('/staff', '/Staff'),
+    'upper prefix': (p) => p.replace('/staff', '/STAFF'),
+    'percent-encoded': (p) => p.replace('/staff', '/%73taff'),
+    'percent-encoded upper': (p) => p.replace('/staff', '/%53%54AFF'),
+    'encoded slash': (p) => p.replace('/staff/', '/staff%2f'),
+    'double slash before': (p) => `/${p}`,
+    'double slash inside': (p) => p.replace('/staff', '/staff/'),
+    'trailing slash': (p) => `${p}/`,
+    'dot segment': (p) => p.replace('/staff', '/staff/.'),
+    'dot-dot segment': (p) => p.replace('/staff', '/x/../staff'),
+    backslash: (p) => p.replace('/staff/', '/staff\\'),
+  };
+
+  it('refuse every spelling of every route alike without a session: a real reference and an unknown one look the same', async () => {
+    const unknown = reference.slice(0, 3) + [...reference.slice(3)].reverse().join('');
+    expect(unknown).not.toBe(reference);
+    for (const { method, path } of staffRoutes()) {
+      for (const [name, spell] of Object.entries(spellings)) {
+        const answers = [];
+        for (const ref of [reference, unknown]) {
+          const res = await raw(
+            spell(path.replace(':ref', ref).replace(':action', 'status').replace(':format', 'csv')),
+            {
+              method,
+              headers:
+                method === 'POST'
+                  ? { 'content-type': 'application/x-www-form-urlencoded', origin: server.base }
+                  : {},
+              ...(method === 'POST' ? { body: 'to=contacted&note=x' } : {}),
+            },
+          );
+          expect(res.status, `${name} ${method} ${path}`).not.toBe(500);
+          expect(textOf(res.text), `${name} ${path}`).not.toMatch(/居民|阿依古丽|139/);
+          answers.push(`${res.status} ${res.headers.location ?? ''}`);
+        }
+        expect(answers[0], `${name} ${method} ${path}`).toBe(answers[1]);
+        // The same answer as any bad path under /staff: the login page.
+        expect(answers[0], `${name} ${method} ${path}`).toMatch(/^302 \/staff\/login/);
+      }
+    }
+    expect(await statusNow()).toBe('new');
+  });
+
+  it('with a session, serve only the exact spelling: any other is not found, never a 500', async () => {
+    const cookie = staff.cookieHeader();
+    for (const [name, spell] of Object.entries(spellings)) {
+      if (name === 'trailing slash') continue; // the same page, as routers have always allowed
+      for (const path of [`/staff/referrals/${reference}`, `/staff/referrals/${reference}/print`, '/staff']) {
+        // A spelling that leaves the path as it is (or adds only a final slash) is the page itself.
+        if (spell(path).replace(/\/$/, '') === path) continue;
+        const res = await raw(spell(path), { headers: { cookie } });
+        expect([302, 404], `${name} ${path}`).toContain(res.status);
+        expect(textOf(res.text), `${name} ${path}`).not.toMatch(/居民|阿依古丽|139/);
+      }
+      await staff.get(`/staff/referrals/${reference}`);
+      const change = await raw(spell(`/staff/referrals/${reference}/status`), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.base },
+        body: new URLSearchParams({ to: 'contacted', _csrf: staff.token() }).toString(),
+      });
+      expect([302, 404], `${name} status change`).toContain(change.status);
+      expect(await statusNow(), name).toBe('new');
+    }
+    expect(server.output()).not.toContain('"request failed"');
   });
 
   it("refuse another township's caseworker on every referral route", async () => {

@@ -26,7 +26,7 @@ const field = (ctx: Context, name: string) => {
 };
 
 export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
-  const router = new Router({ prefix: '/staff' });
+  const router = new Router({ prefix: '/staff', sensitive: true });
   const audit = deps.staff.audit;
   // Throttled per socket address (a spoofed X-Forwarded-For changes nothing: app.proxy is off).
   const throttle = ratelimit({
