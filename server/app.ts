@@ -2,7 +2,6 @@
  * The Koa application, built without listening (createApp(deps)) so tests and main share it.
  * Order: errors first, then language, security headers, body parsing with limits, routes.
  */
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import ratelimit from 'koa-ratelimit';
@@ -12,7 +11,7 @@ import type { Session } from '../bot/dialog/session.ts';
 import type { DialogDeps } from '../bot/dialog/transition.ts';
 import type { Collection, StoreHealth } from '../bot/store/collection-store.ts';
 import type { ReferralRecord } from '../bot/referral/referral-record.ts';
-import { formLimit, jsonLimit } from './body-limits.ts';
+import { bodyParsing } from './middleware/body-parsing.ts';
 import { csrf } from './middleware/csrf.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
@@ -56,14 +55,6 @@ export interface AppDeps {
 
 export { jsonLimit } from './body-limits.ts';
 
-/**
- * "application/json" (any parameters) is JSON without asking type-is, which the body parser
- * otherwise consults up to three times per request; every other type still goes through its
- * usual check (so "application/merge-patch+json" and the like behave as before).
- */
-const plainJson = /^application\/json\s*(?:;|$)/i;
-const isPlainJson = (ctx: Koa.Context) => plainJson.test(ctx.get('content-type'));
-
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = false; // X-Forwarded-For is not trusted unless a proxy is configured
@@ -101,14 +92,7 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   // The API takes JSON only; the pages take their own forms only.
-  const apiBody = bodyParser({
-    enableTypes: ['json'],
-    jsonLimit,
-    encoding: 'utf-8',
-    detectJSON: isPlainJson,
-  });
-  const formBody = bodyParser({ enableTypes: ['form'], formLimit, encoding: 'utf-8' });
-  app.use((ctx, next) => (ctx.path.startsWith('/api/') ? apiBody(ctx, next) : formBody(ctx, next)));
+  app.use(bodyParsing());
   // The HTML forms need a CSRF token; the JSON API does not (see middleware/csrf.ts).
   const forms = csrf();
   app.use((ctx, next) => (ctx.path.startsWith('/api/') ? next() : forms(ctx, next)));

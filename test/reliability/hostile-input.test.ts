@@ -12,7 +12,11 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCaseworker } from '../helpers/admin-cli.ts';
 import { newReference } from '../../bot/referral/reference.ts';
+import { gzipSync } from 'node:zlib';
 import { exampleHousehold } from '../../server/api-example.ts';
+import ugApi from '../../locales/ug/api.json' with { type: 'json' };
+import kkApi from '../../locales/kk/api.json' with { type: 'json' };
+import ugWeb from '../../locales/ug/web.json' with { type: 'json' };
 import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { residentWithResults, sendReferral } from '../helpers/resident-referral.ts';
 import { signIn } from '../helpers/staff-sign-in.ts';
@@ -98,6 +102,70 @@ describe('hostile bodies on the API', () => {
     // Nothing leaked into the process: a later, clean request still behaves.
     const ok = await json('/api/v1/screen', JSON.stringify(exampleHousehold));
     expect(ok.status).toBe(200);
+  });
+
+  it("answers a body that does not decompress with 400 in the caller's language, never 500", async () => {
+    const garbage = Buffer.from('this is not compressed at all');
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      for (const [lang, api] of [
+        ['ug', ugApi],
+        ['kk', kkApi],
+      ] as const) {
+        const res = await raw(`/api/v1/screen?lang=${lang}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+          body: garbage,
+        });
+        expect(res.status, `${encoding} ${lang}`).toBe(400);
+        expect(JSON.parse(res.text).error).toEqual({
+          code: 'malformed_body',
+          message: api.errors.malformed_body,
+        });
+      }
+      // Accept-Language alone picks the language too.
+      const byHeader = await raw('/api/v1/screen', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+          'accept-language': 'kk',
+        },
+        body: garbage,
+      });
+      expect(JSON.parse(byHeader.text).error.message).toBe(kkApi.errors.malformed_body);
+      // A form page: an error page in the page's language.
+      const form = await raw('/ug/form', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': encoding },
+        body: garbage,
+      });
+      expect(form.status, `form ${encoding}`).toBe(400);
+      expect(form.text).toContain('<html lang="ug-Arab-CN" dir="rtl">');
+      expect(textOf(form.text)).toContain(ugWeb.error_page.malformed_body);
+    }
+    // An encoding nobody supports: 415, said as such.
+    for (const path of ['/api/v1/screen?lang=ug', '/ug/form']) {
+      const res = await raw(path, {
+        method: 'POST',
+        headers: {
+          'content-type': path.startsWith('/api') ? 'application/json' : 'application/x-www-form-urlencoded',
+          'content-encoding': 'x-unheard-of',
+        },
+        body: garbage,
+      });
+      expect(res.status, path).toBe(415);
+      if (path.startsWith('/api'))
+        expect(JSON.parse(res.text).error.message).toBe(ugApi.errors.unsupported_encoding);
+    }
+    // A well-formed gzip body is still read.
+    const zipped = await raw('/api/v1/screen', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(exampleHousehold)),
+    });
+    expect(zipped.status).toBe(200);
+    expect(server.output()).not.toContain('"request failed"');
+    await alive();
   });
 
   it('finds no file outside its folders, whatever the path says', async () => {
