@@ -16,6 +16,7 @@ import { csrf } from './middleware/csrf.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { trustedProxy } from './middleware/trusted-proxy.ts';
 import { apiRoutes } from './routes/api.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { ruleRoutes } from './routes/rules.ts';
@@ -51,14 +52,23 @@ export interface AppDeps {
   loginsPerMinute: number;
   /** The WeChat channel's state, when it runs. */
   wechatState: () => WechatState | undefined;
+  /** TRUST_PROXY: the reverse proxy's addresses, whose X-Forwarded-For/-Proto are believed. */
+  trustProxy?: readonly string[];
 }
 
 export { jsonLimit } from './body-limits.ts';
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = false; // X-Forwarded-For is not trusted unless a proxy is configured
+  app.proxy = false; // koa's own trust is all-or-nothing: trustedProxy checks the peer instead
   app.keys = deps.cookieKeys;
+  // First: client address and scheme, which limiters, cookies and headers below all read.
+  app.use(trustedProxy(deps.trustProxy));
+  // API answers are about one caller's household or conversation: never kept by a cache.
+  app.use((ctx, next) => {
+    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
+    return next();
+  });
   app.use(errors(deps.log));
   app.use(language());
   // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
@@ -78,7 +88,7 @@ export function createApp(deps: AppDeps): Koa {
       'request',
     );
   });
-  // Keyed by the socket address: with app.proxy off, a spoofed X-Forwarded-For changes nothing.
+  // Keyed by the client address: the socket's, or what a trusted proxy (TRUST_PROXY) says.
   app.use(
     ratelimit({
       driver: 'memory',

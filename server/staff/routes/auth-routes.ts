@@ -29,7 +29,7 @@ const field = (ctx: Context, name: string) => {
 export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   const router = new Router({ prefix: '/staff', sensitive: true });
   const audit = deps.staff.audit;
-  // Throttled per socket address (a spoofed X-Forwarded-For changes nothing: app.proxy is off).
+  // Throttled per client address: the socket's, or a trusted proxy's X-Forwarded-For (never a spoofed one).
   const throttle = ratelimit({
     driver: 'memory',
     db: new Map(),
