@@ -2,7 +2,6 @@
  * The Koa application, built without listening (createApp(deps)) so tests and main share it.
  * Order: errors first, then language, security headers, body parsing with limits, routes.
  */
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import ratelimit from 'koa-ratelimit';
@@ -12,17 +11,20 @@ import type { Session } from '../bot/dialog/session.ts';
 import type { DialogDeps } from '../bot/dialog/transition.ts';
 import type { Collection, StoreHealth } from '../bot/store/collection-store.ts';
 import type { ReferralRecord } from '../bot/referral/referral-record.ts';
-import { formLimit, jsonLimit } from './body-limits.ts';
+import { bodyParsing } from './middleware/body-parsing.ts';
 import { csrf } from './middleware/csrf.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { trustedProxy } from './middleware/trusted-proxy.ts';
 import { apiRoutes } from './routes/api.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webRoutes } from './web/web-routes.ts';
 import type { StaffStorage } from './staff/staff-storage.ts';
 import { staffRoutes } from './staff/staff-routes.ts';
+import { staffAuth } from './staff/staff-auth.ts';
+import type { StaffDeps } from './staff/staff-deps.ts';
 import type { StaffNotices } from './notices/staff-notices.ts';
 import type { WechatState } from '../bot/channels/wechat/wechat-channel.ts';
 
@@ -50,22 +52,23 @@ export interface AppDeps {
   loginsPerMinute: number;
   /** The WeChat channel's state, when it runs. */
   wechatState: () => WechatState | undefined;
+  /** TRUST_PROXY: the reverse proxy's addresses, whose X-Forwarded-For/-Proto are believed. */
+  trustProxy?: readonly string[];
 }
 
 export { jsonLimit } from './body-limits.ts';
 
-/**
- * "application/json" (any parameters) is JSON without asking type-is, which the body parser
- * otherwise consults up to three times per request; every other type still goes through its
- * usual check (so "application/merge-patch+json" and the like behave as before).
- */
-const plainJson = /^application\/json\s*(?:;|$)/i;
-const isPlainJson = (ctx: Koa.Context) => plainJson.test(ctx.get('content-type'));
-
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = false; // X-Forwarded-For is not trusted unless a proxy is configured
+  app.proxy = false; // koa's own trust is all-or-nothing: trustedProxy checks the peer instead
   app.keys = deps.cookieKeys;
+  // First: client address and scheme, which limiters, cookies and headers below all read.
+  app.use(trustedProxy(deps.trustProxy));
+  // API answers are about one caller's household or conversation: never kept by a cache.
+  app.use((ctx, next) => {
+    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
+    return next();
+  });
   app.use(errors(deps.log));
   app.use(language());
   // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
@@ -85,7 +88,7 @@ export function createApp(deps: AppDeps): Koa {
       'request',
     );
   });
-  // Keyed by the socket address: with app.proxy off, a spoofed X-Forwarded-For changes nothing.
+  // Keyed by the client address: the socket's, or what a trusted proxy (TRUST_PROXY) says.
   app.use(
     ratelimit({
       driver: 'memory',
@@ -99,18 +102,23 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   // The API takes JSON only; the pages take their own forms only.
-  const apiBody = bodyParser({
-    enableTypes: ['json'],
-    jsonLimit,
-    encoding: 'utf-8',
-    detectJSON: isPlainJson,
-  });
-  const formBody = bodyParser({ enableTypes: ['form'], formLimit, encoding: 'utf-8' });
-  app.use((ctx, next) => (ctx.path.startsWith('/api/') ? apiBody(ctx, next) : formBody(ctx, next)));
+  app.use(bodyParsing());
   // The HTML forms need a CSRF token; the JSON API does not (see middleware/csrf.ts).
   const forms = csrf();
   app.use((ctx, next) => (ctx.path.startsWith('/api/') ? next() : forms(ctx, next)));
 
+  const staffDeps: StaffDeps = {
+    staff: deps.staff,
+    referrals: deps.referrals,
+    screener: deps.screener,
+    townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
+    onStatusChange: deps.onStatusChange,
+    notices: deps.notices,
+    wechatState: deps.wechatState,
+    now: () => new Date(),
+  };
+  // One login gate for every spelling of /staff, before any router can match one.
+  app.use(staffAuth(staffDeps));
   const health = new Router();
   health.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -133,19 +141,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(rules.routes()).use(rules.allowedMethods());
   const web = webRoutes(deps);
   app.use(web.routes()).use(web.allowedMethods());
-  const staff = staffRoutes(
-    {
-      staff: deps.staff,
-      referrals: deps.referrals,
-      screener: deps.screener,
-      townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
-      onStatusChange: deps.onStatusChange,
-      notices: deps.notices,
-      wechatState: deps.wechatState,
-      now: () => new Date(),
-    },
-    deps.loginsPerMinute,
-  );
+  const staff = staffRoutes(staffDeps, deps.loginsPerMinute);
   app.use(staff.routes()).use(staff.allowedMethods());
   return app;
 }

@@ -2,6 +2,7 @@
  * Configuration, parsed once at the entry point from the environment (STYLE lesson 11) and
  * passed in: nothing else reads process.env. Defaults work on a fresh machine.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const configSchema = z.object({
@@ -33,6 +34,21 @@ const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** First retry delay of a township notice that failed (doubles each time, up to an hour). */
   NOTICE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  /**
+   * The reverse proxy's own addresses ("127.0.0.1,::1"). Only a request whose socket comes from
+   * one of them may name the client (X-Forwarded-For) and the scheme (X-Forwarded-Proto); from
+   * anyone else those headers are ignored, so they cannot be spoofed. Empty: no proxy trusted.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, 'not an IP address')))
+    .default([]),
   /** The address residents use, printed as a QR code on posters; default: this server. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

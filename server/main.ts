@@ -87,6 +87,7 @@ async function run(config: Config, log: Logger, store: Store) {
     );
   const app = createApp({
     wechatState: () => wechat?.state(),
+    trustProxy: config.TRUST_PROXY,
     screener,
     log,
     storeHealth: () => store.health(),

@@ -25,12 +25,16 @@ export function csrf() {
   };
 }
 
-/** A browser names the page a post comes from; when it does, it must be this site (OWASP ASVS). */
+/**
+ * A browser names the page a post comes from; when it does, it must be this site (OWASP ASVS):
+ * the whole origin, scheme and port included, so http://host (which anyone on the path can
+ * forge) is not https://host. Our own scheme is https only behind a trusted proxy saying so.
+ */
 function sameOrigin(ctx: Context): boolean {
   const origin = ctx.get('origin');
   if (!origin || origin === 'null') return origin !== 'null';
   try {
-    return new URL(origin).host === ctx.host;
+    return new URL(origin).origin === new URL(`${ctx.protocol}://${ctx.host}`).origin;
   } catch {
     return false;
   }

@@ -31,7 +31,9 @@ export function errors(log: Logger) {
         const lang = pathLanguage(ctx.path) ?? ctx.state.lang ?? 'zh';
         const message = ['not_found', 'too_many_requests', 'storage_unavailable'].includes(error.code)
           ? error.code
-          : 'internal';
+          : unreadableBody.includes(error.code)
+            ? 'malformed_body'
+            : 'internal';
         renderPage(ctx, 'error', lang, { message: `web.error_page.${message}` }, error.status);
         return;
       }
@@ -47,6 +49,9 @@ export function errors(log: Logger) {
     }
   };
 }
+
+/** A post the server could not read: the page says so plainly, not "something went wrong". */
+const unreadableBody = ['malformed_body', 'unsupported_encoding'];
 
 /** Errors koa and its body parser throw with a status: too large, bad JSON, wrong type. */
 function fromKoa(e: unknown): AppError | undefined {

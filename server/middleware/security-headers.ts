@@ -14,12 +14,19 @@ type HelmetOptions = Parameters<typeof helmet>[0];
 
 export function securityHeaders(options?: HelmetOptions) {
   const headers = recordHelmetHeaders(options);
+  // HSTS means something only over https (RFC 6797 §7.2: not sent over plain http); behind a
+  // trusted TLS proxy ctx.secure says so (middleware/trusted-proxy.ts).
+  const always = headers.filter(([name]) => name.toLowerCase() !== hsts);
+  const secureOnly = headers.filter(([name]) => name.toLowerCase() === hsts);
   return (ctx: Context, next: Next) => {
     const res = ctx.res;
-    for (const [name, value] of headers) res.setHeader(name, value);
+    for (const [name, value] of always) res.setHeader(name, value);
+    if (ctx.secure) for (const [name, value] of secureOnly) res.setHeader(name, value);
     return next();
   };
 }
+
+const hsts = 'strict-transport-security';
 
 /** The headers koa-helmet sets with these options, read off a response that records them. */
 export function recordHelmetHeaders(options?: HelmetOptions): [string, string][] {

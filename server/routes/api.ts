@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 export const maxHouseholdsPerRequest = 100;
 
 export function apiRoutes(screener: Screener): Router {
-  const router = new Router({ prefix: '/api/v1' });
+  const router = new Router({ prefix: '/api/v1', sensitive: true });
   router.post('/screen', (ctx) => {
     const body = ctx.request.body as unknown;
     const many = Array.isArray(body);

@@ -19,7 +19,7 @@ const messageSchema = z.strictObject({ text: z.string().min(1).max(2000) });
 const idPattern = /^[0-9a-f-]{36}$/;
 
 export function conversationRoutes(sessions: Collection<Session>, dialog: DialogDeps): Router {
-  const router = new Router({ prefix: '/api/v1/conversations' });
+  const router = new Router({ prefix: '/api/v1/conversations', sensitive: true });
 
   const reply = (
     id: string,

@@ -18,7 +18,7 @@ import { AppError } from '../errors.ts';
 import { openApiDocument } from '../openapi.ts';
 
 export function ruleRoutes(screener: Screener): Router {
-  const router = new Router({ prefix: '/api/v1' });
+  const router = new Router({ prefix: '/api/v1', sensitive: true });
   const book = screener.book;
 
   router.get('/jurisdictions', (ctx) => {

@@ -1,15 +1,17 @@
-/** Everything under /staff: the session check first, then the pages. */
+/**
+ * Everything under /staff. The session check is not here but in front of every router
+ * (staff-auth.ts, used by app.ts), so no spelling of a path can reach a page around it. The
+ * routers match case-sensitively: /STAFF/... is not a staff page.
+ */
 import Router from '@koa/router';
 import { authRoutes } from './routes/auth-routes.ts';
 import { countyRoutes } from './routes/county-routes.ts';
 import { referralRoutes } from './routes/referral-routes.ts';
-import { staffAuth } from './staff-auth.ts';
 import type { StaffDeps } from './staff-deps.ts';
 
 /** @param loginsPerMinute password attempts per client address (on top of the per-account lock-out) */
 export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
-  const router = new Router();
-  router.use(staffAuth(deps));
+  const router = new Router({ sensitive: true });
   for (const r of [authRoutes(deps, loginsPerMinute), referralRoutes(deps), countyRoutes(deps)])
     router.use(r.routes());
   return router;

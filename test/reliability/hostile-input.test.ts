@@ -5,13 +5,18 @@
  * and the server keeps serving.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCaseworker } from '../helpers/admin-cli.ts';
 import { newReference } from '../../bot/referral/reference.ts';
+import { gzipSync } from 'node:zlib';
 import { exampleHousehold } from '../../server/api-example.ts';
+import ugApi from '../../locales/ug/api.json' with { type: 'json' };
+import kkApi from '../../locales/kk/api.json' with { type: 'json' };
+import ugWeb from '../../locales/ug/web.json' with { type: 'json' };
 import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { residentWithResults, sendReferral } from '../helpers/resident-referral.ts';
 import { signIn } from '../helpers/staff-sign-in.ts';
@@ -38,11 +43,36 @@ beforeAll(async () => {
     LOGINS_PER_MINUTE: '1000',
   });
   staff = await signIn(server.base, 'hostile1', password);
-});
+}, 60_000); // a loaded machine can take more than the default 10 s to start a server
 afterAll(async () => {
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/**
+ * A request with the path exactly as written: fetch would tidy "/staff/./x" and "\\" away, a
+ * hand-made client or a lenient proxy does not.
+ */
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const url = new URL(server.base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
 
 const alive = async () => expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
 
@@ -72,6 +102,70 @@ describe('hostile bodies on the API', () => {
     // Nothing leaked into the process: a later, clean request still behaves.
     const ok = await json('/api/v1/screen', JSON.stringify(exampleHousehold));
     expect(ok.status).toBe(200);
+  });
+
+  it("answers a body that does not decompress with 400 in the caller's language, never 500", async () => {
+    const garbage = Buffer.from('this is not compressed at all');
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      for (const [lang, api] of [
+        ['ug', ugApi],
+        ['kk', kkApi],
+      ] as const) {
+        const res = await raw(`/api/v1/screen?lang=${lang}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+          body: garbage,
+        });
+        expect(res.status, `${encoding} ${lang}`).toBe(400);
+        expect(JSON.parse(res.text).error).toEqual({
+          code: 'malformed_body',
+          message: api.errors.malformed_body,
+        });
+      }
+      // Accept-Language alone picks the language too.
+      const byHeader = await raw('/api/v1/screen', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+          'accept-language': 'kk',
+        },
+        body: garbage,
+      });
+      expect(JSON.parse(byHeader.text).error.message).toBe(kkApi.errors.malformed_body);
+      // A form page: an error page in the page's language.
+      const form = await raw('/ug/form', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': encoding },
+        body: garbage,
+      });
+      expect(form.status, `form ${encoding}`).toBe(400);
+      expect(form.text).toContain('<html lang="ug-Arab-CN" dir="rtl">');
+      expect(textOf(form.text)).toContain(ugWeb.error_page.malformed_body);
+    }
+    // An encoding nobody supports: 415, said as such.
+    for (const path of ['/api/v1/screen?lang=ug', '/ug/form']) {
+      const res = await raw(path, {
+        method: 'POST',
+        headers: {
+          'content-type': path.startsWith('/api') ? 'application/json' : 'application/x-www-form-urlencoded',
+          'content-encoding': 'x-unheard-of',
+        },
+        body: garbage,
+      });
+      expect(res.status, path).toBe(415);
+      if (path.startsWith('/api'))
+        expect(JSON.parse(res.text).error.message).toBe(ugApi.errors.unsupported_encoding);
+    }
+    // A well-formed gzip body is still read.
+    const zipped = await raw('/api/v1/screen', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(exampleHousehold)),
+    });
+    expect(zipped.status).toBe(200);
+    expect(server.output()).not.toContain('"request failed"');
+    await alive();
   });
 
   it('finds no file outside its folders, whatever the path says', async () => {
@@ -246,6 +340,75 @@ describe('staff routes under attack', () => {
       }
     }
     expect(await statusNow()).toBe('new');
+  });
+
+  /** Ways of spelling a staff path that a case-insensitive router or a lenient proxy may accept. */
+  const spellings: Record<string, (path: string) => string> = {
+    upper: (p) => p.toUpperCase(),
+    capitalised: (p) => p.replace('/staff', '/Staff'),
+    'upper prefix': (p) => p.replace('/staff', '/STAFF'),
+    'percent-encoded': (p) => p.replace('/staff', '/%73taff'),
+    'percent-encoded upper': (p) => p.replace('/staff', '/%53%54AFF'),
+    'encoded slash': (p) => p.replace('/staff/', '/staff%2f'),
+    'double slash before': (p) => `/${p}`,
+    'double slash inside': (p) => p.replace('/staff', '/staff/'),
+    'trailing slash': (p) => `${p}/`,
+    'dot segment': (p) => p.replace('/staff', '/staff/.'),
+    'dot-dot segment': (p) => p.replace('/staff', '/x/../staff'),
+    backslash: (p) => p.replace('/staff/', '/staff\\'),
+  };
+
+  it('refuse every spelling of every route alike without a session: a real reference and an unknown one look the same', async () => {
+    const unknown = reference.slice(0, 3) + [...reference.slice(3)].reverse().join('');
+    expect(unknown).not.toBe(reference);
+    for (const { method, path } of staffRoutes()) {
+      for (const [name, spell] of Object.entries(spellings)) {
+        const answers = [];
+        for (const ref of [reference, unknown]) {
+          const res = await raw(
+            spell(path.replace(':ref', ref).replace(':action', 'status').replace(':format', 'csv')),
+            {
+              method,
+              headers:
+                method === 'POST'
+                  ? { 'content-type': 'application/x-www-form-urlencoded', origin: server.base }
+                  : {},
+              ...(method === 'POST' ? { body: 'to=contacted&note=x' } : {}),
+            },
+          );
+          expect(res.status, `${name} ${method} ${path}`).not.toBe(500);
+          expect(textOf(res.text), `${name} ${path}`).not.toMatch(/居民|阿依古丽|139/);
+          answers.push(`${res.status} ${res.headers.location ?? ''}`);
+        }
+        expect(answers[0], `${name} ${method} ${path}`).toBe(answers[1]);
+        // The same answer as any bad path under /staff: the login page.
+        expect(answers[0], `${name} ${method} ${path}`).toMatch(/^302 \/staff\/login/);
+      }
+    }
+    expect(await statusNow()).toBe('new');
+  });
+
+  it('with a session, serve only the exact spelling: any other is not found, never a 500', async () => {
+    const cookie = staff.cookieHeader();
+    for (const [name, spell] of Object.entries(spellings)) {
+      if (name === 'trailing slash') continue; // the same page, as routers have always allowed
+      for (const path of [`/staff/referrals/${reference}`, `/staff/referrals/${reference}/print`, '/staff']) {
+        // A spelling that leaves the path as it is (or adds only a final slash) is the page itself.
+        if (spell(path).replace(/\/$/, '') === path) continue;
+        const res = await raw(spell(path), { headers: { cookie } });
+        expect([302, 404], `${name} ${path}`).toContain(res.status);
+        expect(textOf(res.text), `${name} ${path}`).not.toMatch(/居民|阿依古丽|139/);
+      }
+      await staff.get(`/staff/referrals/${reference}`);
+      const change = await raw(spell(`/staff/referrals/${reference}/status`), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.base },
+        body: new URLSearchParams({ to: 'contacted', _csrf: staff.token() }).toString(),
+      });
+      expect([302, 404], `${name} status change`).toContain(change.status);
+      expect(await statusNow(), name).toBe('new');
+    }
+    expect(server.output()).not.toContain('"request failed"');
   });
 
   it("refuse another township's caseworker on every referral route", async () => {

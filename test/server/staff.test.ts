@@ -19,6 +19,8 @@ let server: Started;
 let dataDir: string;
 let admin: PageClient;
 const users: Record<string, PageClient> = {};
+/** The admin's cookies while the second factor was still owed, right after it, and the old one's answer then. */
+const secondFactor = { before: '', after: '', oldStatus: 0, oldLocation: '' };
 const refs: Record<string, string> = {};
 
 const location = (res: Response) => res.headers.get('location') ?? '';
@@ -94,8 +96,17 @@ beforeAll(async () => {
     throw new Error(admin.last.slice(0, 3000) + server.output().slice(-3000));
   const secret = /id="totp-secret">([A-Z2-7]{32})</.exec(admin.last)![1]!;
   expect(location(await admin.post('/staff/totp/setup', { secret, code: '000000' }))).toBe('');
+  secondFactor.before = admin.cookieHeader();
   const enrolled = await admin.post('/staff/totp/setup', { secret, code: currentTotp(secret) });
   expect(location(enrolled)).toBe('/staff');
+  // Before the password change below, which ends every session anyway.
+  secondFactor.after = admin.cookieHeader();
+  const old = await fetch(`${server.base}/staff`, {
+    headers: { cookie: secondFactor.before },
+    redirect: 'manual',
+  });
+  secondFactor.oldStatus = old.status;
+  secondFactor.oldLocation = location(old);
   expect(location(await admin.get('/staff'))).toBe('/staff/password');
   await admin.get('/staff/password');
   await admin.post('/staff/password', {
@@ -329,6 +340,23 @@ describe('logins', () => {
       password: 'kuokesu1 new password',
     });
     expect(right.status).toBe(401);
+  });
+  it('the second factor gives the session a new id; the one from before it opens nothing', () => {
+    const staffId = (cookies: string) => /(?:^|; )staff=([^;]+)/.exec(cookies)?.[1];
+    expect(staffId(secondFactor.before)).toBeTruthy();
+    expect(staffId(secondFactor.after)).toBeTruthy();
+    expect(staffId(secondFactor.after)).not.toBe(staffId(secondFactor.before));
+    expect(secondFactor.oldStatus).toBe(302);
+    expect(secondFactor.oldLocation).toMatch(/^\/staff\/login/);
+  });
+  it('logout needs the form token: a foreign page cannot sign a caseworker out', async () => {
+    const page = await loginAs('karadala1', 'karadala1 new password');
+    await page.get('/staff');
+    const forged = await page.post('/staff/logout', {}, false);
+    expect(forged.status).toBe(403);
+    expect((await page.get('/staff')).status).toBe(200);
+    expect(location(await page.post('/staff/logout', {}))).toBe('/staff/login?bye=1');
+    expect(location(await page.get('/staff'))).toMatch(/^\/staff\/login/);
   });
   it('logout revokes the session on the server', async () => {
     const page = await loginAs('karadala1', 'karadala1 new password');

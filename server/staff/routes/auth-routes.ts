@@ -16,6 +16,7 @@ import {
 import { formValues } from '../../web/household-form.ts';
 import { minPasswordLength } from '../passwords.ts';
 import { cookieOptions, type StaffState, staffCookie } from '../staff-auth.ts';
+import type { StaffSession } from '../staff-records.ts';
 import type { StaffDeps } from '../staff-deps.ts';
 import { renderStaff } from '../staff-page.ts';
 import { newTotpSecret, totpUri } from '../totp.ts';
@@ -26,9 +27,9 @@ const field = (ctx: Context, name: string) => {
 };
 
 export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
-  const router = new Router({ prefix: '/staff' });
+  const router = new Router({ prefix: '/staff', sensitive: true });
   const audit = deps.staff.audit;
-  // Throttled per socket address (a spoofed X-Forwarded-For changes nothing: app.proxy is off).
+  // Throttled per client address: the socket's, or a trusted proxy's X-Forwarded-For (never a spoofed one).
   const throttle = ratelimit({
     driver: 'memory',
     db: new Map(),
@@ -66,13 +67,25 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     ctx.redirect('/staff');
   });
 
+  // A foreign page must not sign a caseworker out (and so into a login page of its choosing).
   router.post('/logout', async (ctx) => {
     const state = ctx.state.staff as StaffState;
+    if (!ctx.state.csrfOk) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.expired' }, 403);
     await logout(deps.staff, state.session.id);
     audit.append(state.user.id, 'logout', state.user.username);
     ctx.cookies.set(staffCookie, null, cookieOptions);
     ctx.redirect('/staff/login?bye=1');
   });
+
+  /**
+   * The second factor raises what the session may do, so it gets a new id (ASVS 3.2.1): an id
+   * seen or planted before the code was given opens nothing afterwards.
+   */
+  const renewSession = async (ctx: Context, old: StaffSession) => {
+    const session = await startSession(deps.staff, old.userId, 'full', deps.now());
+    await logout(deps.staff, old.id);
+    ctx.cookies.set(staffCookie, session.id, { ...cookieOptions, signed: true });
+  };
 
   router.get('/totp', (ctx) => renderStaff(ctx, deps, 'totp', {}));
   router.post('/totp', async (ctx) => {
@@ -81,6 +94,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
       ctx.state.csrfOk && (await secondFactor(deps.staff, state.session, field(ctx, 'code'), deps.now()));
     if (!ok) return renderStaff(ctx, deps, 'totp', { error: 'staff.totp.invalid' }, 401);
     audit.append(state.user.id, 'second_factor', state.user.username);
+    await renewSession(ctx, state.session);
     ctx.redirect('/staff');
   });
 
@@ -99,6 +113,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
       (await enrolTotp(deps.staff, state.session, secret, field(ctx, 'code'), deps.now()));
     if (!ok) return setupPage(ctx, secret, 'staff.totp.invalid');
     audit.append(state.user.id, 'second_factor_enrolled', state.user.username);
+    await renewSession(ctx, state.session);
     ctx.redirect('/staff');
   });
 

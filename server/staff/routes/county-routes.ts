@@ -25,7 +25,7 @@ import type { StaffDeps } from '../staff-deps.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
 
 export function countyRoutes(deps: StaffDeps): Router {
-  const router = new Router({ prefix: '/staff' });
+  const router = new Router({ prefix: '/staff', sensitive: true });
   const audit = deps.staff.audit;
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
   const adminOnly = (ctx: Context, next: Next) => {

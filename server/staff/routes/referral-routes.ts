@@ -35,7 +35,7 @@ import { applyChange, type Change, cleanText } from '../workflow.ts';
 const referencePattern = /^[A-Z]{2}-[0-9A-Z]{8}$/;
 
 export function referralRoutes(deps: StaffDeps): Router {
-  const router = new Router({ prefix: '/staff' });
+  const router = new Router({ prefix: '/staff', sensitive: true });
   const audit = deps.staff.audit;
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
 
