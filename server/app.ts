@@ -13,6 +13,8 @@ import type { DialogDeps } from '../bot/dialog/transition.ts';
 import type { Collection, StoreHealth } from '../bot/store/collection-store.ts';
 import type { ReferralRecord } from '../bot/referral/referral-record.ts';
 import { formLimit, jsonLimit } from './body-limits.ts';
+import { limiterMemory } from './limits/address-windows.ts';
+import { newConversationBudget } from './limits/new-conversations.ts';
 import { csrf } from './middleware/csrf.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
@@ -50,6 +52,8 @@ export interface AppDeps {
   loginsPerMinute: number;
   /** The WeChat channel's state, when it runs. */
   wechatState: () => WechatState | undefined;
+  /** Conversations one client address may start (store) per hour. */
+  newConversationsPerHour: number;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -89,7 +93,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(
     ratelimit({
       driver: 'memory',
-      db: new Map(),
+      db: limiterMemory(),
       duration: 60_000,
       max: deps.rateLimitPerMinute,
       id: (ctx) => ctx.ip,
@@ -126,12 +130,13 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: store.ok ? 'ready' : 'degraded', store, wechat };
   });
   const api = apiRoutes(deps.screener);
-  const conversations = conversationRoutes(deps.sessions, deps.dialog);
+  const newConversation = newConversationBudget(deps.newConversationsPerHour);
+  const conversations = conversationRoutes(deps.sessions, deps.dialog, newConversation);
   app.use(health.routes()).use(api.routes()).use(api.allowedMethods());
   app.use(conversations.routes()).use(conversations.allowedMethods());
   const rules = ruleRoutes(deps.screener);
   app.use(rules.routes()).use(rules.allowedMethods());
-  const web = webRoutes(deps);
+  const web = webRoutes(deps, newConversation);
   app.use(web.routes()).use(web.allowedMethods());
   const staff = staffRoutes(
     {

@@ -19,6 +19,8 @@ import { openStaffStorage } from './staff/staff-storage.ts';
 import { type Config, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
+const sessionSweepMs = 10 * 60 * 1000;
+
 async function main() {
   const config = parseConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
@@ -86,6 +88,7 @@ async function run(config: Config, log: Logger, store: Store) {
       'WeChat channel off. To turn it on set WECHATY_PUPPET=wechaty-puppet-wechat4u (log in by QR code) or wechaty-puppet-service with WECHATY_PUPPET_SERVICE_TOKEN; see the README.',
     );
   const app = createApp({
+    newConversationsPerHour: config.NEW_CONVERSATIONS_PER_HOUR,
     wechatState: () => wechat?.state(),
     screener,
     log,
@@ -109,13 +112,13 @@ async function run(config: Config, log: Logger, store: Store) {
   };
   await retention();
   const sweep = setInterval(
-    () => {
-      expireSessions(sessions, new Date());
-      void retention().catch((e) => log.error({ err: e }, 'retention sweep failed'));
-    },
+    () => void retention().catch((e) => log.error({ err: e }, 'retention sweep failed')),
     60 * 60 * 1000,
   );
   sweep.unref();
+  // Idle conversations go every ten minutes: one never answered lasts hours, not days.
+  const sessionSweep = setInterval(() => expireSessions(sessions, new Date()), sessionSweepMs);
+  sessionSweep.unref();
   // A deep accept queue: a village's worth of phones connecting at once must not be reset.
   const server = app.listen(config.PORT, config.HOST, 4096);
   // Idle keep-alive sockets stay open longer than clients keep them (undici: 4 s, proxies: 60 s),
@@ -133,6 +136,7 @@ async function run(config: Config, log: Logger, store: Store) {
     stopping = true;
     log.info({ signal }, 'stopping');
     clearInterval(sweep);
+    clearInterval(sessionSweep);
     townshipNotices.stop();
     await wechat?.stop();
     server.close();

@@ -29,7 +29,12 @@ export function errors(log: Logger) {
       if (!ctx.path.startsWith('/api/')) {
         // A person in a browser: a page in their language, not JSON.
         const lang = pathLanguage(ctx.path) ?? ctx.state.lang ?? 'zh';
-        const message = ['not_found', 'too_many_requests', 'storage_unavailable'].includes(error.code)
+        const message = [
+          'not_found',
+          'too_many_requests',
+          'too_many_conversations',
+          'storage_unavailable',
+        ].includes(error.code)
           ? error.code
           : 'internal';
         renderPage(ctx, 'error', lang, { message: `web.error_page.${message}` }, error.status);

@@ -2,6 +2,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import ratelimit from 'koa-ratelimit';
+import { limiterMemory } from '../../limits/address-windows.ts';
 import QRCode from 'qrcode';
 import { isLanguage } from '../../../locales/i18n.ts';
 import {
@@ -31,7 +32,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   // Throttled per socket address (a spoofed X-Forwarded-For changes nothing: app.proxy is off).
   const throttle = ratelimit({
     driver: 'memory',
-    db: new Map(),
+    db: limiterMemory(),
     duration: 60_000,
     max: loginsPerMinute,
     id: (ctx) => ctx.ip,
