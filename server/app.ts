@@ -15,6 +15,8 @@ import type { ReferralRecord } from '../bot/referral/referral-record.ts';
 import { formLimit, jsonLimit } from './body-limits.ts';
 import { limiterMemory } from './limits/address-windows.ts';
 import { newConversationBudget } from './limits/new-conversations.ts';
+import type { RefusalLog } from './limits/refusal-log.ts';
+import { loggedPath } from './log-masks.ts';
 import { csrf } from './middleware/csrf.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
@@ -54,6 +56,8 @@ export interface AppDeps {
   wechatState: () => WechatState | undefined;
   /** Conversations one client address may start (store) per hour. */
   newConversationsPerHour: number;
+  /** Counts refused (429) requests and logs them, one line per address per window. */
+  refusals: RefusalLog;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -70,7 +74,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = false; // X-Forwarded-For is not trusted unless a proxy is configured
   app.keys = deps.cookieKeys;
-  app.use(errors(deps.log));
+  app.use(errors(deps.log, deps.refusals));
   app.use(language());
   // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
   // posts, and the CSRF origin check could not tell them from a sandboxed foreign frame.
@@ -81,8 +85,8 @@ export function createApp(deps: AppDeps): Koa {
     deps.log.info(
       {
         method: ctx.method,
-        // Conversation and result ids open a resident's session: never written to logs.
-        path: ctx.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id'),
+        // Conversation and result ids, and reference numbers: never written to logs.
+        path: loggedPath(ctx.path),
         status: ctx.status,
         ms: Number(process.hrtime.bigint() - start) / 1e6,
       },

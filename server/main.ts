@@ -18,6 +18,8 @@ import { ensureFirstAdmin } from './staff/bootstrap.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
 import { type Config, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { refusalLog } from './limits/refusal-log.ts';
+import { maskReferences } from './log-masks.ts';
 
 const sessionSweepMs = 10 * 60 * 1000;
 
@@ -45,9 +47,10 @@ async function run(config: Config, log: Logger, store: Store) {
     publicUrl,
     baseDelayMs: config.NOTICE_RETRY_BASE_MS,
     maxDelayMs: 60 * 60 * 1000,
+    // The notice's id and payload hold the reference number: the log names only where it goes.
     onError: (n, error) =>
       log.warn(
-        { notice: n.id, attempts: n.attempts + 1, error },
+        { channel: n.channel, place: n.place, attempts: n.attempts + 1, error: maskReferences(error) },
         'township notice not delivered, will retry',
       ),
   });
@@ -87,7 +90,9 @@ async function run(config: Config, log: Logger, store: Store) {
       {},
       'WeChat channel off. To turn it on set WECHATY_PUPPET=wechaty-puppet-wechat4u (log in by QR code) or wechaty-puppet-service with WECHATY_PUPPET_SERVICE_TOKEN; see the README.',
     );
+  const refusals = refusalLog(log);
   const app = createApp({
+    refusals,
     newConversationsPerHour: config.NEW_CONVERSATIONS_PER_HOUR,
     wechatState: () => wechat?.state(),
     screener,
@@ -141,6 +146,7 @@ async function run(config: Config, log: Logger, store: Store) {
     await wechat?.stop();
     server.close();
     await once(server, 'close');
+    refusals.flush();
     try {
       await store.close();
     } catch (e) {
