@@ -12,6 +12,10 @@ import type { DialogDeps } from '../bot/dialog/transition.ts';
 import type { Collection, StoreHealth } from '../bot/store/collection-store.ts';
 import type { ReferralRecord } from '../bot/referral/referral-record.ts';
 import { bodyParsing } from './middleware/body-parsing.ts';
+import { limiterMemory } from './limits/address-windows.ts';
+import { newConversationBudget } from './limits/new-conversations.ts';
+import type { RefusalLog } from './limits/refusal-log.ts';
+import { loggedPath } from './log-masks.ts';
 import { csrf } from './middleware/csrf.ts';
 import { errors } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
@@ -54,6 +58,10 @@ export interface AppDeps {
   wechatState: () => WechatState | undefined;
   /** TRUST_PROXY: the reverse proxy's addresses, whose X-Forwarded-For/-Proto are believed. */
   trustProxy?: readonly string[];
+  /** Conversations one client address may start (store) per hour. */
+  newConversationsPerHour: number;
+  /** Counts refused (429) requests and logs them, one line per address per window. */
+  refusals: RefusalLog;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -69,7 +77,7 @@ export function createApp(deps: AppDeps): Koa {
     if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
     return next();
   });
-  app.use(errors(deps.log));
+  app.use(errors(deps.log, deps.refusals));
   app.use(language());
   // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
   // posts, and the CSRF origin check could not tell them from a sandboxed foreign frame.
@@ -80,8 +88,8 @@ export function createApp(deps: AppDeps): Koa {
     deps.log.info(
       {
         method: ctx.method,
-        // Conversation and result ids open a resident's session: never written to logs.
-        path: ctx.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id'),
+        // Conversation and result ids, and reference numbers: never written to logs.
+        path: loggedPath(ctx.path),
         status: ctx.status,
         ms: Number(process.hrtime.bigint() - start) / 1e6,
       },
@@ -92,7 +100,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(
     ratelimit({
       driver: 'memory',
-      db: new Map(),
+      db: limiterMemory(),
       duration: 60_000,
       max: deps.rateLimitPerMinute,
       id: (ctx) => ctx.ip,
@@ -134,12 +142,13 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: store.ok ? 'ready' : 'degraded', store, wechat };
   });
   const api = apiRoutes(deps.screener);
-  const conversations = conversationRoutes(deps.sessions, deps.dialog);
+  const newConversation = newConversationBudget(deps.newConversationsPerHour);
+  const conversations = conversationRoutes(deps.sessions, deps.dialog, newConversation);
   app.use(health.routes()).use(api.routes()).use(api.allowedMethods());
   app.use(conversations.routes()).use(conversations.allowedMethods());
   const rules = ruleRoutes(deps.screener);
   app.use(rules.routes()).use(rules.allowedMethods());
-  const web = webRoutes(deps);
+  const web = webRoutes(deps, newConversation);
   app.use(web.routes()).use(web.allowedMethods());
   const staff = staffRoutes(staffDeps, deps.loginsPerMinute);
   app.use(staff.routes()).use(staff.allowedMethods());

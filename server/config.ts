@@ -13,6 +13,11 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Requests per minute one client address may make to the API (health checks are exempt). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
+  /**
+   * Conversations one client address may start per hour (a page load starts none: only a first
+   * answer, a form's results or a new API conversation is stored). Raise it behind a carrier NAT.
+   */
+  NEW_CONVERSATIONS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** Referral status lookups per minute per client address (guessing a reference is slow). */
   STATUS_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   /** The county of the first county admin, created at the first start (its password is printed once). */

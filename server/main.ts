@@ -18,6 +18,10 @@ import { ensureFirstAdmin } from './staff/bootstrap.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
 import { type Config, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { refusalLog } from './limits/refusal-log.ts';
+import { maskReferences } from './log-masks.ts';
+
+const sessionSweepMs = 10 * 60 * 1000;
 
 async function main() {
   const config = parseConfig(process.env);
@@ -43,9 +47,10 @@ async function run(config: Config, log: Logger, store: Store) {
     publicUrl,
     baseDelayMs: config.NOTICE_RETRY_BASE_MS,
     maxDelayMs: 60 * 60 * 1000,
+    // The notice's id and payload hold the reference number: the log names only where it goes.
     onError: (n, error) =>
       log.warn(
-        { notice: n.id, attempts: n.attempts + 1, error },
+        { channel: n.channel, place: n.place, attempts: n.attempts + 1, error: maskReferences(error) },
         'township notice not delivered, will retry',
       ),
   });
@@ -85,7 +90,10 @@ async function run(config: Config, log: Logger, store: Store) {
       {},
       'WeChat channel off. To turn it on set WECHATY_PUPPET=wechaty-puppet-wechat4u (log in by QR code) or wechaty-puppet-service with WECHATY_PUPPET_SERVICE_TOKEN; see the README.',
     );
+  const refusals = refusalLog(log);
   const app = createApp({
+    refusals,
+    newConversationsPerHour: config.NEW_CONVERSATIONS_PER_HOUR,
     wechatState: () => wechat?.state(),
     trustProxy: config.TRUST_PROXY,
     screener,
@@ -110,13 +118,13 @@ async function run(config: Config, log: Logger, store: Store) {
   };
   await retention();
   const sweep = setInterval(
-    () => {
-      expireSessions(sessions, new Date());
-      void retention().catch((e) => log.error({ err: e }, 'retention sweep failed'));
-    },
+    () => void retention().catch((e) => log.error({ err: e }, 'retention sweep failed')),
     60 * 60 * 1000,
   );
   sweep.unref();
+  // Idle conversations go every ten minutes: one never answered lasts hours, not days.
+  const sessionSweep = setInterval(() => expireSessions(sessions, new Date()), sessionSweepMs);
+  sessionSweep.unref();
   // A deep accept queue: a village's worth of phones connecting at once must not be reset.
   const server = app.listen(config.PORT, config.HOST, 4096);
   // Idle keep-alive sockets stay open longer than clients keep them (undici: 4 s, proxies: 60 s),
@@ -134,10 +142,12 @@ async function run(config: Config, log: Logger, store: Store) {
     stopping = true;
     log.info({ signal }, 'stopping');
     clearInterval(sweep);
+    clearInterval(sessionSweep);
     townshipNotices.stop();
     await wechat?.stop();
     server.close();
     await once(server, 'close');
+    refusals.flush();
     try {
       await store.close();
     } catch (e) {

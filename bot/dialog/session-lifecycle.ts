@@ -12,14 +12,28 @@ export interface SessionLifetime {
   welcomeBackAfterMs: number;
   /** After this long without a message the session is deleted. */
   expireAfterMs: number;
+  /**
+   * A session that never took an answer (a greeting, a first message that answered nothing)
+   * goes much sooner: it holds nothing worth keeping, and a flood of them must not last days.
+   */
+  unansweredExpireAfterMs: number;
 }
 
 export const defaultLifetime: SessionLifetime = {
   welcomeBackAfterMs: 30 * 60 * 1000,
   expireAfterMs: 7 * 24 * 60 * 60 * 1000,
+  unansweredExpireAfterMs: 2 * 60 * 60 * 1000,
 };
 
 const idleMs = (s: Session, now: Date) => now.getTime() - new Date(s.updatedAt).getTime();
+
+/** No question answered yet: still choosing a language, at the first question, or asked to resume one. */
+export const unanswered = (s: Session) =>
+  s.asked === 0 && (s.phase === 'language' || s.phase === 'questions' || s.phase === 'resume');
+
+const expired = (s: Session, now: Date, life: SessionLifetime) =>
+  idleMs(s, now) >
+  (unanswered(s) ? Math.min(life.unansweredExpireAfterMs, life.expireAfterMs) : life.expireAfterMs);
 
 /**
  * The stored session for this resident as the next message should see it: none if missing,
@@ -32,7 +46,7 @@ export function sessionForMessage(
   life: SessionLifetime = defaultLifetime,
 ): { session?: Session; greeting?: Outcome } {
   const session = loadSession(stored);
-  if (!session || idleMs(session, now) > life.expireAfterMs) return {};
+  if (!session || expired(session, now, life)) return {};
   if (
     idleMs(session, now) > life.welcomeBackAfterMs &&
     session.phase !== 'done' &&
@@ -49,10 +63,10 @@ export function expireSessions(
   now: Date,
   life: SessionLifetime = defaultLifetime,
 ): number {
-  const expired: string[] = [];
+  const gone: string[] = [];
   for (const [key, s] of sessions.entries()) {
-    if (!loadSession(s) || idleMs(s, now) > life.expireAfterMs) expired.push(key);
+    if (!loadSession(s) || expired(s, now, life)) gone.push(key);
   }
-  for (const key of expired) sessions.delete(key);
-  return expired.length;
+  for (const key of gone) sessions.delete(key);
+  return gone.length;
 }

@@ -9,9 +9,11 @@ import { isLanguage, type Language, translator } from '../../locales/i18n.ts';
 import { issueText } from '../../rules/explain/result-view.ts';
 import { StoreWriteError } from '../../bot/store/store-errors.ts';
 import { AppError } from '../errors.ts';
+import type { RefusalLog } from '../limits/refusal-log.ts';
+import { loggedPath } from '../log-masks.ts';
 import { renderPage } from '../web/page.ts';
 
-export function errors(log: Logger) {
+export function errors(log: Logger, refusals?: RefusalLog) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
@@ -19,17 +21,24 @@ export function errors(log: Logger) {
     } catch (e) {
       const t = translator(ctx.state.lang ?? 'zh');
       const known = e instanceof AppError ? e : fromKoa(e);
-      if (!known) log.error({ err: e, path: ctx.path }, 'request failed');
+      if (!known) log.error({ err: e, path: loggedPath(ctx.path) }, 'request failed');
       else if (e instanceof StoreWriteError)
-        log.error({ err: e, path: ctx.path }, 'not saved: the store cannot write');
+        log.error({ err: e, path: loggedPath(ctx.path) }, 'not saved: the store cannot write');
       const error = known ?? new AppError(500, 'internal');
       ctx.status = error.status;
+      // Refusals are counted, not logged one by one: a flood must show without filling the disk.
+      if (error.status === 429) refusals?.refused(ctx.ip);
       const headers = (e as { headers?: Record<string, string> }).headers;
       if (error.status === 429 && headers) ctx.set(headers);
       if (!ctx.path.startsWith('/api/')) {
         // A person in a browser: a page in their language, not JSON.
         const lang = pathLanguage(ctx.path) ?? ctx.state.lang ?? 'zh';
-        const message = ['not_found', 'too_many_requests', 'storage_unavailable'].includes(error.code)
+        const message = [
+          'not_found',
+          'too_many_requests',
+          'too_many_conversations',
+          'storage_unavailable',
+        ].includes(error.code)
           ? error.code
           : unreadableBody.includes(error.code)
             ? 'malformed_body'

@@ -14,11 +14,16 @@ import { type DialogDeps, handle } from '../../bot/dialog/transition.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import { toInputIssue } from '../../rules/engine/household.ts';
 import { AppError } from '../errors.ts';
+import type { NewConversation } from '../limits/new-conversations.ts';
 
 const messageSchema = z.strictObject({ text: z.string().min(1).max(2000) });
 const idPattern = /^[0-9a-f-]{36}$/;
 
-export function conversationRoutes(sessions: Collection<Session>, dialog: DialogDeps): Router {
+export function conversationRoutes(
+  sessions: Collection<Session>,
+  dialog: DialogDeps,
+  newConversation: NewConversation,
+): Router {
   const router = new Router({ prefix: '/api/v1/conversations', sensitive: true });
 
   const reply = (
@@ -39,6 +44,8 @@ export function conversationRoutes(sessions: Collection<Session>, dialog: Dialog
 
   router.post('/', async (ctx) => {
     const text = readText(ctx.request.body);
+    // Each new conversation is stored: counted per address (429 beyond the hourly budget).
+    newConversation(ctx);
     const id = randomUUID();
     const out = await handle(undefined, text, { ...dialog, newId: () => id });
     if (out.session) sessions.set(id, out.session);

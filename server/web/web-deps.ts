@@ -4,6 +4,7 @@ import type { DialogDeps } from '../../bot/dialog/transition.ts';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
+import type { NewConversation } from '../limits/new-conversations.ts';
 
 export interface WebDeps {
   screener: Screener;
@@ -14,6 +15,8 @@ export interface WebDeps {
   publicUrl: () => string;
   /** Requests per minute one client may make to the referral status lookup. */
   statusLookupsPerMinute: number;
+  /** Counts a conversation about to be stored for the first time; throws 429 beyond the budget. */
+  newConversation: NewConversation;
 }
 
 /** A poster's link carries the county and township: the questionnaire then starts after them. */

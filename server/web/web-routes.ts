@@ -1,6 +1,7 @@
 /** Every resident page, the info pages and the static assets, as one router. */
 import Router from '@koa/router';
 import type { AppDeps } from '../app.ts';
+import type { NewConversation } from '../limits/new-conversations.ts';
 import { serveAsset } from './assets.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { formRoutes } from './routes/form.ts';
@@ -10,7 +11,7 @@ import { referralRoutes } from './routes/referral.ts';
 import { statusRoutes } from './routes/status.ts';
 import type { WebDeps } from './web-deps.ts';
 
-export function webRoutes(app: AppDeps): Router {
+export function webRoutes(app: AppDeps, newConversation: NewConversation): Router {
   const deps: WebDeps = {
     screener: app.screener,
     dialog: app.dialog,
@@ -18,6 +19,7 @@ export function webRoutes(app: AppDeps): Router {
     referrals: app.referrals,
     publicUrl: () => app.publicUrl().replace(/\/+$/, ''),
     statusLookupsPerMinute: app.statusLookupsPerMinute,
+    newConversation,
   };
   const router = new Router();
   router.get('/static/:file', (ctx, next) => (serveAsset(ctx, ctx.params.file ?? '') ? undefined : next()));

@@ -58,6 +58,7 @@ export async function benchHttp() {
     PORT: '0',
     DATA_DIR: dataDir,
     RATE_LIMIT_PER_MINUTE: '100000',
+    NEW_CONVERSATIONS_PER_HOUR: '1000000',
   });
   const servers = [ours];
   try {

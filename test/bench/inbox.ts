@@ -133,6 +133,7 @@ export async function benchInbox(n = 50_000) {
     PORT: '0',
     DATA_DIR: dir,
     RATE_LIMIT_PER_MINUTE: '100000',
+    NEW_CONVERSATIONS_PER_HOUR: '1000000',
   });
   try {
     const login = async (username: string, password: string, admin: boolean) => {

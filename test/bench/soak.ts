@@ -50,6 +50,7 @@ async function main() {
       PORT: '0',
       DATA_DIR: dataDir,
       RATE_LIMIT_PER_MINUTE: '10000000', // one address for all 2,000: the per-client limit is not under test
+      NEW_CONVERSATIONS_PER_HOUR: '1000000',
     },
     false,
     // RSS says little (V8 grows its heap lazily while there is room). The heap left after each

@@ -25,6 +25,7 @@ describe('200 at once', () => {
       PORT: '0',
       DATA_DIR: dataDir,
       RATE_LIMIT_PER_MINUTE: '100000',
+      NEW_CONVERSATIONS_PER_HOUR: '1000000',
     });
     try {
       const residents: Resident[] = [];

@@ -28,6 +28,7 @@ const start = () =>
     PORT: '0',
     DATA_DIR: dataDir,
     RATE_LIMIT_PER_MINUTE: '100000',
+    NEW_CONVERSATIONS_PER_HOUR: '1000000',
     FAULT_DISK_FULL: diskFull,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${resolve('test/reliability/faults/disk-full.mjs')}`,
   });

@@ -40,6 +40,7 @@ beforeAll(async () => {
     PORT: '0',
     DATA_DIR: dataDir,
     RATE_LIMIT_PER_MINUTE: '10000',
+    NEW_CONVERSATIONS_PER_HOUR: '1000000',
     LOGINS_PER_MINUTE: '1000',
   });
   staff = await signIn(server.base, 'hostile1', password);

@@ -42,6 +42,7 @@ describe('the server killed with SIGKILL while referrals arrive', () => {
           DATA_DIR: dataDir,
           LOG_LEVEL: 'info',
           RATE_LIMIT_PER_MINUTE: '100000',
+          NEW_CONVERSATIONS_PER_HOUR: '1000000',
         },
         stdio: ['ignore', 'pipe', 'ignore'],
       });

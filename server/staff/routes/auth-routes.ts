@@ -2,6 +2,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import ratelimit from 'koa-ratelimit';
+import { limiterMemory } from '../../limits/address-windows.ts';
 import QRCode from 'qrcode';
 import { isLanguage } from '../../../locales/i18n.ts';
 import {
@@ -32,7 +33,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   // Throttled per client address: the socket's, or a trusted proxy's X-Forwarded-For (never a spoofed one).
   const throttle = ratelimit({
     driver: 'memory',
-    db: new Map(),
+    db: limiterMemory(),
     duration: 60_000,
     max: loginsPerMinute,
     id: (ctx) => ctx.ip,

@@ -4,6 +4,10 @@
  * same post is sent in the background and the replies are appended. The conversation id lives
  * in a signed httpOnly cookie; the form carries the session's last-change time, so a double tap
  * or a reloaded post is not taken as a second answer.
+ *
+ * Loading the page stores nothing: the greeting comes from a fresh session held only for the
+ * page, and the conversation is stored with the resident's first answer (counted per address).
+ * So a flood of page loads costs no memory or disk, and a never-answered chat leaves no trace.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -23,7 +27,11 @@ const postSchema = z.object({
   quick: z.string().max(200).optional(),
   action: z.enum(['send', 'restart']).optional(),
   at: z.string().max(40).optional(),
+  // A fresh page's poster place (not stored yet): checked against the known places.
+  county: z.string().max(40).optional(),
+  township: z.string().max(40).optional(),
 });
+type Place = { county?: string; township?: string };
 
 export function chatRoutes(deps: WebDeps): Router {
   const router = new Router();
@@ -32,24 +40,29 @@ export function chatRoutes(deps: WebDeps): Router {
     const id = ctx.cookies.get(cookie, { signed: true });
     return id ? loadSession(deps.sessions.get(id)) : undefined;
   };
+  // A session cookie: gone when the browser closes; the stored session expires on its own.
+  const remember = (ctx: Context, id: string) =>
+    ctx.cookies.set(cookie, id, { signed: true, httpOnly: true, sameSite: 'lax', overwrite: true });
   const keep = (ctx: Context, s: Session) => {
     deps.sessions.set(s.id, s);
-    // A session cookie: gone when the browser closes; the stored session expires on its own.
-    ctx.cookies.set(cookie, s.id, { signed: true, httpOnly: true, sameSite: 'lax', overwrite: true });
+    remember(ctx, s.id);
   };
-  const start = (ctx: Context, lang: Language): Outcome => {
-    const place = placeFromQuery(ctx.query, deps);
-    return startIn(lang, deps.dialog, {
+  /** The greeting of a fresh session, in memory only; its id is the cookie's, if it has one. */
+  const start = (ctx: Context, lang: Language, place: Place): Outcome => {
+    const id = ctx.cookies.get(cookie, { signed: true });
+    const out = startIn(lang, id ? { ...deps.dialog, newId: () => id } : deps.dialog, {
       ...(place.county ? { jurisdiction: place.county } : {}),
       ...(place.township ? { township: place.township } : {}),
     });
+    remember(ctx, out.session!.id);
+    return out;
   };
   const show = (
     ctx: Context,
     session: Session | null,
     replies: Reply[],
     lang: Language,
-    extra: { said?: string; notice?: string; draft?: string; status?: number } = {},
+    extra: { said?: string; notice?: string; draft?: string; status?: number; fresh?: Place } = {},
   ) => {
     renderPage(
       ctx,
@@ -59,7 +72,9 @@ export function chatRoutes(deps: WebDeps): Router {
         said: extra.said,
         replies: replyViews(replies, lang),
         quick: session ? quickReplies(session, replies, lang) : [],
-        at: session?.updatedAt ?? '',
+        // A fresh (unstored) session posts no time: its first post is the first answer.
+        at: extra.fresh ? '' : (session?.updatedAt ?? ''),
+        place: extra.fresh,
         ended: session === null,
         notice: extra.notice,
         draft: extra.draft ?? '',
@@ -73,9 +88,9 @@ export function chatRoutes(deps: WebDeps): Router {
     if (!lang) return next();
     let session = stored(ctx);
     if (!session) {
-      const out = start(ctx, lang);
-      keep(ctx, out.session!);
-      return show(ctx, out.session, out.replies, lang);
+      const place = placeFromQuery(ctx.query, deps);
+      const out = start(ctx, lang, place);
+      return show(ctx, out.session, out.replies, lang, { fresh: place });
     }
     // Choosing a language on the page is an answer to "which language?".
     if (session.lang !== lang)
@@ -90,11 +105,7 @@ export function chatRoutes(deps: WebDeps): Router {
     const body = postSchema.safeParse(ctx.request.body ?? {});
     const posted = body.success ? body.data : {};
     const session = stored(ctx);
-    if (!session) {
-      const out = start(ctx, lang);
-      keep(ctx, out.session!);
-      return show(ctx, out.session, out.replies, lang);
-    }
+    if (!session) return firstAnswer(ctx, lang, posted);
     const pageLang = session.lang;
     if (!ctx.state.csrfOk) {
       const notice = translator(pageLang)('web.form.expired');
@@ -126,5 +137,29 @@ export function chatRoutes(deps: WebDeps): Router {
     keep(ctx, out.session);
     show(ctx, out.session, out.replies, out.session.lang, { said: text });
   });
+
+  /**
+   * A post with no stored session. From a fresh page (no time posted) it is the first answer:
+   * only now is the conversation stored, counted against the address's budget. From an older
+   * page (its session expired) the answer was meant for another question: greet afresh.
+   */
+  const firstAnswer = async (ctx: Context, lang: Language, posted: z.infer<typeof postSchema>) => {
+    const place = placeFromQuery(posted, deps);
+    const fresh = start(ctx, lang, place);
+    const again = (extra: { notice?: string; draft?: string; status?: number } = {}) =>
+      show(ctx, fresh.session, fresh.replies, lang, { ...extra, fresh: place });
+    if (!ctx.state.csrfOk)
+      return again({ notice: translator(lang)('web.form.expired'), draft: posted.text ?? '', status: 403 });
+    const text = posted.action === 'restart' ? '' : (posted.quick ?? posted.text ?? '').trim();
+    if (!text || posted.at) return again();
+    deps.newConversation(ctx);
+    const out = await handle(fresh.session!, text, deps.dialog);
+    if (!out.session) {
+      ctx.cookies.set(cookie, null);
+      return show(ctx, null, out.replies, lang, { said: text });
+    }
+    keep(ctx, out.session);
+    show(ctx, out.session, out.replies, out.session.lang, { said: text });
+  };
   return router;
 }

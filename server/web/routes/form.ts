@@ -117,6 +117,8 @@ export function formRoutes(deps: WebDeps): Router {
     if (open.length && values.action !== 'results') {
       return showForm(ctx, lang, values, { open, notice: t('web.form.needed') });
     }
+    // The results are kept as a new session: counted per address like any new conversation.
+    deps.newConversation(ctx);
     const now = deps.dialog.now();
     const session = {
       ...newSession(randomUUID(), lang, now),

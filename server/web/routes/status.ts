@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import ratelimit from 'koa-ratelimit';
+import { limiterMemory } from '../../limits/address-windows.ts';
 import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import { normalizeAnswer } from '../../../bot/parse/normalize.ts';
 import { translator } from '../../../locales/i18n.ts';
@@ -29,7 +30,7 @@ export function statusRoutes(deps: WebDeps): Router {
   const router = new Router();
   const limit = ratelimit({
     driver: 'memory',
-    db: new Map(),
+    db: limiterMemory(),
     duration: 60_000,
     max: deps.statusLookupsPerMinute,
     id: (ctx) => ctx.ip,

@@ -39,3 +39,17 @@ describe('expireSessions', () => {
     expect(sessions.size).toBe(0);
   });
 });
+
+describe('expireSessions for never-answered conversations', () => {
+  it('removes one that took no answer within hours, keeps an answered one for days', async () => {
+    const sessions = await (await openMemoryStore()).collection('sessions', z.custom<Session>());
+    sessions.set('greeted', at('2026-11-23T09:00:00Z'));
+    sessions.set('language', { ...at('2026-11-23T09:00:00Z'), phase: 'language' });
+    sessions.set('answered', { ...at('2026-11-23T09:00:00Z'), asked: 1, answers: { jurisdiction: 'tekes' } });
+    sessions.set('fresh', at('2026-11-23T11:30:00Z'));
+    expect(expireSessions(sessions, now)).toBe(2);
+    expect([...sessions.entries()].map(([k]) => k).sort()).toEqual(['answered', 'fresh']);
+    // The same rule when the resident comes back: a never-answered chat starts afresh.
+    expect(sessionForMessage(at('2026-11-23T09:00:00Z'), now)).toEqual({});
+  });
+});
