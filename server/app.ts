@@ -25,6 +25,7 @@ import type { StaffStorage } from './staff/staff-storage.ts';
 import { staffRoutes } from './staff/staff-routes.ts';
 import type { StaffNotices } from './notices/staff-notices.ts';
 import type { WechatState } from '../bot/channels/wechat/wechat-channel.ts';
+import type { ContactProof } from '../bot/referral/contact-proof.ts';
 
 export interface AppDeps {
   /** Requests per minute per client address on /api. */
@@ -35,6 +36,8 @@ export interface AppDeps {
   sessions: Collection<Session>;
   dialog: DialogDeps;
   referrals: Collection<ReferralRecord>;
+  /** Reference + phone checks, counted per reference (the status page and WeChat share it). */
+  proof: ContactProof;
   /** Signs the cookies (CSRF secret, conversation id); newest first. */
   cookieKeys: string[];
   /** Where residents reach the pages (posters' QR codes). */

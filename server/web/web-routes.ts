@@ -16,6 +16,7 @@ export function webRoutes(app: AppDeps): Router {
     dialog: app.dialog,
     sessions: app.sessions,
     referrals: app.referrals,
+    proof: app.proof,
     publicUrl: () => app.publicUrl().replace(/\/+$/, ''),
     statusLookupsPerMinute: app.statusLookupsPerMinute,
   };
