@@ -157,10 +157,12 @@ describe('status lookups are limited per reference, whatever the address', () =>
     await page.post('/zh/status', { reference, digits: '5678' });
     expect(page.status).toBe(200);
     await page.post('/zh/status/delete', { reference, digits: '5678' });
-    expect(page.status).toBe(403);
+    expect(page.status).toBe(400);
+    expect(textOf(page.last)).toContain(zhWeb.status.delete_phone_needed);
     expect(textOf(page.last)).not.toContain(zhWeb.status.deleted.split('。')[0]!);
     await page.post('/zh/status/delete', { reference, digits: '5678', phone: '13655515678' });
     expect(page.status).toBe(403);
+    expect(textOf(page.last)).toContain(zhWeb.status.delete_phone_wrong);
     await admin.get(`/staff/referrals/${reference}`);
     expect(admin.last).toContain('data-status="new"');
     expect(textOf(admin.last)).toContain('四位测试');

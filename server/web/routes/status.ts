@@ -140,17 +140,18 @@ export function statusRoutes(deps: WebDeps): Router {
     const posted = readLookup(ctx);
     if (!posted || !deps.dialog.requestDeletion) return;
     const phone = readPhone(text(posted.v, 'phone'));
-    const proof = await deps.proof.phone(posted.reference, phone ?? '');
-    if (!proof.ok) {
-      // A wrong phone from someone who knows the digits: their referral again, the field marked.
-      const shown = proof.locked ? proof : await deps.proof.digits(posted.reference, posted.digits);
+    // An empty or malformed number is a slip, not a guess: not counted, asked again.
+    const proof = phone ? await deps.proof.phone(posted.reference, phone) : undefined;
+    if (!proof?.ok) {
+      // Someone who knows the digits: their referral again, the phone field marked.
+      const shown = proof?.locked ? proof : await deps.proof.digits(posted.reference, posted.digits);
       if (!shown.ok) return refused(ctx, posted.v, shown);
       return showReferral(
         ctx,
         shown.record,
         posted.digits,
-        { phone: { key: 'web.status.delete_phone_wrong' } },
-        403,
+        { phone: { key: phone ? 'web.status.delete_phone_wrong' : 'web.status.delete_phone_needed' } },
+        phone ? 403 : 400,
       );
     }
     await deps.dialog.requestDeletion(proof.record.reference);
