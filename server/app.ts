@@ -31,6 +31,7 @@ import { staffAuth } from './staff/staff-auth.ts';
 import type { StaffDeps } from './staff/staff-deps.ts';
 import type { StaffNotices } from './notices/staff-notices.ts';
 import type { WechatState } from '../bot/channels/wechat/wechat-channel.ts';
+import type { ContactProof } from '../bot/referral/contact-proof.ts';
 
 export interface AppDeps {
   /** Requests per minute per client address on /api. */
@@ -41,6 +42,8 @@ export interface AppDeps {
   sessions: Collection<Session>;
   dialog: DialogDeps;
   referrals: Collection<ReferralRecord>;
+  /** Reference + phone checks, counted per reference (the status page and WeChat share it). */
+  proof: ContactProof;
   /** Signs the cookies (CSRF secret, conversation id); newest first. */
   cookieKeys: string[];
   /** Where residents reach the pages (posters' QR codes). */

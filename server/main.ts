@@ -66,10 +66,14 @@ async function run(config: Config, log: Logger, store: Store) {
     submitReferral: async (s, r) => (await notifyTownship(await storage.submitReferral(s, r))) as string,
     requestCallback: async (s) => notifyTownship(await storage.requestCallback(s)),
     requestDeletion: storage.requestDeletion,
+    provePhone: storage.proof.phone,
   });
   const staff = await openStaffStorage(store, config.DATA_DIR);
   await ensureFirstAdmin(staff, config.ADMIN_COUNTY, (text) => process.stdout.write(`${text}\n`));
   const notices = await residentNotices(store);
+  // A deletion reaches the queues too: no notice or webhook retry carries the person afterwards.
+  storage.alsoForget(townshipNotices.forget);
+  storage.alsoForget(notices.forget);
   townshipNotices.start();
   // WeChat only when asked for: without WECHATY_PUPPET, Wechaty would start wechat4u and spin.
   const wechat = config.WECHATY_PUPPET
@@ -103,6 +107,7 @@ async function run(config: Config, log: Logger, store: Store) {
     dialog,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     referrals: storage.referrals,
+    proof: storage.proof,
     cookieKeys: loadCookieKeys(config.DATA_DIR),
     publicUrl,
     notices: townshipNotices,

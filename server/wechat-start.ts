@@ -43,6 +43,7 @@ export async function startWechat(o: WechatStartOptions) {
     dialog: { ...o.dialog, submitReferral: wechatSubmit(o, wechat), requestCallback: wechat.requestCallback },
     sessions: o.storage.sessions,
     referrals: o.storage.referrals,
+    proof: o.storage.proof,
     seen,
     log: {
       info: (x, m) => o.log.info(x, m),
@@ -57,6 +58,9 @@ export async function startWechat(o: WechatStartOptions) {
       );
     },
   });
+
+  // A deletion also drops the replies and notices still waiting to be sent to that contact.
+  o.storage.alsoForget(async ({ contacts }) => channel.outbox.forget(contacts));
 
   let delay = 5_000;
   let stopped = false;

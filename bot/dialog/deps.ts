@@ -11,6 +11,7 @@ export interface DialogDepsOptions {
   submitReferral: DialogDeps['submitReferral'];
   requestCallback: DialogDeps['requestCallback'];
   requestDeletion?: DialogDeps['requestDeletion'];
+  provePhone?: DialogDeps['provePhone'];
   now?: () => string;
   newId?: () => string;
   date?: string;
@@ -57,6 +58,7 @@ export function createDialogDeps(o: DialogDepsOptions): DialogDeps {
     submitReferral: o.submitReferral,
     requestCallback: o.requestCallback,
     ...(o.requestDeletion ? { requestDeletion: o.requestDeletion } : {}),
+    ...(o.provePhone ? { provePhone: o.provePhone } : {}),
     ...(o.date ? { date: o.date } : {}),
   };
 }

@@ -20,7 +20,9 @@ export type Phase =
   | 'referral_phone'
   | 'referral_id'
   | 'referral_confirm'
-  | 'done';
+  | 'done'
+  /** "Delete" on a conversation that sent a referral: waiting for the whole phone number. */
+  | 'delete_phone';
 
 export interface ReferralDraft {
   /** Separate, explicit consent to store health, disability and income answers (PIPL Art. 28–29). */

@@ -7,6 +7,7 @@ import type { Language } from '../../locales/i18n.ts';
 import type { ScreenResult } from '../../rules/engine/result.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
 import { maskId, readIdNumber, readName, readPhone } from '../referral/contact.ts';
+import { type ProofResult, sameSecret } from '../referral/contact-proof.ts';
 import { StoreWriteError } from '../store/store-errors.ts';
 import { detectLanguage } from '../language/detect.ts';
 import { normalizeAnswer } from '../parse/normalize.ts';
@@ -34,8 +35,13 @@ export interface DialogDeps {
   submitReferral: (session: Session, result: ScreenResult) => Promise<string>;
   /** Records a call-back request for the township ("talk to a person"); may resolve to its reference. */
   requestCallback: (session: Session) => Promise<unknown>;
-  /** The resident asked for deletion: removes the personal data from their referral. */
+  /** The resident asked for deletion: removes the person from every store (delete-person.ts). */
   requestDeletion?: (reference: string) => Promise<boolean>;
+  /**
+   * Checks the whole phone number against the referral, counting wrong tries per reference
+   * (contact-proof.ts); without it the number the session holds is compared.
+   */
+  provePhone?: (reference: string, phone: string) => Promise<ProofResult>;
 }
 
 export interface Outcome {
@@ -79,6 +85,8 @@ export async function handle(
       return confirmReferral(s, input, deps);
     case 'done':
       return { session: s, replies: [text('chat.done.again')] };
+    case 'delete_phone':
+      return confirmDeletion(s, input, deps);
   }
 }
 
@@ -157,6 +165,8 @@ export function promptAgain(s: Session, deps: DialogDeps): Reply[] {
       return s.referral?.reference
         ? [text('chat.referral.sent', { reference: s.referral.reference })]
         : [text('chat.done.again')];
+    case 'delete_phone':
+      return [text('chat.commands.delete_ask_phone')];
   }
 }
 
@@ -369,27 +379,43 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
       if ((await unlessNotSaved(() => deps.requestCallback(s))) === notSaved)
         return { session: s, replies: [text('chat.hints.not_saved'), ...repeat(s, deps)] };
       return { session: s, replies: [text('chat.commands.person')] };
-    case 'delete': {
-      const reference = s.referral?.reference;
-      // Never say "deleted" unless the deletion is on disk.
-      if (
-        reference &&
-        (await unlessNotSaved(() => deps.requestDeletion?.(reference) ?? Promise.resolve(false))) === notSaved
-      )
-        return { session: s, replies: [text('chat.hints.not_saved'), ...repeat(s, deps)] };
-      return {
-        session: null,
-        replies: [
-          text(
-            s.referral?.reference ? 'chat.commands.deleted_with_referral' : 'chat.commands.deleted',
-            s.referral?.reference ? { reference: s.referral.reference } : undefined,
-          ),
-        ],
-      };
-    }
+    case 'delete':
+      // A sent referral is deleted only with the same proof as on the status page (the whole
+      // phone number): a conversation id alone, or a phone left unlocked, must not withdraw a
+      // case, and nothing about it (not even its reference) is said before the proof.
+      if (s.referral?.reference)
+        return {
+          session: { ...s, phase: 'delete_phone' },
+          replies: [text('chat.commands.delete_ask_phone')],
+        };
+      return { session: null, replies: [text('chat.commands.deleted')] };
     case 'changed':
       return situationChanged(s, deps);
   }
+}
+
+/** The whole phone number for a referral-linked conversation's "delete"; anything else keeps it. */
+async function confirmDeletion(s: Session, input: string, deps: DialogDeps): Promise<Outcome> {
+  const reference = s.referral?.reference;
+  const done: Session = { ...s, phase: 'done' };
+  if (!reference) return { session: null, replies: [text('chat.commands.deleted')] };
+  const phone = readPhone(input) ?? '';
+  const proof = deps.provePhone
+    ? await deps.provePhone(reference, phone)
+    : { ok: sameSecret(s.referral?.phone ?? '', phone), locked: false as const };
+  if (!proof.ok)
+    return {
+      session: done,
+      replies: [
+        'locked' in proof && proof.locked
+          ? text('chat.commands.delete_locked', { minutes: proof.minutes })
+          : text('chat.commands.delete_phone_wrong'),
+      ],
+    };
+  // Never say "deleted" unless the deletion is on disk.
+  if ((await unlessNotSaved(() => deps.requestDeletion?.(reference) ?? Promise.resolve(false))) === notSaved)
+    return { session: done, replies: [text('chat.hints.not_saved')] };
+  return { session: null, replies: [text('chat.commands.deleted_with_referral', { reference })] };
 }
 
 const notSaved = Symbol('not saved');

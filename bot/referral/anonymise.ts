@@ -11,7 +11,8 @@ export function anonymised(
   at: string,
   why: 'deletion_requested' | 'retention',
 ): ReferralRecord {
-  const { idNumber: _id, village: _v, contact: _c, ...rest } = r;
+  // The idempotency key is a hash over the name, phone and ID: it goes with them.
+  const { idNumber: _id, village: _v, contact: _c, idempotencyKey: _k, ...rest } = r;
   const open = !closedStatuses.has(r.status);
   return {
     ...rest,

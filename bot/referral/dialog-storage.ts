@@ -8,6 +8,8 @@ import type { DialogDeps } from '../dialog/transition.ts';
 import type { Collection, Store } from '../store/collection-store.ts';
 import { shardedCollection } from '../store/sharded-collection.ts';
 import { anonymised, dueForRetention } from './anonymise.ts';
+import { type ContactProof, contactProof, statusGuessLimit } from './contact-proof.ts';
+import { type Forget, personDeletion } from './delete-person.ts';
 import { newReference } from './reference.ts';
 import {
   callbackRecord,
@@ -25,7 +27,12 @@ export interface DialogStorage {
   referrals: Collection<ReferralRecord>;
   submitReferral: DialogDeps['submitReferral'];
   requestCallback: DialogDeps['requestCallback'];
+  /** Deletes the person behind a reference from every store (see delete-person.ts). */
   requestDeletion: NonNullable<DialogDeps['requestDeletion']>;
+  /** Checks a reference with the phone (digits or whole), counting wrong tries per reference. */
+  proof: ContactProof;
+  /** Registers another store (a notice queue) that must forget a deleted person too. */
+  alsoForget: (forget: Forget) => void;
   /** Anonymises closed cases older than the retention period; returns their references. */
   applyRetention: (now: Date, retentionDays: number) => Promise<string[]>;
   /** The same storage, recording another channel on new referrals (one process, one store). */
@@ -87,22 +94,35 @@ export async function openDialogStorage(
     return reference;
   };
 
+  const deletion = personDeletion({ referrals, sessions, now });
+  deletion.alsoForget(async ({ references }) => {
+    for (const [key, reference] of [...byKey]) if (references.has(reference)) byKey.delete(key);
+  });
+
+  const proof = contactProof({
+    ...statusGuessLimit,
+    find: (reference) => referrals.get(reference),
+    // For the caseworker: someone is guessing at this case (no address, no digits recorded).
+    onLocked: (reference) => {
+      referrals.update(reference, (r) => ({
+        ...r!,
+        history: [...r!.history, { at: now(), by: 'system', action: 'lookup_locked' as const }],
+      }));
+    },
+  });
+
   return {
     sessions,
     referrals,
+    proof,
     submitReferral: submitReferralVia(channel),
     requestCallback: requestCallbackVia(channel),
     forChannel: (via) => ({
       submitReferral: submitReferralVia(via),
       requestCallback: requestCallbackVia(via),
     }),
-    async requestDeletion(reference) {
-      const r = referrals.get(reference);
-      if (!r || r.anonymisedAt) return false;
-      // Honoured at once: on disk before the resident is told their data is gone.
-      await referrals.setDurably(reference, anonymised(r, now(), 'deletion_requested'));
-      return true;
-    },
+    requestDeletion: deletion.deletePerson,
+    alsoForget: deletion.alsoForget,
     async applyRetention(at, retentionDays) {
       const due = [...referrals.values()].filter((r) => dueForRetention(r, at, retentionDays));
       for (const r of due)

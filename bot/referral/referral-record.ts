@@ -42,6 +42,8 @@ export const historyActions = [
   'outcome',
   'deletion_requested',
   'anonymised',
+  /** Too many wrong phone digits for this reference: lookups paused (no address kept). */
+  'lookup_locked',
 ] as const;
 
 const historyEntry = z.strictObject({

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
+import type { Person } from '../../bot/referral/delete-person.ts';
 import type { Store } from '../../bot/store/collection-store.ts';
 
 export const noticeSchema = z.strictObject({
@@ -28,6 +29,11 @@ export async function residentNotices(store: Store) {
   const queue = await store.collection('resident-notices', noticeSchema);
   return {
     queue,
+    /** A resident's deletion: messages still waiting for them (or about their referral) go. */
+    async forget({ references, contacts }: Person) {
+      for (const [id, n] of [...queue.entries()])
+        if (references.has(n.reference) || contacts.has(n.contact)) await queue.deleteDurably(id);
+    },
     statusChanged(r: ReferralRecord) {
       if (r.channel === 'web' || !r.contact) return;
       const notice: ResidentNotice = {

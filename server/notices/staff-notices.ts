@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection, Store } from '../../bot/store/collection-store.ts';
+import type { Person } from '../../bot/referral/delete-person.ts';
 
 export const noticeSettingsSchema = z.strictObject({
   webhookUrl: z.string().optional(),
@@ -134,9 +135,12 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
       }
     }
     if (!error) {
+      if (!queue.get(n.id)) return;
       await queue.setDurably(n.id, { ...n, attempts: n.attempts + 1, deliveredAt: at.toISOString() });
       return;
     }
+    // Deleted while it was being sent (the resident asked for deletion): it stays gone.
+    if (!queue.get(n.id)) return;
     const attempts = n.attempts + 1;
     const delay = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempts - 1));
     queue.set(n.id, {
@@ -167,6 +171,11 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
     queue,
     enqueue,
     dispatchDue,
+    /** A resident's deletion: their notices go, sent or not, so no retry carries their village. */
+    async forget({ references }: Person) {
+      for (const [id, n] of [...queue.entries()])
+        if (references.has(n.payload.reference)) await queue.deleteDurably(id);
+    },
     pending: () => [...queue.values()].filter((n) => !n.deliveredAt),
     /** Sets a township's settings; a webhook without a secret gets a random one. */
     async configure(county: string, township: string, s: NoticeSettings) {

@@ -1,6 +1,7 @@
 /** What the resident pages need: the rules, the dialog and where its data is kept. */
 import type { Session } from '../../bot/dialog/session.ts';
 import type { DialogDeps } from '../../bot/dialog/transition.ts';
+import type { ContactProof } from '../../bot/referral/contact-proof.ts';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
@@ -13,6 +14,8 @@ export interface WebDeps {
   referrals: Collection<ReferralRecord>;
   /** The address residents reach (printed on posters as a QR code), without a trailing slash. */
   publicUrl: () => string;
+  /** Reference + phone checks, wrong tries counted per reference (shared with WeChat). */
+  proof: ContactProof;
   /** Requests per minute one client may make to the referral status lookup. */
   statusLookupsPerMinute: number;
   /** Counts a conversation about to be stored for the first time; throws 429 beyond the budget. */

@@ -17,6 +17,7 @@ export function webRoutes(app: AppDeps, newConversation: NewConversation): Route
     dialog: app.dialog,
     sessions: app.sessions,
     referrals: app.referrals,
+    proof: app.proof,
     publicUrl: () => app.publicUrl().replace(/\/+$/, ''),
     statusLookupsPerMinute: app.statusLookupsPerMinute,
     newConversation,

@@ -102,7 +102,11 @@ describe('the disk fills up while residents submit referrals', () => {
       expect(status.status).toBe(200);
       expect(textOf(status.last)).toContain(referenceA);
       // A deletion that cannot be written is not reported as done, and A's data stays.
-      await status.post('/zh/status/delete', { reference: referenceA, digits: a.phone.slice(-4) });
+      await status.post('/zh/status/delete', {
+        reference: referenceA,
+        digits: a.phone.slice(-4),
+        phone: a.phone,
+      });
       expect(status.status).toBe(503);
       expect(textOf(status.last)).toContain(zhWeb.error_page.storage_unavailable);
       // Nothing stored before was lost: every file on disk parses and holds A.

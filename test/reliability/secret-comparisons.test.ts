@@ -21,14 +21,24 @@ const text = (file: string) => readFileSync(file, 'utf8');
 /** Where a guess meets a secret, and the constant-time primitive that must do the comparing. */
 const checkPoints: { file: string; secret: string; primitive: RegExp }[] = [
   {
-    file: 'server/web/routes/status.ts',
-    secret: 'phone digits on the status page',
+    file: 'bot/referral/contact-proof.ts',
+    secret: 'phone digits and whole phone numbers (one check for every path)',
     primitive: /timingSafeEqual\(/,
   },
   {
+    file: 'server/web/routes/status.ts',
+    secret: 'phone digits and whole phone on the status page (through contact-proof)',
+    primitive: /deps\.proof\.digits\([\s\S]*deps\.proof\.phone\(/,
+  },
+  {
     file: 'bot/channels/wechat/wechat-channel.ts',
-    secret: 'phone digits in a WeChat status question',
-    primitive: /timingSafeEqual\(/,
+    secret: 'phone digits in a WeChat status question (through contact-proof)',
+    primitive: /proof\.digits\(/,
+  },
+  {
+    file: 'bot/dialog/transition.ts',
+    secret: "the whole phone for a chat's deletion",
+    primitive: /deps\.provePhone\(|sameSecret\(/,
   },
   {
     file: 'server/staff/passwords.ts',

@@ -52,6 +52,8 @@ export async function pumpNotices(o: NoticePumpOptions): Promise<number> {
     const t = translator(n.lang);
     const text = t('chat.wechat.status_update', { reference: n.params.reference ?? '', state: t(n.key) });
     const ok = await o.channel.sendTo({ contactId: n.contact }, text);
+    // Deleted meanwhile (the resident asked for deletion): not written back.
+    if (!o.residentNotices.get(n.id)) continue;
     await o.residentNotices.setDurably(n.id, {
       ...n,
       attempts: n.attempts + 1,
@@ -73,6 +75,7 @@ export async function pumpNotices(o: NoticePumpOptions): Promise<number> {
       link: p.link,
     });
     const ok = await o.channel.sendTo({ name: target }, text);
+    if (!o.staffNotices.get(n.id)) continue;
     await o.staffNotices.setDurably(n.id, {
       ...n,
       attempts: n.attempts + 1,

@@ -4,6 +4,8 @@
  * is retried with a growing delay; while the account is logged out, messages wait in order.
  */
 export interface Sendable {
+  /** The contact's or room's id (Wechaty's objects have one). */
+  readonly id?: string;
   say(text: string): Promise<unknown>;
 }
 
@@ -60,6 +62,16 @@ export function createOutbox(o: OutboxOptions) {
         queue.push({ to, text, tries: 0, done });
         void drain();
       });
+    },
+    /**
+     * A resident's deletion: messages still waiting for these contacts are not sent. The one
+     * being sent right now (the head, while draining) is left to finish.
+     */
+    forget(contactIds: ReadonlySet<string>) {
+      for (let i = queue.length - 1; i >= (running ? 1 : 0); i--) {
+        const id = queue[i]!.to.id;
+        if (id !== undefined && contactIds.has(id)) queue.splice(i, 1)[0]!.done();
+      }
     },
     get pending() {
       return queue.length;

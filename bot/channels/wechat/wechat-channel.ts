@@ -6,7 +6,7 @@
  * the throttled outbox. Voice, images and files get a "text, please" and are not kept.
  * Status questions need the reference and phone digits: a contact id alone discloses nothing.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Wechaty as WechatyInterface } from 'wechaty';
 import type {
   Contact as ContactInterface,
@@ -20,6 +20,7 @@ import { renderReplies } from '../../dialog/render.ts';
 import { loadSession, type Session } from '../../dialog/session.ts';
 import { sessionForMessage } from '../../dialog/session-lifecycle.ts';
 import { type DialogDeps, handle } from '../../dialog/transition.ts';
+import { type ContactProof, contactProof, statusGuessLimit } from '../../referral/contact-proof.ts';
 import type { ReferralRecord } from '../../referral/referral-record.ts';
 import type { Collection } from '../../store/collection-store.ts';
 import { createOutbox, type Sendable } from './outbox.ts';
@@ -41,6 +42,11 @@ export interface WechatChannelOptions {
   dialog: DialogDeps;
   sessions: Collection<Session>;
   referrals: Collection<ReferralRecord>;
+  /**
+   * Reference + digits checks, wrong tries counted per reference: the server passes the one the
+   * status page uses, so guesses over both add up. Default: one of the channel's own.
+   */
+  proof?: ContactProof;
   /** Message ids already handled (kept a few days). */
   seen: Collection<z.infer<typeof seenSchema>>;
   log: {
@@ -70,6 +76,8 @@ export function startWechatChannel(o: WechatChannelOptions) {
     onGiveUp: (e) => log.warn({ err: String(e) }, 'wechat message not sent after retries'),
   });
   const limit = perResidentLimit(o.messagesPerMinute);
+  const proof =
+    o.proof ?? contactProof({ ...statusGuessLimit, find: (r) => o.referrals.get(r), onLocked: () => {} });
   const chains = new Map<string, Promise<void>>();
   const set = (s: Partial<WechatState>) => Object.assign(state, s, { since: new Date().toISOString() });
 
@@ -159,7 +167,7 @@ export function startWechatChannel(o: WechatChannelOptions) {
     if (query) {
       await outbox.send(
         to,
-        statusAnswer(`${query[1]!.toUpperCase()}-${query[2]!.toUpperCase()}`, query[3]!, lang),
+        await statusAnswer(`${query[1]!.toUpperCase()}-${query[2]!.toUpperCase()}`, query[3]!, lang),
       );
       return;
     }
@@ -177,13 +185,17 @@ export function startWechatChannel(o: WechatChannelOptions) {
     for (const line of renderReplies(out.replies, out.session?.lang ?? lang)) await outbox.send(to, line);
   }
 
-  function statusAnswer(reference: string, digits: string, lang: Language): string {
+  async function statusAnswer(reference: string, digits: string, lang: Language): Promise<string> {
     const t = translator(lang);
-    const r = o.referrals.get(reference);
-    const ok =
-      r?.phone && timingSafeEqual(Buffer.from(r.phone.slice(-4).padStart(4, '#')), Buffer.from(digits));
-    if (!r || !ok) return t('chat.wechat.status_not_found');
-    return t('chat.wechat.status_reply', { reference, state: t(`web.status.states.${r.status}`) });
+    const found = await proof.digits(reference, digits);
+    if (found.ok)
+      return t('chat.wechat.status_reply', {
+        reference,
+        state: t(`web.status.states.${found.record.status}`),
+      });
+    return found.locked
+      ? t('chat.wechat.status_locked', { minutes: found.minutes })
+      : t('chat.wechat.status_not_found');
   }
 
   return {

@@ -1,13 +1,17 @@
 /**
  * Where does my referral stand? The reference number plus the last four digits of the phone
  * the resident gave: both must match, and a wrong pair gets the same answer as an unknown
- * number (nothing is disclosed on a reference alone). Lookups are rate-limited per client.
+ * number (nothing is disclosed on a reference alone). Lookups are rate-limited per client, and
+ * wrong tries are counted per reference too (contact-proof.ts): several addresses guessing at
+ * one reference are stopped after a few tries, and the resident is told to wait. Deletion,
+ * which cannot be undone, asks for the whole phone number, not just the four digits.
  */
-import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import ratelimit from 'koa-ratelimit';
 import { limiterMemory } from '../../limits/address-windows.ts';
+import type { ProofResult } from '../../../bot/referral/contact-proof.ts';
+import { readPhone } from '../../../bot/referral/contact.ts';
 import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import { normalizeAnswer } from '../../../bot/parse/normalize.ts';
 import { translator } from '../../../locales/i18n.ts';
@@ -22,9 +26,6 @@ export function readReference(input: string): string | undefined {
   const m = /^([A-Z]{2})-?([0-9A-HJKMNP-TV-Z]{8})$/.exec(s);
   return m ? `${m[1]}-${m[2]}` : undefined;
 }
-
-const sameDigits = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function statusRoutes(deps: WebDeps): Router {
   const router = new Router();
@@ -43,8 +44,10 @@ export function statusRoutes(deps: WebDeps): Router {
     renderPage(ctx, 'status', lang, { v: {}, errors: {} });
   });
 
-  /** The referral for a posted reference and phone digits, or the page that says why not. */
-  const lookup = (ctx: Context) => {
+  const text = (v: Record<string, unknown>, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+
+  /** The reference and phone digits as posted, or the page that says what is wrong with them. */
+  const readLookup = (ctx: Context) => {
     const lang = pageLanguage(ctx)!;
     const t = translator(lang);
     const v = formValues(ctx.request.body);
@@ -52,9 +55,8 @@ export function statusRoutes(deps: WebDeps): Router {
       renderPage(ctx, 'status', lang, { v, errors: {}, notice: t('web.form.expired') }, 403);
       return undefined;
     }
-    const text = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
-    const reference = readReference(text('reference'));
-    const digits = normalizeAnswer(text('digits')).replace(/\s/g, '');
+    const reference = readReference(text(v, 'reference'));
+    const digits = normalizeAnswer(text(v, 'digits')).replace(/\s/g, '');
     const errors: Record<string, { key: string }> = {};
     if (!reference) errors.reference = { key: 'web.status.bad_reference' };
     if (!/^\d{4}$/.test(digits)) errors.digits = { key: 'web.status.bad_digits' };
@@ -62,56 +64,102 @@ export function statusRoutes(deps: WebDeps): Router {
       renderPage(ctx, 'status', lang, { v, errors }, 400);
       return undefined;
     }
-    const found = deps.referrals.get(reference!);
-    // An anonymised referral has no phone left to match: it is not found, like an unknown one.
-    if (!found || !found.phone || !sameDigits(found.phone.slice(-4), digits)) {
-      renderPage(ctx, 'status', lang, { v, errors: {}, notFound: true }, 404);
-      return undefined;
-    }
-    return { found, digits };
+    return { v, reference: reference!, digits };
   };
 
-  const showReferral = (ctx: Context, found: ReferralRecord, digits: string, notice?: string) => {
+  /** A failed proof: "not found" (unknown and wrong look the same), or "wait N minutes". */
+  const refused = (ctx: Context, v: Record<string, unknown>, proof: ProofResult) => {
+    const lang = pageLanguage(ctx)!;
+    if (proof.ok) return;
+    if (proof.locked)
+      return renderPage(
+        ctx,
+        'status',
+        lang,
+        { v: {}, errors: {}, notice: translator(lang)('web.status.locked', { minutes: proof.minutes }) },
+        429,
+      );
+    renderPage(ctx, 'status', lang, { v, errors: {}, notFound: true }, 404);
+  };
+
+  /** The referral for a posted reference and phone digits, or the page that says why not. */
+  const lookup = async (ctx: Context) => {
+    const posted = readLookup(ctx);
+    if (!posted) return undefined;
+    const proof = await deps.proof.digits(posted.reference, posted.digits);
+    if (!proof.ok) return refused(ctx, posted.v, proof);
+    return { found: proof.record, digits: posted.digits };
+  };
+
+  const showReferral = (
+    ctx: Context,
+    found: ReferralRecord,
+    digits: string,
+    errors: Record<string, { key: string }> = {},
+    status = 200,
+  ) => {
     const lang = pageLanguage(ctx)!;
     const t = translator(lang);
-    renderPage(ctx, 'status', lang, {
-      v: {},
-      errors: {},
-      notice,
-      referral: {
-        reference: found.reference,
-        digits,
-        received: formatDate(found.createdAt, lang),
-        status: found.status,
-        updated: formatDate(found.updatedAt ?? found.createdAt, lang),
-        programs: found.programs
-          .filter((p) => p.verdict !== 'unlikely')
-          .map((p) => t(`programs.${p.id}`))
-          .join(t('cli.listSeparator')),
-        // The steps so far, in the resident's language (staff notes stay with the staff).
-        history: found.history
-          .filter((h) => h.action === 'status' && h.to)
-          .map((h) => ({ date: formatDate(h.at, lang), state: t(`web.status.states.${h.to}`) })),
+    renderPage(
+      ctx,
+      'status',
+      lang,
+      {
+        v: {},
+        errors,
+        referral: {
+          reference: found.reference,
+          digits,
+          received: formatDate(found.createdAt, lang),
+          status: found.status,
+          updated: formatDate(found.updatedAt ?? found.createdAt, lang),
+          programs: found.programs
+            .filter((p) => p.verdict !== 'unlikely')
+            .map((p) => t(`programs.${p.id}`))
+            .join(t('cli.listSeparator')),
+          // The steps so far, in the resident's language (staff notes stay with the staff).
+          history: found.history
+            .filter((h) => h.action === 'status' && h.to)
+            .map((h) => ({ date: formatDate(h.at, lang), state: t(`web.status.states.${h.to}`) })),
+        },
       },
-    });
+      status,
+    );
   };
 
-  router.post('/:lang/status', limit, (ctx, next) => {
+  router.post('/:lang/status', limit, async (ctx, next) => {
     if (!pageLanguage(ctx)) return next();
-    const hit = lookup(ctx);
+    const hit = await lookup(ctx);
     if (hit) showReferral(ctx, hit.found, hit.digits);
   });
 
+  // Irreversible, so the four digits are not enough: the whole phone number, checked in
+  // constant time and counted against the same per-reference limit as the lookups.
   router.post('/:lang/status/delete', limit, async (ctx, next) => {
     const lang = pageLanguage(ctx);
     if (!lang) return next();
-    const hit = lookup(ctx);
-    if (!hit || !deps.dialog.requestDeletion) return;
-    await deps.dialog.requestDeletion(hit.found.reference);
+    const posted = readLookup(ctx);
+    if (!posted || !deps.dialog.requestDeletion) return;
+    const phone = readPhone(text(posted.v, 'phone'));
+    // An empty or malformed number is a slip, not a guess: not counted, asked again.
+    const proof = phone ? await deps.proof.phone(posted.reference, phone) : undefined;
+    if (!proof?.ok) {
+      // Someone who knows the digits: their referral again, the phone field marked.
+      const shown = proof?.locked ? proof : await deps.proof.digits(posted.reference, posted.digits);
+      if (!shown.ok) return refused(ctx, posted.v, shown);
+      return showReferral(
+        ctx,
+        shown.record,
+        posted.digits,
+        { phone: { key: phone ? 'web.status.delete_phone_wrong' : 'web.status.delete_phone_needed' } },
+        phone ? 403 : 400,
+      );
+    }
+    await deps.dialog.requestDeletion(proof.record.reference);
     renderPage(ctx, 'status', lang, {
       v: {},
       errors: {},
-      notice: translator(lang)('web.status.deleted', { reference: hit.found.reference }),
+      notice: translator(lang)('web.status.deleted', { reference: proof.record.reference }),
     });
   });
   return router;

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import zhChat from '../../../locales/zh/chat.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBox } from 'file-box';
 import { log, types, WechatyBuilder } from 'wechaty';
@@ -68,6 +69,7 @@ beforeAll(async () => {
     dialog,
     sessions: storage.sessions,
     referrals: storage.referrals,
+    proof: storage.proof,
     seen: await store.collection('wechat-seen', seenSchema),
     log: { info: () => {}, warn: () => {}, error: () => {} },
     sendIntervalMs: 0,
@@ -259,6 +261,21 @@ describe('residents on WeChat', () => {
     expect(wrong.all).toContain('没有找到');
     const right = await chat(resident, [`${reference!.toLowerCase()} 5678`]);
     expect(right.all).toContain('已收到');
+  });
+
+  it('counts wrong digits per reference, whoever sends them: after five even the right ones wait', async () => {
+    const [reference] = [...storage.referrals.values()]
+      .filter((r) => r.channel === 'wechat')
+      .map((r) => r.reference);
+    // One wrong try was made above; four more, each from another contact.
+    for (const n of [1, 2, 3, 4]) {
+      const guesser = mocker.createContact({ name: `猜测${n}` });
+      await chat(guesser, [`${reference} ${String(n).repeat(4)}`]);
+    }
+    const owner = mocker.createContact({ name: '本人' });
+    const refused = await chat(owner, [`${reference} 5678`]);
+    expect(refused.all).toContain(zhChat.wechat.status_locked.replace('{{minutes}}', '15'));
+    expect(refused.all).not.toContain('已收到');
   });
 });
 

@@ -125,9 +125,35 @@ describe('commands', () => {
   it('delete removes the session and says what a sent referral involves', async () => {
     const first = await chat(['你好', '删除']);
     expect(first.session).toBeUndefined();
-    const sent = await chat([...coupleZh, '1', '1', '张三', '13912345678', '跳过', '1', '删除']);
+    const sent = await chat([
+      ...coupleZh,
+      '1',
+      '1',
+      '张三',
+      '13912345678',
+      '跳过',
+      '1',
+      '删除',
+      '13912345678',
+    ]);
     expect(sent.session).toBeUndefined();
     expect(sent.turns.at(-1)!.join()).toContain('TK202611230001');
+  });
+  it('delete after a referral asks for the whole phone number; a wrong one deletes nothing, says no reference', async () => {
+    const sent = await chat([...coupleZh, '1', '1', '张三', '13912345678', '跳过', '1']);
+    const removed: string[] = [];
+    deps.requestDeletion = async (reference) => {
+      removed.push(reference);
+      return true;
+    };
+    const wrong = await chat(['删除', '13900005678'], sent.session);
+    expect(wrong.all).toContain('完整手机号');
+    expect(wrong.all).not.toContain('TK202611230001');
+    expect(wrong.session!.phase).toBe('done');
+    expect(removed).toEqual([]);
+    const right = await chat(['删除', '139 1234 5678'], wrong.session);
+    expect(right.session).toBeUndefined();
+    expect(removed).toEqual(['TK202611230001']);
   });
   it('my situation changed keeps the household and asks again what can change', async () => {
     const done = await chat([...coupleZh, '2']);
@@ -161,7 +187,7 @@ describe('when the disk cannot be written', () => {
     expect(person.all).not.toContain('乡镇工作人员联系您');
     const sent = await chat([...coupleZh, '1', '1', '张三', '13912345678', '跳过', '1']);
     deps.requestDeletion = async () => diskFull();
-    const kept = await chat(['删除'], sent.session);
+    const kept = await chat(['删除', '13912345678'], sent.session);
     expect(kept.all).toContain('系统暂时没能保存');
     expect(kept.session).toEqual(sent.session);
   });

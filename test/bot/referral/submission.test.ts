@@ -152,4 +152,36 @@ describe('submitting a referral', () => {
     expect(r.deletionRequestedAt).toBeDefined();
     expect(r.history.map((h) => h.action)).toEqual(['created', 'deletion_requested', 'status', 'anonymised']);
   });
+
+  it('deletes the whole person: their conversations, linked call-backs, same contact, and registered queues', async () => {
+    const { storage } = await open();
+    const s = { ...finished('s1'), contact: 'wxid_resident' };
+    const reference = await storage.submitReferral(s, result(s));
+    const done: Session = { ...s, phase: 'done', referral: { ...s.referral!, reference } };
+    storage.sessions.set('s1', done);
+    // A call-back asked for after the referral names it; another conversation of the same contact.
+    const callback = (await storage.requestCallback(done)) as string;
+    storage.sessions.set('s2', {
+      ...newSession('s2', 'zh', '2026-11-23T11:00:00Z'),
+      contact: 'wxid_resident',
+    });
+    const other = finished('s3', '李四');
+    const kept = await storage.submitReferral(other, result(other));
+    storage.sessions.set('s3', other);
+    const forgotten: string[][] = [];
+    storage.alsoForget(async (p) => {
+      forgotten.push([...p.references, ...p.contacts]);
+    });
+
+    expect(await storage.requestDeletion(reference)).toBe(true);
+    expect(storage.sessions.get('s1')).toBeUndefined();
+    expect(storage.sessions.get('s2')).toBeUndefined();
+    expect(storage.sessions.get('s3')).toBeDefined();
+    for (const ref of [reference, callback]) {
+      expect(storage.referrals.get(ref)).toMatchObject({ name: '', phone: '' });
+      expect(storage.referrals.get(ref)!.contact).toBeUndefined();
+    }
+    expect(storage.referrals.get(kept)!.name).toBe('李四');
+    expect(forgotten).toEqual([[reference, callback, 'wxid_resident']]);
+  });
 });
