@@ -15,7 +15,7 @@ import { clauseLabel, formatAmount } from '../../../rules/explain/result-view.ts
 import { formValues } from '../../web/household-form.ts';
 import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
-import { createUser, resetPassword, usernamePattern } from '../accounts.ts';
+import { createUser, loginThrottle, resetPassword, usernamePattern } from '../accounts.ts';
 import { dashboard, disagreementCases } from '../dashboard.ts';
 import { readFilter, selectReferrals } from '../inbox-query.ts';
 import { ledgerCsv, ledgerXlsx } from '../ledger-export.ts';
@@ -102,7 +102,7 @@ export function countyRoutes(deps: StaffDeps): Router {
         role: u.role,
         township: townshipName(deps, u.county, u.township, lang),
         disabled: u.disabled,
-        locked: u.lockedUntil !== undefined && new Date(u.lockedUntil) > now,
+        locked: loginThrottle(deps.staff).throttled(u.username, now.getTime()),
         self: u.id === user.id,
       }));
     const townships = deps.townships(user.county).map((tw) => ({ id: tw.id, name: tw.name[lang] }));
