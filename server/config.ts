@@ -33,6 +33,11 @@ const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** First retry delay of a township notice that failed (doubles each time, up to an hour). */
   NOTICE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  /**
+   * The secret keying the audit log's chain (at least 32 characters, e.g. `openssl rand -hex 32`),
+   * for keeping it outside the data directory; unset: DATA_DIR/keys/audit.key, made at first start.
+   */
+  AUDIT_KEY: z.string().min(32).optional(),
   /** The address residents use, printed as a QR code on posters; default: this server. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -7,6 +7,7 @@ import { isLanguage } from '../../../locales/i18n.ts';
 import {
   changePassword,
   enrolTotp,
+  findByUsername,
   liveSession,
   login,
   logout,
@@ -58,7 +59,9 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     const password = field(ctx, 'password').slice(0, 200);
     const result = await login(deps.staff, username, password, deps.now(), ctx.ip);
     if (!result.ok) {
-      audit.append('system', 'login_failed', username.toLowerCase().slice(0, 32), result.reason);
+      // Shown to the admins of the account's county; a name that is no account is no county's.
+      const county = findByUsername(deps.staff, username.trim().toLowerCase())?.county ?? '';
+      audit.appendSystem(county, 'login_failed', username.toLowerCase().slice(0, 32), result.reason);
       if (result.reason === 'invalid')
         return renderStaff(ctx, deps, 'login', { username, error: 'staff.login.invalid' }, 401);
       // Only this name from this address waits; the answer is the same whether the name exists.
