@@ -13,6 +13,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -20,35 +21,50 @@ import { join } from 'node:path';
 export interface AuditKey {
   key: Buffer;
   /**
-   * Made just now (the first start with a keyed log): only then may a log without a
-   * checkpoint be taken as one from before keys; afterwards a missing checkpoint is tampering.
-   * Unknown (treated as new) for a key given in AUDIT_KEY.
+   * "new-file": made at this start (the first with a keyed log): only then is a log without a
+   * checkpoint taken as one from before keys. Afterwards ("file") a missing checkpoint is
+   * tampering; with AUDIT_KEY ("env") only an empty log may lack one.
    */
-  isNew: boolean;
+  origin: 'env' | 'file' | 'new-file';
+  /** Call once the first checkpoint signed with a new key is on disk: the key file is then made. */
+  keep: () => void;
 }
 
 export const auditKeyFile = (dataDir: string) => join(dataDir, 'keys', 'audit.key');
 
+const parseKey = (text: string) =>
+  /^[0-9a-f]{64}$/.test(text.trim()) ? Buffer.from(text.trim(), 'hex') : undefined;
+
 export function loadAuditKey(dataDir: string, fromEnv?: string): AuditKey {
-  if (fromEnv) return { key: Buffer.from(fromEnv, 'utf8'), isNew: true };
+  if (fromEnv) return { key: Buffer.from(fromEnv, 'utf8'), origin: 'env', keep: () => {} };
   const file = auditKeyFile(dataDir);
-  let isNew = false;
-  if (!existsSync(file)) {
-    const dir = join(dataDir, 'keys');
+  if (existsSync(file)) {
+    const key = parseKey(readFileSync(file, 'utf8'));
+    if (!key) throw new Error(`${file} is not an audit key (64 hex digits): restore it from the backup`);
+    return { key, origin: 'file', keep: () => {} };
+  }
+  // Made as audit.key.new and named audit.key only after the first checkpoint is signed with it,
+  // so a start killed half-way is not later mistaken for a checkpoint deleted by someone.
+  const dir = join(dataDir, 'keys');
+  const pending = `${file}.new`;
+  let key = existsSync(pending) ? parseKey(readFileSync(pending, 'utf8')) : undefined;
+  if (!key) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
-    // On disk for good before any entry is keyed with it: a lost key makes the whole log unverifiable.
-    const fd = openSync(file, 'wx', 0o600);
-    writeSync(fd, `${randomBytes(32).toString('hex')}\n`);
+    key = randomBytes(32);
+    const fd = openSync(pending, 'w', 0o600);
+    writeSync(fd, `${key.toString('hex')}\n`);
     fsyncSync(fd);
     closeSync(fd);
-    const dirFd = openSync(dir, 'r');
-    fsyncSync(dirFd);
-    closeSync(dirFd);
-    isNew = true;
   }
-  const text = readFileSync(file, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(text))
-    throw new Error(`${file} is not an audit key (64 hex digits): restore it from the backup`);
-  return { key: Buffer.from(text, 'hex'), isNew };
+  return {
+    key,
+    origin: 'new-file',
+    keep: () => {
+      renameSync(pending, file);
+      const dirFd = openSync(dir, 'r');
+      fsyncSync(dirFd);
+      closeSync(dirFd);
+    },
+  };
 }

@@ -118,13 +118,13 @@ export class AuditLog {
   static open(dataDir: string, options: AuditLogOptions = {}): AuditLog {
     const file = join(dataDir, 'audit.jsonl');
     const checkpointFile = join(dataDir, 'audit.checkpoint');
-    const { key, isNew } = loadAuditKey(dataDir, options.key);
+    const { key, origin, keep } = loadAuditKey(dataDir, options.key);
     const entries = readEntries(file, true).entries;
     const stored = readCheckpoint(checkpointFile, key);
     const count = entries.length;
     const head = entries.at(-1)?.hash ?? '';
     let checkpoint: Checkpoint;
-    if (stored === 'missing' && isNew) {
+    if (stored === 'missing' && (origin === 'new-file' || (origin === 'env' && count === 0))) {
       // The first keyed start: whatever is in the log was written under the old recipe.
       checkpoint = { count, head, ...(count ? { legacy: { count, head } } : {}) };
     } else if (stored === 'missing' || stored === 'forged') {
@@ -134,7 +134,7 @@ export class AuditLog {
       const broken = earliest(stored.broken, firstBreak(entries, stored, key));
       if (broken !== undefined) checkpoint.broken = broken;
     }
-    return new AuditLog(
+    const log = new AuditLog(
       file,
       checkpointFile,
       key,
@@ -142,6 +142,8 @@ export class AuditLog {
       checkpoint,
       options.countyOf ?? (() => undefined),
     );
+    keep(); // a new key file only now that a checkpoint signed with it is on disk
+    return log;
   }
 
   /** Something a staff member did: the entry belongs to their county. */

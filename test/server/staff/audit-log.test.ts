@@ -6,6 +6,7 @@
  */
 import {
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -121,6 +122,23 @@ describe('the audit log', () => {
     const all = lines();
     save([...rechain(all.slice(0, 3).filter((e) => e.seq !== 2)), ...all.slice(3)]);
     expect(AuditLog.open(dir).verify()).toMatchObject({ ok: false });
+  });
+
+  it('survives a first start killed before its new key was named, and with AUDIT_KEY takes no log over', () => {
+    save(rechain([{ seq: 1, at: '2026-11-20T10:00:00.000Z', by: 'u1', action: 'view', target: 'TE-1' }]));
+    mkdirSync(join(dir, 'keys'));
+    writeFileSync(join(dir, 'keys', 'audit.key.new'), `${'ab'.repeat(32)}\n`);
+    const log = AuditLog.open(dir);
+    expect(log.verify()).toEqual({ ok: true });
+    log.close();
+    expect(readFileSync(join(dir, 'keys', 'audit.key'), 'utf8').trim()).toBe('ab'.repeat(32));
+
+    const key = 'a secret of at least thirty-two characters';
+    unlinkSync(join(dir, 'audit.checkpoint'));
+    expect(AuditLog.open(dir, { key }).verify()).toEqual({ ok: false, seq: 1 });
+    rmSync(join(dir, 'audit.jsonl'));
+    rmSync(join(dir, 'audit.checkpoint'));
+    expect(AuditLog.open(dir, { key }).verify()).toEqual({ ok: true });
   });
 
   it('records the county of whoever acted; a system entry only the county it is given', () => {
