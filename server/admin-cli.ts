@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { openFileStore } from '../bot/store/collection-store.ts';
+import { parseConfig } from './config.ts';
 import { createScreener } from '../rules/engine/screen.ts';
 import { createUser, findByUsername, resetPassword } from './staff/accounts.ts';
 import { roles } from './staff/staff-records.ts';
@@ -32,7 +33,7 @@ async function main() {
   if (noun !== 'user' || !verb) throw new Error(usage);
   const dataDir = values.data ?? process.env.DATA_DIR ?? './data';
   const store = await openFileStore(dataDir);
-  const staff = await openStaffStorage(store, dataDir);
+  const staff = await openStaffStorage(store, dataDir, parseConfig(process.env).AUDIT_KEY);
   try {
     const book = createScreener().book;
     const who = () => {
@@ -56,7 +57,7 @@ async function main() {
           ...(values.township ? { township: values.township } : {}),
           ...(values.name ? { displayName: values.name } : {}),
         });
-        staff.audit.append('system', 'user_add', user.id, `${user.username} ${role} (admin CLI)`);
+        staff.audit.appendSystem(user.county, 'user_add', user.id, `${user.username} ${role} (admin CLI)`);
         process.stdout.write(
           `created ${user.username} (${role}, ${county.id}${user.township ? `/${user.township}` : ''})\none-time password: ${password}\n`,
         );
@@ -71,7 +72,7 @@ async function main() {
       case 'reset': {
         const u = who();
         const password = await resetPassword(staff, u);
-        staff.audit.append('system', 'user_reset_password', u.id, `${u.username} (admin CLI)`);
+        staff.audit.appendSystem(u.county, 'user_reset_password', u.id, `${u.username} (admin CLI)`);
         process.stdout.write(`one-time password for ${u.username}: ${password}\n`);
         break;
       }
@@ -79,7 +80,7 @@ async function main() {
       case 'enable': {
         const u = who();
         await staff.users.setDurably(u.id, { ...u, disabled: verb === 'disable' });
-        staff.audit.append('system', `user_${verb}`, u.id, `${u.username} (admin CLI)`);
+        staff.audit.appendSystem(u.county, `user_${verb}`, u.id, `${u.username} (admin CLI)`);
         process.stdout.write(`${u.username} ${verb}d\n`);
         break;
       }

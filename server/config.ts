@@ -54,6 +54,11 @@ const configSchema = z.object({
     )
     .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, 'not an IP address')))
     .default([]),
+  /**
+   * The secret keying the audit log's chain (at least 32 characters, e.g. `openssl rand -hex 32`),
+   * for keeping it outside the data directory; unset: DATA_DIR/keys/audit.key, made at first start.
+   */
+  AUDIT_KEY: z.string().min(32).optional(),
   /** The address residents use, printed as a QR code on posters; default: this server. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

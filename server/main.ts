@@ -68,7 +68,10 @@ async function run(config: Config, log: Logger, store: Store) {
     requestDeletion: storage.requestDeletion,
     provePhone: storage.proof.phone,
   });
-  const staff = await openStaffStorage(store, config.DATA_DIR);
+  const staff = await openStaffStorage(store, config.DATA_DIR, config.AUDIT_KEY);
+  // The log's length and last hash, outside the data directory: a copy of both audit files put
+  // back over newer ones (which the files alone cannot show) shows against this line.
+  log.info({ audit: staff.audit.head }, 'audit log opened');
   await ensureFirstAdmin(staff, config.ADMIN_COUNTY, (text) => process.stdout.write(`${text}\n`));
   const notices = await residentNotices(store);
   // A deletion reaches the queues too: no notice or webhook retry carries the person afterwards.
@@ -119,7 +122,12 @@ async function run(config: Config, log: Logger, store: Store) {
   // Closed cases lose their personal data after the retention period (checked hourly).
   const retention = async () => {
     for (const reference of await storage.applyRetention(new Date(), config.RETENTION_DAYS))
-      staff.audit.append('system', 'anonymised', reference, `retention ${config.RETENTION_DAYS} days`);
+      staff.audit.appendSystem(
+        storage.referrals.get(reference)?.jurisdiction ?? '',
+        'anonymised',
+        reference,
+        `retention ${config.RETENTION_DAYS} days`,
+      );
   };
   await retention();
   const sweep = setInterval(

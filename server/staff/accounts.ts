@@ -1,14 +1,14 @@
 /**
- * Staff accounts: creation (random first password, changed at first login), login with
- * lock-out after repeated failures, the TOTP second factor, and server-side sessions that
- * logout revokes. Wrong user and wrong password take the same time and get the same answer.
+ * Staff accounts: creation (random first password, changed at first login), login throttled
+ * per name and address after repeated failures (login-throttle.ts: never a lock-out a stranger
+ * can cause), the TOTP second factor, and server-side sessions that logout revokes. Wrong user
+ * and wrong password take the same time and get the same answer.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import { dummyHash, hashPassword, minPasswordLength, randomPassword, verifyPassword } from './passwords.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import {
-  lockoutMs,
-  maxFailedLogins,
   type Role,
   type StaffSession,
   type StaffUser,
@@ -52,7 +52,6 @@ export async function createUser(a: Accounts, n: NewUser, now = new Date()) {
     ...(n.role === 'caseworker' ? { township: n.township } : {}),
     passwordHash: await hashPassword(password),
     mustChangePassword: true,
-    failedLogins: 0,
     disabled: false,
     lang: 'zh',
     createdAt: now.toISOString(),
@@ -63,77 +62,51 @@ export async function createUser(a: Accounts, n: NewUser, now = new Date()) {
 
 export type LoginResult =
   | { ok: true; user: StaffUser; session: StaffSession }
-  | { ok: false; reason: 'invalid' | 'locked' };
+  /** retryAfterMs: how long before this address may try this name again (0: at once). */
+  | { ok: false; reason: 'invalid' | 'throttled'; retryAfterMs: number };
 
-const locked = (u: StaffUser, now: Date) => u.lockedUntil !== undefined && new Date(u.lockedUntil) > now;
-
-/** Counts a failure; the count changes in one synchronous step (no lost update between awaits). */
-function failed(a: Accounts, userId: string, now: Date) {
-  a.users.update(userId, (u) => {
-    const failedLogins = u!.failedLogins + 1;
-    const lock = failedLogins >= maxFailedLogins;
-    return {
-      ...u!,
-      failedLogins: lock ? 0 : failedLogins,
-      ...(lock ? { lockedUntil: new Date(now.getTime() + lockoutMs).toISOString() } : {}),
-    };
-  });
+/** One throttle per set of accounts (the server has one; each test its own). */
+const throttles = new WeakMap<Accounts, LoginThrottle>();
+export function loginThrottle(a: Accounts): LoginThrottle {
+  const t = throttles.get(a) ?? new LoginThrottle();
+  throttles.set(a, t);
+  return t;
 }
 
-/**
- * Failures for names that are no account (or a disabled one): counted and locked exactly like a
- * real account's, so "locked" never tells an attacker a name exists. Bounded: the oldest go first.
- */
-const unknownNames = new WeakMap<Accounts, Map<string, { failedLogins: number; lockedUntil?: string }>>();
-const maxUnknownNames = 10_000;
-
-function failedUnknown(a: Accounts, username: string, now: Date): LoginResult {
-  const names = unknownNames.get(a) ?? new Map();
-  unknownNames.set(a, names);
-  const entry = names.get(username) ?? { failedLogins: 0 };
-  if (entry.lockedUntil && new Date(entry.lockedUntil) > now) return { ok: false, reason: 'locked' };
-  const failedLogins = entry.failedLogins + 1;
-  const lock = failedLogins >= maxFailedLogins;
-  names.delete(username); // re-inserted last: the Map's order is the eviction order
-  names.set(
-    username,
-    lock
-      ? { failedLogins: 0, lockedUntil: new Date(now.getTime() + lockoutMs).toISOString() }
-      : { failedLogins },
-  );
-  if (names.size > maxUnknownNames) names.delete(names.keys().next().value!);
-  return { ok: false, reason: lock ? 'locked' : 'invalid' };
-}
+const normalise = (username: string) => username.trim().toLowerCase();
 
 /**
- * Step one: the password. A new session is made at every login (the id rotates). Every path —
- * unknown name, disabled, locked, wrong or right password — checks one argon2 hash, so the time
- * taken tells nothing about which it was.
+ * Step one: the password, from a client address. A new session is made at every login (the id
+ * rotates). Every path — unknown name, disabled, throttled, wrong or right password — checks
+ * one argon2 hash, so the time taken tells nothing about which it was; and failures of a name
+ * that is no account are throttled exactly like a real one's (login-throttle.ts), so being told
+ * to wait tells nothing either.
  */
 export async function login(
   a: Accounts,
   username: string,
   password: string,
   now = new Date(),
+  address = '',
 ): Promise<LoginResult> {
-  const name = username.trim().toLowerCase();
+  const name = normalise(username);
+  const throttle = loginThrottle(a);
   const found = findByUsername(a, name);
   const user = found && !found.disabled ? found : undefined;
-  const checkable = user && !locked(user, now) ? user : undefined;
+  const wait = throttle.begin(name, address, now.getTime());
+  const checkable = wait === 0 ? user : undefined;
   const valid = await verifyPassword(checkable?.passwordHash ?? (await dummyHash()), password);
-  if (!user) return failedUnknown(a, name, now);
-  if (!checkable) return { ok: false, reason: 'locked' };
-  if (!valid) {
-    failed(a, user.id, now);
-    return { ok: false, reason: locked(a.users.get(user.id)!, now) ? 'locked' : 'invalid' };
+  if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
+  if (!user || !valid) {
+    const next = throttle.wait(name, address, now.getTime());
+    return { ok: false, reason: next > 0 ? 'throttled' : 'invalid', retryAfterMs: next };
   }
-  const fresh = a.users.update(user.id, (u) => {
-    const { lockedUntil: _, ...rest } = u!;
-    return { ...rest, failedLogins: 0 };
-  });
-  // A county admin, or anyone who enrolled a second factor, must give it before anything else.
+  throttle.refund(name, address);
+  // A county admin, or anyone who enrolled a second factor, must give it before anything else;
+  // until then the name's failures stand (the second factor's wrong codes add to them).
   const stage = user.totpSecret || user.role === 'county_admin' ? 'password' : 'full';
-  return { ok: true, user: fresh, session: await startSession(a, user.id, stage, now) };
+  if (stage === 'full') throttle.succeeded(name, address);
+  return { ok: true, user, session: await startSession(a, user.id, stage, now) };
 }
 
 /** A new server-side session with a fresh random id (never reuses one: no session fixation). */
@@ -154,22 +127,33 @@ export async function startSession(
   return session;
 }
 
-/** Step two: the TOTP code (a code already used is refused; wrong codes count toward lock-out). */
-export async function secondFactor(a: Accounts, session: StaffSession, code: string, now = new Date()) {
+/**
+ * Step two: the TOTP code (a code already used is refused). Wrong codes count as failed logins
+ * of the name from this address, so guessing six digits is throttled like guessing a password.
+ */
+export async function secondFactor(
+  a: Accounts,
+  session: StaffSession,
+  code: string,
+  now = new Date(),
+  address = '',
+) {
   const user = a.users.get(session.userId);
-  if (!user?.totpSecret || locked(user, now)) return false;
+  const throttle = loginThrottle(a);
+  if (!user?.totpSecret || throttle.wait(user.username, address, now.getTime()) > 0) return false;
   const step = totpStep(user.totpSecret, code, now.getTime());
   let accepted = false;
   // Checked and recorded in one synchronous step: two requests cannot both use one code.
   a.users.update(user.id, (u) => {
     if (step === undefined || step <= (u!.totpLastStep ?? -1)) return u!;
     accepted = true;
-    return { ...u!, totpLastStep: step, failedLogins: 0 };
+    return { ...u!, totpLastStep: step };
   });
   if (!accepted) {
-    failed(a, user.id, now);
+    throttle.failed(user.username, address, now.getTime());
     return false;
   }
+  throttle.succeeded(user.username, address);
   await a.sessions.setDurably(session.id, { ...session, stage: 'full', lastSeenAt: now.toISOString() });
   return true;
 }
@@ -181,12 +165,14 @@ export async function enrolTotp(
   secret: string,
   code: string,
   now = new Date(),
+  address = '',
 ) {
   const user = a.users.get(session.userId);
   if (!user) return false;
   const step = totpStep(secret, code, now.getTime());
   if (step === undefined) return false;
   await a.users.setDurably(user.id, { ...user, totpSecret: secret, totpLastStep: step });
+  loginThrottle(a).succeeded(user.username, address); // the login is complete, as after a second factor
   await a.sessions.setDurably(session.id, { ...session, stage: 'full', lastSeenAt: now.toISOString() });
   return true;
 }
@@ -228,15 +214,19 @@ export async function changePassword(a: Accounts, user: StaffUser, current: stri
   return 'changed' as const;
 }
 
-/** A county admin resets a password: a new one-time password, all sessions ended. */
+/**
+ * A county admin resets a password: a new one-time password, all sessions ended, and the name's
+ * failed logins forgotten, so its owner can log in at once from anywhere.
+ */
 export async function resetPassword(a: Accounts, user: StaffUser) {
   const password = randomPassword();
+  const { failedLogins: _f, lockedUntil: _l, ...rest } = user;
   await a.users.setDurably(user.id, {
-    ...user,
+    ...rest,
     passwordHash: await hashPassword(password),
     mustChangePassword: true,
-    failedLogins: 0,
   });
+  loginThrottle(a).clear(user.username);
   for (const s of [...a.sessions.values()]) if (s.userId === user.id) await a.sessions.deleteDurably(s.id);
   return password;
 }

@@ -19,7 +19,11 @@ export const staffUserSchema = z.strictObject({
   totpSecret: z.string().optional(),
   /** The last time step a TOTP code was accepted for: a code is never accepted twice. */
   totpLastStep: z.number().optional(),
-  failedLogins: z.number(),
+  /**
+   * No longer used (failed logins are throttled in memory, login-throttle.ts); kept optional
+   * so files written by earlier versions still load. A reset drops them.
+   */
+  failedLogins: z.number().optional(),
   lockedUntil: z.string().optional(),
   disabled: z.boolean(),
   lang: z.enum(['zh', 'ug', 'kk']),
@@ -40,6 +44,3 @@ export type StaffSession = z.infer<typeof staffSessionSchema>;
 /** Idle and absolute session lifetimes (OWASP ASVS 3.3). */
 export const sessionIdleMs = 30 * 60 * 1000;
 export const sessionMaxMs = 12 * 60 * 60 * 1000;
-/** Lock-out: this many wrong passwords or codes in a row lock the account for a while. */
-export const maxFailedLogins = 5;
-export const lockoutMs = 15 * 60 * 1000;

@@ -8,10 +8,17 @@ export interface StaffStorage extends Accounts {
   audit: AuditLog;
 }
 
-export async function openStaffStorage(store: Store, dataDir: string): Promise<StaffStorage> {
+/** @param auditKey AUDIT_KEY, if set (otherwise DATA_DIR/keys/audit.key) */
+export async function openStaffStorage(
+  store: Store,
+  dataDir: string,
+  auditKey?: string,
+): Promise<StaffStorage> {
+  const users = await store.collection('staff-users', staffUserSchema);
   return {
-    users: await store.collection('staff-users', staffUserSchema),
+    users,
     sessions: await store.collection('staff-sessions', staffSessionSchema),
-    audit: AuditLog.open(dataDir),
+    // What a staff member does belongs to their county's log.
+    audit: AuditLog.open(dataDir, { key: auditKey, countyOf: (id) => users.get(id)?.county }),
   };
 }

@@ -8,7 +8,11 @@ export class PageClient {
   /** The HTTP status of the last response. */
   status = 0;
 
-  constructor(readonly base: string) {}
+  /** @param send fetch, or one that connects from another local address (fetch-from.ts) */
+  constructor(
+    readonly base: string,
+    private send: typeof fetch = fetch,
+  ) {}
 
   private remember(res: Response) {
     for (const c of res.headers.getSetCookie()) {
@@ -27,7 +31,7 @@ export class PageClient {
   }
 
   async get(path: string): Promise<Response> {
-    const res = await fetch(this.base + path, { headers: this.headers(), redirect: 'manual' });
+    const res = await this.send(this.base + path, { headers: this.headers(), redirect: 'manual' });
     this.remember(res);
     this.status = res.status;
     this.last = await res.clone().text();
@@ -42,7 +46,7 @@ export class PageClient {
   async post(path: string, fields: [string, string][] | Record<string, string>, withToken = true) {
     const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields));
     if (withToken) body.set('_csrf', this.token());
-    const res = await fetch(this.base + path, {
+    const res = await this.send(this.base + path, {
       method: 'POST',
       body,
       headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),

@@ -8,6 +8,7 @@ import { isLanguage } from '../../../locales/i18n.ts';
 import {
   changePassword,
   enrolTotp,
+  findByUsername,
   liveSession,
   login,
   logout,
@@ -57,11 +58,22 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     const username = field(ctx, 'username').slice(0, 40);
     if (!ctx.state.csrfOk)
       return renderStaff(ctx, deps, 'login', { username, error: 'staff.errors.expired' }, 403);
-    const result = await login(deps.staff, username, field(ctx, 'password').slice(0, 200), deps.now());
+    const password = field(ctx, 'password').slice(0, 200);
+    const result = await login(deps.staff, username, password, deps.now(), ctx.ip);
     if (!result.ok) {
-      audit.append('system', 'login_failed', username.toLowerCase().slice(0, 32), result.reason);
-      const error = result.reason === 'locked' ? 'staff.login.locked' : 'staff.login.invalid';
-      return renderStaff(ctx, deps, 'login', { username, error }, 401);
+      // Shown to the admins of the account's county; a name that is no account is no county's.
+      const county = findByUsername(deps.staff, username.trim().toLowerCase())?.county ?? '';
+      audit.appendSystem(county, 'login_failed', username.toLowerCase().slice(0, 32), result.reason);
+      if (result.reason === 'invalid')
+        return renderStaff(ctx, deps, 'login', { username, error: 'staff.login.invalid' }, 401);
+      // Only this name from this address waits; the answer is the same whether the name exists.
+      const seconds = Math.ceil(result.retryAfterMs / 1000);
+      ctx.set('Retry-After', String(seconds));
+      const wait =
+        seconds < 60
+          ? { error: 'staff.login.wait_seconds', errorArgs: { n: seconds } }
+          : { error: 'staff.login.wait_minutes', errorArgs: { n: Math.ceil(seconds / 60) } };
+      return renderStaff(ctx, deps, 'login', { username, ...wait }, 429);
     }
     audit.append(result.user.id, 'login', result.user.username);
     ctx.cookies.set(staffCookie, result.session.id, { ...cookieOptions, signed: true });
@@ -92,7 +104,8 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   router.post('/totp', async (ctx) => {
     const state = ctx.state.staff as StaffState;
     const ok =
-      ctx.state.csrfOk && (await secondFactor(deps.staff, state.session, field(ctx, 'code'), deps.now()));
+      ctx.state.csrfOk &&
+      (await secondFactor(deps.staff, state.session, field(ctx, 'code'), deps.now(), ctx.ip));
     if (!ok) return renderStaff(ctx, deps, 'totp', { error: 'staff.totp.invalid' }, 401);
     audit.append(state.user.id, 'second_factor', state.user.username);
     await renewSession(ctx, state.session);
@@ -111,7 +124,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     if (!/^[A-Z2-7]{32}$/.test(secret)) return setupPage(ctx, newTotpSecret(), 'staff.totp.invalid');
     const ok =
       ctx.state.csrfOk &&
-      (await enrolTotp(deps.staff, state.session, secret, field(ctx, 'code'), deps.now()));
+      (await enrolTotp(deps.staff, state.session, secret, field(ctx, 'code'), deps.now(), ctx.ip));
     if (!ok) return setupPage(ctx, secret, 'staff.totp.invalid');
     audit.append(state.user.id, 'second_factor_enrolled', state.user.username);
     await renewSession(ctx, state.session);

@@ -15,7 +15,8 @@ import { clauseLabel, formatAmount } from '../../../rules/explain/result-view.ts
 import { formValues } from '../../web/household-form.ts';
 import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
-import { createUser, resetPassword, usernamePattern } from '../accounts.ts';
+import { createUser, loginThrottle, resetPassword, usernamePattern } from '../accounts.ts';
+import type { AuditEntry } from '../audit-log.ts';
 import { dashboard, disagreementCases } from '../dashboard.ts';
 import { readFilter, selectReferrals } from '../inbox-query.ts';
 import { ledgerCsv, ledgerXlsx } from '../ledger-export.ts';
@@ -102,7 +103,7 @@ export function countyRoutes(deps: StaffDeps): Router {
         role: u.role,
         township: townshipName(deps, u.county, u.township, lang),
         disabled: u.disabled,
-        locked: u.lockedUntil !== undefined && new Date(u.lockedUntil) > now,
+        locked: loginThrottle(deps.staff).throttled(u.username, now.getTime()),
         self: u.id === user.id,
       }));
     const townships = deps.townships(user.county).map((tw) => ({ id: tw.id, name: tw.name[lang] }));
@@ -245,12 +246,13 @@ export function countyRoutes(deps: StaffDeps): Router {
     const user = me(ctx);
     const t = translator(staffLanguage(ctx));
     audit.append(user.id, 'view_audit', 'audit');
-    // The county's own staff and the system; other counties' entries stay out.
-    const countyStaff = new Set(
-      [...deps.staff.users.values()].filter((u) => u.county === user.county).map((u) => u.id),
-    );
+    // Only the county's own entries. An entry from before counties were recorded belongs to
+    // the county of the staff member who acted, or of the account a system entry names.
+    const users = deps.staff.users;
+    const countyOf = (e: AuditEntry) =>
+      e.county ?? users.get(e.by)?.county ?? (e.by === 'system' ? users.get(e.target)?.county : undefined);
     const entries = audit
-      .list((e) => countyStaff.has(e.by) || e.by === 'system')
+      .list((e) => countyOf(e) === user.county)
       .map((e) => ({
         ...e,
         at: chinaDateTime(e.at),
