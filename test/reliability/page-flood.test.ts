@@ -25,7 +25,7 @@ const loads = 20_000;
 const concurrency = 32;
 const budget = 60;
 /** The flood stops sending after this long (the unfixed server slowed to a crawl and never finished). */
-const deadlineMs = 100_000;
+const deadlineMs = 170_000;
 
 /** Resident memory of a process, in MB, as the kernel counts it. */
 function rssMb(pid: number): number {
@@ -105,5 +105,5 @@ describe('a flood of chat page loads from one address', () => {
     expect(answered).toBe(loads);
     expect([...statuses.keys()].every((s) => s === 200 || s === 429)).toBe(true);
     expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
-  }, 200_000);
+  }, 260_000);
 });
