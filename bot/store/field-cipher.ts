@@ -52,19 +52,39 @@ export function decryptValue(ring: DataKeyring, text: string, aad: string): unkn
   }
 }
 
-/** A copy of `node` with `change` applied at every place a path (`a.*.b`) reaches; the rest shared. */
-function mapPath(
+/** Field paths (`a.*.b`) as a tree, so a record is copied once however many paths it has. */
+type PathTree = Map<string, PathTree | true>;
+function pathTree(paths: readonly string[]): PathTree {
+  const root: PathTree = new Map();
+  for (const p of paths) {
+    const parts = p.split('.');
+    let node = root;
+    parts.forEach((part, i) => {
+      if (i === parts.length - 1) node.set(part, true);
+      else {
+        const next = node.get(part);
+        const sub = next instanceof Map ? next : new Map();
+        node.set(part, sub);
+        node = sub;
+      }
+    });
+  }
+  return root;
+}
+
+/** A copy of `node` with `change` applied at every place the tree reaches; the rest shared. */
+function mapPaths(
   node: unknown,
-  parts: readonly string[],
+  tree: PathTree,
   at: string,
   change: (value: unknown, path: string) => unknown,
 ): unknown {
   if (node === null || typeof node !== 'object') return node;
-  const [head, ...rest] = parts;
   const step = (k: string, v: unknown) => {
-    if ((head !== '*' && k !== head) || v === undefined) return v;
+    const sub = tree.get(k) ?? tree.get('*');
+    if (!sub || v === undefined) return v;
     const path = at ? `${at}.${k}` : k;
-    return rest.length ? mapPath(v, rest, path, change) : change(v, path);
+    return sub === true ? change(v, path) : mapPaths(v, sub, path, change);
   };
   if (Array.isArray(node)) return node.map((v, i) => step(String(i), v));
   // fromEntries defines properties: a key such as "__proto__" can never set a prototype here.
@@ -86,13 +106,34 @@ export function recordCodec<T>(
   personal: readonly string[],
   index?: SearchIndex<T>,
 ): RecordCodec {
-  const paths = personal.map((p) => p.split('.'));
+  const tree = pathTree(personal);
+  /**
+   * lowdb rewrites a whole file per write, so without this every write would encrypt every
+   * record of the file again (seconds for a shard of thousands of referrals). A record object
+   * keeps its ciphertexts, per field path, for as long as the same value sits at that path
+   * under the same key (records are replaced, not changed, on update; a string compares by value).
+   */
+  const cache = new WeakMap<object, { id: string; keyId: string; at: Map<string, [unknown, string]> }>();
+  const cacheOf = (record: unknown, id: string, keyId: string) => {
+    if (!record || typeof record !== 'object') return undefined;
+    let entry = cache.get(record);
+    if (!entry || entry.id !== id || entry.keyId !== keyId) {
+      entry = { id, keyId, at: new Map() };
+      cache.set(record, entry);
+    }
+    return entry.at;
+  };
   return {
     encode(id, record) {
       const ring = keys();
-      let out = record;
-      for (const parts of paths)
-        out = mapPath(out, parts, '', (v, path) => encryptValue(ring.current, v, `${id}:${path}`));
+      const known = cacheOf(record, id, ring.current.id);
+      let out = mapPaths(record, tree, '', (v, path) => {
+        const hit = known?.get(path);
+        if (hit && hit[0] === v) return hit[1];
+        const cipher = encryptValue(ring.current, v, `${id}:${path}`);
+        known?.set(path, [v, cipher]);
+        return cipher;
+      });
       const hashes = index?.of(record as T);
       if (hashes && Object.keys(hashes).length && out && typeof out === 'object')
         out = { ...out, searchIndex: { key: index!.keyId(), ...hashes } };
@@ -105,10 +146,9 @@ export function recordCodec<T>(
         const { searchIndex: _derived, ...rest } = out as Record<string, unknown>;
         out = rest;
       }
-      for (const parts of paths)
-        out = mapPath(out, parts, '', (v, path) =>
-          isEncrypted(v) ? decryptValue(ring, v, `${id}:${path}`) : v,
-        );
+      out = mapPaths(out, tree, '', (v, path) =>
+        isEncrypted(v) ? decryptValue(ring, v, `${id}:${path}`) : v,
+      );
       return out;
     },
   };
