@@ -13,58 +13,55 @@ const dataKey = z.string().transform((s, ctx) => {
   return z.NEVER;
 });
 
-const configSchema = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    /** 127.0.0.1 by default: put a TLS reverse proxy in front, or set HOST=0.0.0.0. */
-    HOST: z.string().min(1).default('127.0.0.1'),
-    DATA_DIR: z.string().min(1).default('./data'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Requests per minute one client address may make to the API (health checks are exempt). */
-    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
-    /** Referral status lookups per minute per client address (guessing a reference is slow). */
-    STATUS_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
-    /** The county of the first county admin, created at the first start (its password is printed once). */
-    ADMIN_COUNTY: z
-      .string()
-      .regex(/^[a-z][a-z0-9_-]*$/)
-      .default('tekes'),
-    /** WeChat puppet (wechaty-puppet-wechat4u, wechaty-puppet-service ...); unset: WeChat off. */
-    WECHATY_PUPPET: z
-      .string()
-      .regex(/^[a-z0-9@/._-]+$/)
-      .optional(),
-    /** Staff password attempts per minute per client address (a township office shares one). */
-    LOGINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
-    /**
-     * Days a closed referral keeps its personal data after its last change; then it is
-     * anonymised (statistics kept). Set by the county; PIPL Art. 19 asks for the shortest needed.
-     */
-    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
-    /** First retry delay of a township notice that failed (doubles each time, up to an hour). */
-    NOTICE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
-    /** The address residents use, printed as a QR code on posters; default: this server. */
-    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-    /**
-     * The key that encrypts personal fields at rest; unset: DATA_DIR/keys/data.key (made on the
-     * first start). DATA_KEY_PREVIOUS: older keys, comma-separated, that still decrypt.
-     */
-    DATA_KEY: dataKey.optional(),
-    DATA_KEY_PREVIOUS: z
-      .string()
-      .transform((s) => s.split(',').filter((k) => k.trim()))
-      .pipe(z.array(dataKey))
-      .optional(),
-  })
-  .refine((c) => !c.DATA_KEY_PREVIOUS || c.DATA_KEY, {
-    path: ['DATA_KEY_PREVIOUS'],
-    message: 'needs DATA_KEY (the current key) as well',
-  });
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** 127.0.0.1 by default: put a TLS reverse proxy in front, or set HOST=0.0.0.0. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * The key that encrypts personal fields at rest; unset: DATA_DIR/keys/data.key (made on the
+   * first start). DATA_KEY_PREVIOUS: older keys, comma-separated, that still decrypt.
+   */
+  DATA_KEY: dataKey.optional(),
+  DATA_KEY_PREVIOUS: z
+    .string()
+    .transform((s) => s.split(',').filter((k) => k.trim()))
+    .pipe(z.array(dataKey))
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests per minute one client address may make to the API (health checks are exempt). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
+  /** Referral status lookups per minute per client address (guessing a reference is slow). */
+  STATUS_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** The county of the first county admin, created at the first start (its password is printed once). */
+  ADMIN_COUNTY: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/)
+    .default('tekes'),
+  /** WeChat puppet (wechaty-puppet-wechat4u, wechaty-puppet-service ...); unset: WeChat off. */
+  WECHATY_PUPPET: z
+    .string()
+    .regex(/^[a-z0-9@/._-]+$/)
+    .optional(),
+  /** Staff password attempts per minute per client address (a township office shares one). */
+  LOGINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /**
+   * Days a closed referral keeps its personal data after its last change; then it is
+   * anonymised (statistics kept). Set by the county; PIPL Art. 19 asks for the shortest needed.
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** First retry delay of a township notice that failed (doubles each time, up to an hour). */
+  NOTICE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  /** The address residents use, printed as a QR code on posters; default: this server. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+});
 
 export type Config = z.infer<typeof configSchema>;
 
 /** The data keys from the environment, if given (else the store uses its key file). */
 export function envKeys(config: Config): EnvKeys | undefined {
+  if (config.DATA_KEY_PREVIOUS && !config.DATA_KEY)
+    throw new Error('configuration: DATA_KEY_PREVIOUS: needs DATA_KEY (the current key) as well');
   return config.DATA_KEY ? { current: config.DATA_KEY, previous: config.DATA_KEY_PREVIOUS ?? [] } : undefined;
 }
 
