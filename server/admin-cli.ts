@@ -1,20 +1,23 @@
 /**
  * npm run admin -- user add --username li --role caseworker --county tekes --township karadala
  *                 user list | user reset --username li | user disable --username li
+ *                 keys status | keys rotate   (the data key: key-rotation.ts)
  * Works on the data directory (DATA_DIR or --data) while the server is stopped: one process
  * owns the store, and a running server's lock makes this say so instead of corrupting it.
  * A new or reset password is printed once.
  */
 import { parseArgs } from 'node:util';
-import { openFileStore } from '../bot/store/collection-store.ts';
-import { parseConfig } from './config.ts';
+import { openFileStore, type Store } from '../bot/store/collection-store.ts';
 import { createScreener } from '../rules/engine/screen.ts';
+import { envKeys, parseConfig } from './config.ts';
+import { keyStatus, rotateDataKey } from './key-rotation.ts';
 import { createUser, findByUsername, resetPassword } from './staff/accounts.ts';
 import { roles } from './staff/staff-records.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
 
 const usage = `usage: npm run admin -- user add --username NAME --role caseworker|county_admin --county ID [--township ID] [--name "显示名"]
        npm run admin -- user list | user reset --username NAME | user disable --username NAME | user enable --username NAME
+       npm run admin -- keys status | keys rotate
 options: --data DIR (default: DATA_DIR or ./data)`;
 
 async function main() {
@@ -30,10 +33,13 @@ async function main() {
     },
   });
   const [noun, verb] = positionals;
-  if (noun !== 'user' || !verb) throw new Error(usage);
+  if ((noun !== 'user' && noun !== 'keys') || !verb) throw new Error(usage);
   const dataDir = values.data ?? process.env.DATA_DIR ?? './data';
-  const store = await openFileStore(dataDir);
-  const staff = await openStaffStorage(store, dataDir, parseConfig(process.env).AUDIT_KEY);
+  const config = parseConfig(process.env);
+  const keys = envKeys(config);
+  const store = await openFileStore(dataDir, keys ? { keys } : {});
+  if (noun === 'keys') return keysCommand(store, dataDir, verb);
+  const staff = await openStaffStorage(store, dataDir, config.AUDIT_KEY);
   try {
     const book = createScreener().book;
     const who = () => {
@@ -90,6 +96,21 @@ async function main() {
   } finally {
     await store.close();
     staff.audit.close();
+  }
+}
+
+async function keysCommand(store: Store, dataDir: string, verb: string) {
+  try {
+    if (verb === 'status') process.stdout.write(keyStatus(store, dataDir));
+    else if (verb === 'rotate') {
+      const done = await rotateDataKey(store, dataDir);
+      process.stdout.write(
+        `${done.records} records re-encrypted with data key ${done.current}${done.source === 'file' ? ' (new, first line of the key file)' : ' (DATA_KEY)'}\n`,
+      );
+      process.stdout.write(keyStatus(store, dataDir));
+    } else throw new Error(usage);
+  } finally {
+    await store.close();
   }
 }
 

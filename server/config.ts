@@ -4,12 +4,31 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { EnvKeys } from '../bot/store/data-keys.ts';
+
+/** A 32-byte key in base64 (`openssl rand -base64 32`); the message never repeats the value. */
+const dataKey = z.string().transform((s, ctx) => {
+  const key = Buffer.from(s.trim(), 'base64');
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(s.trim()) && key.length === 32) return key;
+  ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64 (openssl rand -base64 32)' });
+  return z.NEVER;
+});
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** 127.0.0.1 by default: put a TLS reverse proxy in front, or set HOST=0.0.0.0. */
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * The key that encrypts personal fields at rest; unset: DATA_DIR/keys/data.key (made on the
+   * first start). DATA_KEY_PREVIOUS: older keys, comma-separated, that still decrypt.
+   */
+  DATA_KEY: dataKey.optional(),
+  DATA_KEY_PREVIOUS: z
+    .string()
+    .transform((s) => s.split(',').filter((k) => k.trim()))
+    .pipe(z.array(dataKey))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Requests per minute one client address may make to the API (health checks are exempt). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
@@ -64,6 +83,13 @@ const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The data keys from the environment, if given (else the store uses its key file). */
+export function envKeys(config: Config): EnvKeys | undefined {
+  if (config.DATA_KEY_PREVIOUS && !config.DATA_KEY)
+    throw new Error('configuration: DATA_KEY_PREVIOUS: needs DATA_KEY (the current key) as well');
+  return config.DATA_KEY ? { current: config.DATA_KEY, previous: config.DATA_KEY_PREVIOUS ?? [] } : undefined;
+}
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));

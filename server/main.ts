@@ -16,7 +16,7 @@ import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
 import { ensureFirstAdmin } from './staff/bootstrap.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
-import { type Config, parseConfig } from './config.ts';
+import { type Config, envKeys, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { refusalLog } from './limits/refusal-log.ts';
 import { maskReferences } from './log-masks.ts';
@@ -26,7 +26,8 @@ const sessionSweepMs = 10 * 60 * 1000;
 async function main() {
   const config = parseConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
-  const store = await openFileStore(config.DATA_DIR);
+  const keys = envKeys(config);
+  const store = await openFileStore(config.DATA_DIR, keys ? { keys } : {});
   try {
     await run(config, log, store);
   } catch (e) {

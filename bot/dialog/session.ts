@@ -86,6 +86,12 @@ export const storedSessionSchema = z.looseObject({
  */
 export const sessionStoreOptions = { shards: 16, coalesceMs: 1000, fsync: false } as const;
 
+/**
+ * Encrypted at rest: the answers (also in each "back" snapshot), the contact details typed
+ * before sending (the referral draft) and the channel's address for the resident.
+ */
+export const sessionPersonalFields = ['answers', 'back', 'referral', 'contact'] as const;
+
 export function loadSession(stored: Session | undefined): Session | undefined {
   return stored?.v === sessionVersion ? stored : undefined;
 }

@@ -3,7 +3,12 @@
  * the township inbox (referrals and call-back requests, written with fsync before a resident
  * is told anything). Submitting the same referral twice gives the first one's reference.
  */
-import { type Session, sessionStoreOptions, storedSessionSchema } from '../dialog/session.ts';
+import {
+  type Session,
+  sessionPersonalFields,
+  sessionStoreOptions,
+  storedSessionSchema,
+} from '../dialog/session.ts';
 import type { DialogDeps } from '../dialog/transition.ts';
 import type { Collection, Store } from '../store/collection-store.ts';
 import { shardedCollection } from '../store/sharded-collection.ts';
@@ -15,6 +20,8 @@ import {
   callbackRecord,
   idempotencyKey,
   type ReferralRecord,
+  referralIndexFields,
+  referralPersonalFields,
   referralRecord,
   referralSchema,
 } from './referral-record.ts';
@@ -48,14 +55,22 @@ export async function openDialogStorage(
   channel: string,
   shards: number = sessionStoreOptions.shards,
 ): Promise<DialogStorage> {
-  const sessionOptions = { coalesceMs: sessionStoreOptions.coalesceMs, fsync: sessionStoreOptions.fsync };
+  const sessionOptions = {
+    coalesceMs: sessionStoreOptions.coalesceMs,
+    fsync: sessionStoreOptions.fsync,
+    personal: sessionPersonalFields,
+  };
   const sessions =
     shards > 1
       ? await shardedCollection(store, 'sessions', storedSessionSchema, { ...sessionOptions, shards })
       : await store.collection('sessions', storedSessionSchema, sessionOptions);
   // Sharded like the sessions: lowdb rewrites a whole file per write, and one file of 50,000
   // referrals costs ~0.6 s (and an event-loop stall) per new referral; 16 files cost 1/16.
-  const referrals = await shardedCollection(store, 'referrals', referralSchema, { shards: referralShards });
+  const referrals = await shardedCollection(store, 'referrals', referralSchema, {
+    shards: referralShards,
+    personal: referralPersonalFields,
+    index: referralIndexFields,
+  });
   const now = () => new Date().toISOString();
 
   // Idempotency keys of stored referrals → their reference (rebuilt at start from the file).

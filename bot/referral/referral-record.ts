@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ScreenResult } from '../../rules/engine/result.ts';
 import type { Session } from '../dialog/session.ts';
+import type { IndexFields } from '../store/search-index.ts';
 
 /** new → contacted → visit scheduled → application accepted → approved | declined | withdrawn. */
 export const referralStatuses = [
@@ -108,6 +109,28 @@ export const referralSchema = z.strictObject({
   anonymisedAt: z.string().optional(),
 });
 export type ReferralRecord = z.output<typeof referralSchema>;
+
+/**
+ * Encrypted at rest (PIPL Art. 51): who the resident is and how to reach them, what they told
+ * us, and staff free text (notes, outcome reasons). Reference, kind, county, township, status,
+ * programs and dates stay in clear: the inbox, retention and a future SQL store filter on them.
+ */
+export const referralPersonalFields = [
+  'name',
+  'phone',
+  'idNumber',
+  'village',
+  'contact',
+  'answers',
+  'history.*.note',
+  'outcomes.*.reason',
+] as const;
+
+/** Staff find a case by the whole phone or ID number: keyed hashes of both (stored as digits / upper case). */
+export const referralIndexFields: IndexFields<ReferralRecord> = {
+  phone: (r) => r.phone || undefined,
+  idNumber: (r) => r.idNumber || undefined,
+};
 
 /** One submission's fingerprint: the session, the answers and the contact details. */
 export function idempotencyKey(session: Session): string {

@@ -10,16 +10,22 @@
  *   answer); `setDurably` resolves only when a write containing the change is fsync'd (a
  *   referral: acknowledged to a person), and if that write fails the change is undone in
  *   memory, so nothing unsaved is ever reported as saved;
- * - records live in a Map, ids are checked, so "__proto__" can never pollute a prototype.
+ * - records live in a Map, ids are checked, so "__proto__" can never pollute a prototype;
+ * - a collection's personal fields are encrypted on the way to disk and decrypted on load
+ *   (field-cipher.ts, keys from data-keys.ts): in memory the code sees plaintext.
  *
  * `openMemoryStore` has the same interface and writes nothing, for unit tests.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { z } from 'zod';
 import { lockDataDir } from './data-dir-lock.ts';
-import { DurableJsonFile } from './durable-json-file.ts';
+import { type DataKeyring, type EnvKeys, keyId, loadDataKeys } from './data-keys.ts';
+import { DurableJsonFile, type FileCodec } from './durable-json-file.ts';
+import { type RecordCodec, recordCodec } from './field-cipher.ts';
+import { type IndexFields, type SearchIndex, searchIndex } from './search-index.ts';
 import { InvalidIdError, StoreWriteError } from './store-errors.ts';
 
 export interface Collection<T> {
@@ -37,6 +43,8 @@ export interface Collection<T> {
   /** Change, then resolve once it is on disk; on a write error the change is undone and a StoreWriteError thrown. */
   setDurably(id: string, value: T): Promise<void>;
   deleteDurably(id: string): Promise<void>;
+  /** Keyed hashes of the fields named in `CollectionOptions.index` (exact search on them). */
+  readonly index?: SearchIndex<T>;
 }
 
 export interface StoreHealth {
@@ -45,7 +53,7 @@ export interface StoreHealth {
   lastError?: string;
 }
 
-export interface CollectionOptions {
+export interface CollectionOptions<T = unknown> {
   /** Delay before a coalesced write, ms (default: the store's). */
   coalesceMs?: number;
   /**
@@ -54,14 +62,22 @@ export interface CollectionOptions {
    * Anything acknowledged to a person (referrals) keeps it.
    */
   fsync?: boolean;
+  /** Paths of personal fields (`name`, `history.*.note`), encrypted at rest. */
+  personal?: readonly string[];
+  /** Fields findable by exact value although encrypted: a keyed hash of each is stored. */
+  index?: IndexFields<T>;
 }
 
 export interface Store {
-  collection<T>(name: string, schema: z.ZodType<T>, options?: CollectionOptions): Promise<Collection<T>>;
+  collection<T>(name: string, schema: z.ZodType<T>, options?: CollectionOptions<T>): Promise<Collection<T>>;
   /** Writes everything pending (graceful shutdown). */
   flush(): Promise<void>;
   health(): StoreHealth;
   close(): Promise<void>;
+  /** The data keys (file store only). */
+  keys(): DataKeyring | undefined;
+  /** Makes another keyring current (rotation): every later write encrypts with its current key. */
+  useKeys(ring: DataKeyring): void;
 }
 
 const idPattern = /^[A-Za-z0-9_-]{1,80}$/;
@@ -84,34 +100,86 @@ type FileShape<T> = { version: 1; records: Record<string, T> };
 export interface StoreOptions {
   /** Delay before a coalesced write, ms. */
   coalesceMs?: number;
+  /** Data keys from the environment (DATA_KEY); otherwise DATA_DIR/keys/data.key. */
+  keys?: EnvKeys;
+}
+
+/** The records of a collection file passed through a record codec, the envelope untouched. */
+function fileCodec<T>(codec: RecordCodec): FileCodec<FileShape<T>> {
+  const each = (records: unknown, f: (id: string, v: unknown) => unknown) =>
+    Object.fromEntries(Object.entries(records as object).map(([id, v]) => [id, f(id, v)]));
+  return {
+    toDisk: (data) => ({ ...data, records: each(data.records, codec.encode) }),
+    // A file of the wrong shape is left for the schema to name; only records are decoded.
+    fromDisk: (data) => {
+      const records = (data as { records?: unknown } | null)?.records;
+      return records && typeof records === 'object' && !Array.isArray(records)
+        ? { ...(data as object), records: each(records, codec.decode) }
+        : data;
+    },
+  };
 }
 
 export async function openFileStore(dir: string, options: StoreOptions = {}): Promise<Store> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const lock = lockDataDir(dir);
+  let ring: DataKeyring;
+  try {
+    ring = loadDataKeys(dir, options.keys);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const keys = () => ring;
   return createStore(
-    (name, schema, o) => new DurableJsonFile(join(dir, `${name}.json`), fileSchema(schema), o.fsync ?? true),
+    <T>(name: string, schema: z.ZodType<T>, o: CollectionOptions<T>, index: SearchIndex<T> | undefined) => {
+      const codec = o.personal?.length ? fileCodec<T>(recordCodec(keys, o.personal, index)) : undefined;
+      return new DurableJsonFile(join(dir, `${name}.json`), fileSchema(schema), o.fsync ?? true, codec);
+    },
     options,
     () => lock.release(),
+    {
+      hashKey: () => ({ key: ring.indexKey, id: ring.current.id }),
+      keys,
+      useKeys: (next) => {
+        ring = next;
+      },
+    },
   );
 }
 
 export async function openMemoryStore(options: StoreOptions = {}): Promise<Store> {
+  // Nothing reaches a disk: a key of the moment serves the search index.
+  const key = randomBytes(32);
+  const id = keyId(key);
   return createStore(
     () => new Memory(),
     options,
     () => {},
+    { hashKey: () => ({ key, id }), keys: () => undefined, useKeys: () => {} },
   );
 }
 
 type AdapterFor = <T>(
   name: string,
   schema: z.ZodType<T>,
-  options: CollectionOptions,
+  options: CollectionOptions<T>,
+  index: SearchIndex<T> | undefined,
 ) => ConstructorParameters<typeof Low<FileShape<T>>>[0];
 
-function createStore(adapterFor: AdapterFor, options: StoreOptions, release: () => void): Store {
+interface KeyAccess {
+  hashKey: () => { key: Buffer; id: string };
+  keys: () => DataKeyring | undefined;
+  useKeys: (ring: DataKeyring) => void;
+}
+
+function createStore(
+  adapterFor: AdapterFor,
+  options: StoreOptions,
+  release: () => void,
+  keyAccess: KeyAccess,
+): Store {
   const coalesceMs = options.coalesceMs ?? 250;
   const collections = new Map<string, FileCollection<unknown>>();
   let lastError: string | undefined;
@@ -120,19 +188,22 @@ function createStore(adapterFor: AdapterFor, options: StoreOptions, release: () 
   };
 
   return {
-    async collection<T>(name: string, schema: z.ZodType<T>, o: CollectionOptions = {}) {
+    async collection<T>(name: string, schema: z.ZodType<T>, o: CollectionOptions<T> = {}) {
       checkId(name);
       const existing = collections.get(name);
       if (existing) return existing as unknown as Collection<T>;
-      const db = new Low<FileShape<T>>(adapterFor(name, schema, o), { version: 1, records: {} });
+      const index = o.index ? searchIndex(o.index, keyAccess.hashKey) : undefined;
+      const db = new Low<FileShape<T>>(adapterFor(name, schema, o, index), { version: 1, records: {} });
       await db.read();
-      const c = new FileCollection<T>(name, db, o.coalesceMs ?? coalesceMs, onWrite);
+      const c = new FileCollection<T>(name, db, o.coalesceMs ?? coalesceMs, onWrite, index);
       collections.set(name, c as FileCollection<unknown>);
       return c;
     },
     async flush() {
       await Promise.all([...collections.values()].map((c) => c.flushAll()));
     },
+    keys: keyAccess.keys,
+    useKeys: keyAccess.useKeys,
     health() {
       return lastError === undefined ? { ok: true } : { ok: false, lastError };
     },
@@ -161,6 +232,7 @@ class FileCollection<T> implements Collection<T> {
     private readonly db: Low<FileShape<T>>,
     private readonly coalesceMs: number,
     private readonly onWrite: (error: unknown) => void,
+    readonly index?: SearchIndex<T>,
   ) {
     this.records = new Map(Object.entries(db.data.records));
   }

@@ -7,13 +7,21 @@
  *   2. fsyncs it, 3. renames it over NAME, 4. fsyncs the directory so the rename is durable.
  * Reading validates the file with the caller's zod schema and refuses a file that is empty,
  * truncated, NUL-filled, `null` or the wrong shape, naming the path: never silent defaults.
+ * An optional codec changes the data on its way to and from disk (personal fields encrypted,
+ * field-cipher.ts); a value it cannot decode (missing or wrong key) stops the read too.
  */
 import { constants } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
-import { StoreFileError } from './store-errors.ts';
+import { DataKeyError, StoreFileError } from './store-errors.ts';
+
+export interface FileCodec<T> {
+  toDisk(data: T): unknown;
+  /** Throws an Error saying why a value cannot be read. */
+  fromDisk(data: unknown): unknown;
+}
 
 export class DurableJsonFile<T> implements Adapter<T> {
   readonly tempFile: string;
@@ -23,6 +31,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     private readonly schema: z.ZodType<T>,
     /** false: atomic (temp + rename) but not fsync'd — for progress that can be redone. */
     private readonly sync = true,
+    private readonly codec?: FileCodec<T>,
   ) {
     this.tempFile = join(dirname(file), `.${basename(file)}.tmp`);
   }
@@ -55,6 +64,13 @@ export class DurableJsonFile<T> implements Adapter<T> {
       throw new StoreFileError(this.file, why);
     }
     if (polluting) throw new StoreFileError(this.file, 'has the wrong shape: it contains a "__proto__" key');
+    if (this.codec) {
+      try {
+        data = this.codec.fromDisk(data);
+      } catch (e) {
+        throw new DataKeyError(this.file, (e as Error).message);
+      }
+    }
     const parsed = this.schema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -67,7 +83,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const text = JSON.stringify(data);
+    const text = JSON.stringify(this.codec ? this.codec.toDisk(data) : data);
     const handle = await open(
       this.tempFile,
       constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC,

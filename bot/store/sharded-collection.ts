@@ -16,7 +16,7 @@ export async function shardedCollection<T>(
   store: Store,
   name: string,
   schema: z.ZodType<T>,
-  options: CollectionOptions & { shards?: number } = {},
+  options: CollectionOptions<T> & { shards?: number } = {},
 ): Promise<Collection<T>> {
   const shards = options.shards ?? 16;
   const parts = await Promise.all(
@@ -40,5 +40,7 @@ export async function shardedCollection<T>(
     update: (id, change) => of(id).update(id, change),
     setDurably: (id, value) => of(id).setDurably(id, value),
     deleteDurably: (id) => of(id).deleteDurably(id),
+    // Every shard has the same index fields and key.
+    ...(parts[0]?.index ? { index: parts[0].index } : {}),
   };
 }

@@ -46,3 +46,19 @@ export class StoreWriteError extends Error {
     this.name = 'StoreWriteError';
   }
 }
+
+/**
+ * Encrypted personal data that this start-up cannot read: the key is missing, another key was
+ * given, or the value was altered (GCM refuses it). Never run on without it.
+ */
+export class DataKeyError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(
+      `${file} ${reason}. The assistant will not start without the right data key: set DATA_KEY, or restore DATA_DIR/keys/data.key from your backup (README, "Encryption at rest").`,
+    );
+    this.name = 'DataKeyError';
+  }
+}

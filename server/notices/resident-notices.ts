@@ -26,7 +26,8 @@ export const noticeSchema = z.strictObject({
 export type ResidentNotice = z.infer<typeof noticeSchema>;
 
 export async function residentNotices(store: Store) {
-  const queue = await store.collection('resident-notices', noticeSchema);
+  // The WeChat contact id identifies the resident: encrypted at rest like the referral's.
+  const queue = await store.collection('resident-notices', noticeSchema, { personal: ['contact'] });
   return {
     queue,
     /** A resident's deletion: messages still waiting for them (or about their referral) go. */

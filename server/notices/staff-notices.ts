@@ -77,7 +77,10 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
     'staff-notice-settings',
     noticeSettingsSchema,
   );
-  const queue: Collection<StaffNotice> = await store.collection('staff-notices', staffNoticeSchema);
+  // The village is the resident's own words: encrypted at rest like the referral's.
+  const queue: Collection<StaffNotice> = await store.collection('staff-notices', staffNoticeSchema, {
+    personal: ['payload.village'],
+  });
   const now = o.now ?? (() => new Date());
   const post = o.fetch ?? fetch;
   let timer: NodeJS.Timeout | undefined;

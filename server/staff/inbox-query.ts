@@ -2,13 +2,17 @@
  * The inbox as a query: the filters a caseworker sets (checked with zod), applied to the
  * referrals they may see, newest first, a page at a time, with counts per status. Exports use
  * the same query, so a list, an export and a print can never show more than the inbox.
+ * A whole phone or ID number is matched exactly through the keyed hash index that is stored
+ * with each (encrypted) record, as a SQL store would look it up.
  */
 import { z } from 'zod';
+import { readIdNumber, readPhone } from '../../bot/referral/contact.ts';
 import {
   type ReferralRecord,
   type ReferralStatus,
   referralStatuses,
 } from '../../bot/referral/referral-record.ts';
+import type { SearchIndex } from '../../bot/store/search-index.ts';
 import { canSee } from './access.ts';
 import type { StaffUser } from './staff-records.ts';
 
@@ -48,7 +52,26 @@ export function readFilter(query: Record<string, unknown>): InboxFilter {
 /** China's calendar day of an ISO instant (what "submitted on 2026-11-24" means to a township). */
 const chinaDay = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
-function matches(r: ReferralRecord, f: InboxFilter, ignoreStatus = false): boolean {
+/** The index hashes a search text would match: a whole phone or ID number, normalised as stored. */
+function searchHashes(q: string | undefined, index: SearchIndex<ReferralRecord> | undefined) {
+  if (!q || !index) return [];
+  const phone = readPhone(q);
+  const idNumber = readIdNumber(q);
+  return [
+    ...(phone ? [['phone', index.hash('phone', phone)] as const] : []),
+    ...(idNumber ? [['idNumber', index.hash('idNumber', idNumber)] as const] : []),
+  ];
+}
+
+type Hashes = ReturnType<typeof searchHashes>;
+
+function matches(
+  r: ReferralRecord,
+  f: InboxFilter,
+  ignoreStatus = false,
+  hashes: Hashes = [],
+  index?: SearchIndex<ReferralRecord>,
+): boolean {
   if (!ignoreStatus && f.status && r.status !== f.status) return false;
   if (f.kind && r.kind !== f.kind) return false;
   if (f.program && !r.programs.some((p) => p.id === f.program && p.verdict !== 'unlikely')) return false;
@@ -63,7 +86,8 @@ function matches(r: ReferralRecord, f: InboxFilter, ignoreStatus = false): boole
       r.reference === upper ||
       r.reference.replace('-', '') === upper.replace('-', '') ||
       (q.length >= 1 && r.name.includes(q)) ||
-      (/^\d{4}$/.test(q) && r.phone.endsWith(q));
+      (/^\d{4}$/.test(q) && r.phone.endsWith(q)) ||
+      (index !== undefined && hashes.some(([field, h]) => index.of(r)[field] === h));
     if (!hit) return false;
   }
   return true;
@@ -84,17 +108,25 @@ export function selectReferrals(
   all: Iterable<ReferralRecord>,
   user: StaffUser,
   f: InboxFilter,
+  index?: SearchIndex<ReferralRecord>,
 ): ReferralRecord[] {
   const out: ReferralRecord[] = [];
-  for (const r of all) if (canSee(user, r) && matches(r, f)) out.push(r);
+  const hashes = searchHashes(f.q?.trim(), index);
+  for (const r of all) if (canSee(user, r) && matches(r, f, false, hashes, index)) out.push(r);
   return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 }
 
-export function inboxPage(all: Iterable<ReferralRecord>, user: StaffUser, f: InboxFilter): InboxPage {
+export function inboxPage(
+  all: Iterable<ReferralRecord>,
+  user: StaffUser,
+  f: InboxFilter,
+  index?: SearchIndex<ReferralRecord>,
+): InboxPage {
+  const hashes = searchHashes(f.q?.trim(), index);
   const counts = Object.fromEntries(referralStatuses.map((s) => [s, 0])) as Record<ReferralStatus, number>;
   const items: ReferralRecord[] = [];
   for (const r of all) {
-    if (!canSee(user, r) || !matches(r, f, true)) continue;
+    if (!canSee(user, r) || !matches(r, f, true, hashes, index)) continue;
     counts[r.status]++;
     if (!f.status || r.status === f.status) items.push(r);
   }

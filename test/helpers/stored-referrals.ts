@@ -1,11 +1,23 @@
-/** The referrals as they are on disk, read from every shard file (referrals-N.json). */
+/**
+ * The referrals as they are on disk, read from every shard file (referrals-N.json), their
+ * personal fields decrypted with the data directory's key file (as the server loads them).
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { referralPersonalFields } from '../../bot/referral/referral-record.ts';
+import { type EnvKeys, loadDataKeys } from '../../bot/store/data-keys.ts';
+import { recordCodec } from '../../bot/store/field-cipher.ts';
 
-export function storedReferrals(dataDir: string): Record<string, Record<string, unknown>> {
+export function storedReferrals(dataDir: string, keys?: EnvKeys): Record<string, Record<string, unknown>> {
+  const ring = loadDataKeys(dataDir, keys);
+  const codec = recordCodec(() => ring, referralPersonalFields);
   const out: Record<string, Record<string, unknown>> = {};
-  for (const file of readdirSync(dataDir).filter((f) => /^referrals-\d+\.json$/.test(f))) {
-    Object.assign(out, JSON.parse(readFileSync(join(dataDir, file), 'utf8')).records);
+  for (const file of referralFiles(dataDir)) {
+    const records = JSON.parse(readFileSync(file, 'utf8')).records as Record<string, unknown>;
+    for (const [id, r] of Object.entries(records)) {
+      const { searchIndex: _index, ...plain } = codec.decode(id, r) as Record<string, unknown>;
+      out[id] = plain;
+    }
   }
   return out;
 }

@@ -45,7 +45,7 @@ export function countyRoutes(deps: StaffDeps): Router {
       return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
     }
     const lang = staffLanguage(ctx);
-    const items = selectReferrals(deps.referrals.values(), user, readFilter(ctx.query));
+    const items = selectReferrals(deps.referrals.values(), user, readFilter(ctx.query), deps.referrals.index);
     audit.append(user.id, full ? 'export_full' : 'export', format, `${items.length} rows`);
     const stamp = chinaDateTime(deps.now().toISOString()).slice(0, 10);
     ctx.set('Content-Disposition', `attachment; filename="ledger-${user.county}-${stamp}.${format}"`);

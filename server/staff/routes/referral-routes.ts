@@ -53,7 +53,7 @@ export function referralRoutes(deps: StaffDeps): Router {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const filter = readFilter(ctx.query);
-    const page = inboxPage(deps.referrals.values(), user, filter);
+    const page = inboxPage(deps.referrals.values(), user, filter, deps.referrals.index);
     const t = translator(lang);
     renderStaff(ctx, deps, 'inbox', {
       notice: ctx.query.changed ? 'staff.password.changed' : undefined,
