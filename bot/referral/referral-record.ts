@@ -114,8 +114,11 @@ export type ReferralRecord = z.output<typeof referralSchema>;
  * Encrypted at rest (PIPL Art. 51): who the resident is and how to reach them, what they told
  * us, and staff free text (notes, outcome reasons). Reference, kind, county, township, status,
  * programs and dates stay in clear: the inbox, retention and a future SQL store filter on them.
+ * The idempotency key too: it is a plain hash over name, phone and ID number, which a dictionary
+ * of phone numbers could otherwise match.
  */
 export const referralPersonalFields = [
+  'idempotencyKey',
   'name',
   'phone',
   'idNumber',

@@ -149,6 +149,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+const stored = (reference: string) => storedReferrals(dataDir)[reference]!;
+
 describe('personal data at rest', () => {
   it('made a referral, a second one, a chat referral and a call-back', () => {
     expect(refs.web).toMatch(/^TE-/);
@@ -177,6 +179,11 @@ describe('personal data at rest', () => {
     expect(raw).toContain('"status":"new"');
     expect(raw).toMatch(/"name":"enc:v1:[0-9a-f]{12}:[A-Za-z0-9+/=]+"/);
     expect(raw).toContain('"searchIndex":{"key":');
+    // The double-tap fingerprint hashes name, phone and ID without a key: stored encrypted too.
+    const key = stored(refs.web!).idempotencyKey;
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(raw).not.toContain(key);
+    expect(raw).toMatch(/"idempotencyKey":"enc:v1:/);
   });
 
   it('keeps the key file to its owner (file 0600, directory 0700)', () => {
