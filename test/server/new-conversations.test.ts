@@ -3,7 +3,7 @@
  * start only NEW_CONVERSATIONS_PER_HOUR of them (the chat page, the form's results and the API
  * share the budget): beyond it a translated 429 with Retry-After, and nothing stored.
  */
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import kkApi from '../../locales/kk/api.json' with { type: 'json' };
 import ugWeb from '../../locales/ug/web.json' with { type: 'json' };
 import { PageClient } from '../helpers/browser-session.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
+import { storedSessions as decryptedSessions } from '../helpers/stored-referrals.ts';
 
 let server: Started;
 const dataDir = mkdtempSync(join(tmpdir(), 'new-conversations-'));
@@ -30,10 +31,8 @@ afterAll(async () => {
 /** Sessions as they are on disk, after the coalesced write (at most a second). */
 async function storedSessions(): Promise<Record<string, { answers: Record<string, unknown> }>> {
   await new Promise((r) => setTimeout(r, 1500));
-  const out = {};
-  for (const f of readdirSync(dataDir).filter((f) => /^sessions-\d+\.json$/.test(f)))
-    Object.assign(out, JSON.parse(readFileSync(join(dataDir, f), 'utf8')).records);
-  return out;
+  // Decrypted with the data directory's key, as the server reads them (answers are encrypted).
+  return decryptedSessions(dataDir) as Record<string, { answers: Record<string, unknown> }>;
 }
 
 describe('new conversations', () => {
