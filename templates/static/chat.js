@@ -28,7 +28,16 @@
       const page = new DOMParser().parseFromString(await response.text(), 'text/html');
       const turn = page.getElementById('turn');
       const next = page.getElementById('composer-box');
-      if (!turn || !next) throw new Error('unexpected page');
+      if (!turn || !next) {
+        // An error page (too many new conversations, storage full ...) says in the resident's
+        // language what happened: show that, not "the network failed, tap again".
+        const said = page.querySelector('[role="alert"]')?.textContent?.trim();
+        if (said && status) {
+          status.textContent = said;
+          return;
+        }
+        throw new Error('unexpected page');
+      }
       // The reply may be in another language (the resident switched): follow the page.
       document.documentElement.lang = page.documentElement.lang;
       document.documentElement.dir = page.documentElement.dir;
