@@ -9,10 +9,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import zhStaff from '../../../locales/zh/staff.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCaseworker, addStaffUser } from '../../helpers/admin-cli.ts';
 import { type AuditLine, readAuditLines, rechain, writeAuditLines } from '../../helpers/audit-tamper.ts';
-import { type PageClient, textOf } from '../../helpers/browser-session.ts';
+import { PageClient, textOf } from '../../helpers/browser-session.ts';
 import { signIn, signInAdmin } from '../../helpers/staff-sign-in.ts';
 import { type Started, startServer } from '../../helpers/start-server.ts';
 
@@ -34,9 +35,12 @@ beforeAll(async () => {
   const caseworker = await signIn(server.base, 'karadala1', caseworkerPassword);
   await caseworker.get('/staff/export.csv');
   // Failed logins: a Tekes account's name, and a name that is no account.
+  // From a browser not signed in (a signed-in one is sent on from the login page).
+  const stranger = new PageClient(server.base);
   for (const username of ['karadala1', 'no.such.name']) {
-    await caseworker.get('/staff/login');
-    await caseworker.post('/staff/login', { username, password: 'a wrong password' });
+    await stranger.get('/staff/login');
+    await stranger.post('/staff/login', { username, password: 'a wrong password' });
+    expect(stranger.status).toBe(401);
   }
 }, 120_000);
 
@@ -88,5 +92,8 @@ describe('the audit page', () => {
     expect(tekes.text).toContain('tekes.admin');
     expect(tekes.text).not.toContain('qitai.admin');
     expect(tekes.text).not.toContain('no.such.name');
+    // A failed login says why in the admin's language, not as the code the log stores.
+    expect(tekes.text).toContain(zhStaff.audit.details.invalid);
+    expect(tekes.text).not.toMatch(/>invalid</);
   });
 });
