@@ -36,7 +36,8 @@ export interface ResultView {
   unlikely: string;
 }
 
-const order: Record<Verdict, number> = { likely: 0, possible: 1, unlikely: 2 };
+/** 'ask' (not screened here, ask the township) is listed after what the screen could judge. */
+const order: Record<Verdict, number> = { likely: 0, possible: 1, ask: 2, unlikely: 3 };
 
 /** Values of these parameters are ids that the message shows by their translated name. */
 const translatedParams: Record<string, (t: TFunction, v: string) => string> = {

@@ -6,7 +6,7 @@
 import type { TFunction } from 'i18next';
 import { issueText } from '../../explain/result-view.ts';
 import { programIds } from '../../engine/household.ts';
-import type { ScreenResult } from '../../engine/result.ts';
+import { type ScreenResult, verdicts as verdictIds } from '../../engine/result.ts';
 import type { Screener } from '../../engine/screen.ts';
 import {
   CellError,
@@ -124,7 +124,7 @@ export function rosterLabels(t: TFunction) {
   return {
     separator: t('cli.listSeparator'),
     programs: table('programs', programIds),
-    verdicts: table('verdicts', ['likely', 'possible', 'unlikely'] as const),
+    verdicts: table('verdicts', verdictIds),
     tiers: table('tiers', ['A', 'B', 'C', '1', '2', '3'] as const) as Record<string, string>,
   };
 }
