@@ -17,7 +17,7 @@ const postCompulsory = new Set(['high_school', 'vocational', 'higher']);
 
 export const dibao: ProgramRule = {
   id: 'dibao',
-  after: [],
+  after: ['tekun'],
   uses: ['area', 'members', 'monthlyIncome', 'propertyWithinLimits', 'current', 'rigidExpenses12m'],
   evaluate(ctx) {
     const f = startFinding(ctx, 'dibao');

@@ -16,7 +16,7 @@ type Rates = ParameterValue<'dibao_supplement.rates'>;
 
 export const dibaoSupplement: ProgramRule = {
   id: 'dibao_supplement',
-  after: ['dibao'],
+  after: ['dibao', 'tekun'],
   uses: ['members', 'area'],
   evaluate(ctx) {
     const f = startFinding(ctx, 'dibao_supplement');
