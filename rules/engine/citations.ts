@@ -2,6 +2,7 @@
  * Criteria and process facts the seeds state in words rather than numbers. Each carries a
  * verbatim quote; test/rules/citations.test.ts checks the quote is in the named seed.
  */
+import type { ScreenContext } from './context.ts';
 import type { Source } from './result.ts';
 
 /** The verbatim quote behind each citation, for test/rules/citations.test.ts. */
@@ -72,4 +73,20 @@ export const citations = {
     '三(三)',
     '对于低保家庭中的70周岁以上老年人、二级以上视力（智力、肢体、精神）残疾人员、老残一体人员、一户多残人员以及多重残疾人员',
   ),
+  // Issue 14's work packages each append only between their own fences, so they merge cleanly.
+  // — dibao (WP1) —
+  // — end dibao (WP1) —
+  // — tekun/supplement/temporary (WP2) —
+  // — end tekun/supplement/temporary (WP2) —
+  // — process (WP3) —
+  // — end process (WP3) —
 } as const satisfies Record<string, Source>;
+
+/**
+ * The citation to show for a criterion several seeds state: the one from the jurisdiction's
+ * own documents where there is one. For now the first alternative (WP3 of issue 14 makes it
+ * choose by jurisdiction); rules already pass every alternative so that change stays local.
+ */
+export function pickCitation(_ctx: ScreenContext, first: Source, ..._others: Source[]): Source {
+  return first;
+}
