@@ -32,6 +32,8 @@ export interface ParameterHistory {
   reference: Reference;
   note?: string;
   reviewed?: string;
+  /** Our reading where the seed leaves the value open (rule-file-schema.ts). */
+  gap?: true;
   /** Ascending by date; a null value ends the parameter from that date. */
   entries: { from: string; value: unknown }[];
 }
@@ -139,6 +141,7 @@ function histories(defs: Record<string, ParameterDefinition>, layer: string, fil
       entries,
       ...(def.note ? { note: def.note } : {}),
       ...(def.reviewed ? { reviewed: def.reviewed } : {}),
+      ...(def.gap ? { gap: true as const } : {}),
     });
   }
   return out;

@@ -7,6 +7,10 @@
  *
  * `local: true` marks values a county is expected to supply itself (the seeds do not give them
  * for every county); when one is missing the screen says "not configured".
+ *
+ * `fillable: true` marks values a county admin can fill in (shown to residents as "not yet
+ * provided by the county" when absent); entries without it are not fillable. Other places'
+ * rules, probed with f.optional, are never fillable.
  */
 import { z } from 'zod';
 
@@ -127,12 +131,24 @@ export const parameterCatalog = {
     local: false,
   },
   'process.transfer_to_marginal': { value: flag, local: false },
-} as const satisfies Record<string, { value: z.ZodType; local: boolean }>;
+} as const satisfies Record<string, CatalogEntry>;
+
+interface CatalogEntry {
+  value: z.ZodType;
+  local: boolean;
+  fillable?: boolean;
+}
 
 export type ParameterName = keyof typeof parameterCatalog;
 export type ParameterValue<N extends ParameterName> = z.output<(typeof parameterCatalog)[N]['value']>;
 
 export const parameterNames = Object.keys(parameterCatalog) as ParameterName[];
+
+/** Whether a county admin can supply this parameter (catalog `fillable`, false when absent). */
+export function isFillable(name: ParameterName): boolean {
+  const entry: CatalogEntry = parameterCatalog[name];
+  return entry.fillable ?? false;
+}
 
 export function isParameterName(name: string): name is ParameterName {
   return Object.hasOwn(parameterCatalog, name);

@@ -42,6 +42,11 @@ export const parameterDefinitionSchema = z.strictObject({
   unit: z.string().min(1),
   reference: referenceSchema,
   note: z.string().optional(),
+  /**
+   * The seed leaves this value open and the number is our reading of it (e.g. the age from
+   * which someone is 老年人): results that rely on it say so.
+   */
+  gap: z.literal(true).optional(),
   /** The day someone confirmed the value in force is still current (resets the freshness clock). */
   reviewed: isoDate.optional(),
   values: z.record(isoDate, z.unknown()).refine((v) => Object.keys(v).length > 0, 'at least one dated value'),
