@@ -59,12 +59,14 @@ export const dibaoSupplement: ProgramRule = {
     let local = 0;
     let shareSum = 0;
     let critical = 0;
-    let unknown = false;
+    let unknownAnswer = false;
+    let unknownDefinition = false;
     const pending = new Set<LocalGroup>();
     for (const m of h.members) {
       if (inTekun.includes(m)) continue;
       const r = memberRate(m, rates.value, groups, disabledCount);
-      if (r.unknown) unknown = true;
+      if (r.unknown === 'answer') unknownAnswer = true;
+      if (r.unknown === 'definition') unknownDefinition = true;
       if (r.pending) pending.add(r.pending);
       if (r.rate === 0) continue;
       shareSum += r.rate;
@@ -92,8 +94,9 @@ export const dibaoSupplement: ProgramRule = {
       f.unknown(`dibao_supplement.local_group_${group}`, {}, citations.supplementGroups);
     }
     if (shareSum === 0) {
-      if (pending.size > 0) return f.done('possible');
-      if (unknown) {
+      // Undefined groups are already named as not configured above.
+      if (pending.size > 0 || unknownDefinition) return f.done('possible');
+      if (unknownAnswer) {
         f.ask('members.disability');
         f.ask('members.seriousIllness');
         f.unknown('dibao_supplement.member_unknown', {}, rates);

@@ -6,7 +6,8 @@
  *   50% — exactly those kinds, so a grade-1 hearing disability is not on this list;
  * - the other groups the seed names ("老年人、未成年人、重度残疾人…其他特殊困难人员") get the local
  *   bureau's rate (local_rates); unset, the member is `pending` on it.
- * `unknown` when an unanswered question (disability, illness) could give a rate.
+ * `unknown` when an unanswered question (disability, illness) or a group definition that is not
+ * configured could give a rate.
  */
 import { isSevereDisability } from '../../engine/context.ts';
 import type { Member } from '../../engine/household.ts';
@@ -29,7 +30,7 @@ export interface MemberRate {
   /** The rate is the local bureau's (local_rates), not the seed's. */
   local?: true;
   pending?: LocalGroup;
-  unknown?: true;
+  unknown?: 'answer' | 'definition';
 }
 
 export function memberRate(
@@ -60,15 +61,14 @@ export function memberRate(
     if (rate !== undefined && rate > 0) return { rate, critical: false, local: true };
     return { rate: 0, critical: false, pending: group };
   }
-  // An unanswered question, or a group definition not configured (2018–2020 Jilin has no
-  // national age definitions in force), could still put the member in a group.
-  const couldBe =
-    m.disability === undefined ||
-    m.seriousIllness === undefined ||
+  // An unanswered question could give a rate ('answer'); or a group definition not configured
+  // (2018–2020 Jilin has no national age definitions in force) could put the member in a group.
+  if (m.disability === undefined || m.seriousIllness === undefined) return { ...best, unknown: 'answer' };
+  const undefinedGroup =
     g.elderlyAge === undefined ||
     g.minorAge === undefined ||
     (g.severe === undefined && m.disability !== null);
-  return couldBe ? { rate: 0, critical: false, unknown: true } : best;
+  return undefinedGroup ? { ...best, unknown: 'definition' } : best;
 }
 
 function localGroup(m: Member, g: GroupDefinitions): LocalGroup | undefined {
