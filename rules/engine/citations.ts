@@ -77,6 +77,21 @@ export const citations = {
   // — dibao (WP1) —
   // — end dibao (WP1) —
   // — tekun/supplement/temporary (WP2) —
+  supplementGroups: cite(
+    JILIN,
+    '三(三)',
+    '对农村低保家庭中的老年人、未成年人、重度残疾人、重病患者、一户多残人员、老残一体人员以及当地县级以上政府或民政部门认定的其他特殊困难人员给予重点保障',
+  ),
+  supplementOther: cite(
+    JILIN,
+    '三(三)',
+    '对于低保家庭中的其他特殊困难人员，由当地民政部门根据实际困难程度，自行确定增发补助金比例',
+  ),
+  temporaryPending: cite(
+    QITAI,
+    '三(九)1',
+    '对申请最低生活保障、特困人员救助供养的困难群众，申请办理期间基本生活暂时陷入困境的，可以视情先按照1-2个月的标准给予临时救助',
+  ),
   // — end tekun/supplement/temporary (WP2) —
   // — process (WP3) —
   // — end process (WP3) —

@@ -118,19 +118,39 @@ export const parameterCatalog = {
   'employment.assistance': { value: flag, local: false },
   'disaster.assistance': { value: flag, local: false },
   'dibao_supplement.rates': {
+    // 003 §三(三): the seed's own groups and rates, for rural dibao households, in the action
+    // period 2018–2020 (`until`, 003 §一 "2018年至2020年").
     value: z.strictObject({
-      criticalIllness: share,
-      elderly: share,
-      severeDisability: share,
+      area: z.enum(['rural', 'urban']),
+      until: z.iso.date(),
+      critical: share,
+      listed: z.strictObject({
+        rate: share,
+        elderlyAge: age,
+        maxGrade: z.number().int().min(1).max(4),
+        kinds: z.array(
+          z.enum(['physical', 'visual', 'hearing', 'speech', 'intellectual', 'mental', 'multiple']),
+        ),
+      }),
       elderlyDisabled: share,
-      multiDisabledHousehold: share,
-      multipleDisability: share,
-      elderlyAge: age,
-      maxDisabilityGrade: z.number().int().min(1).max(4),
+      multiDisabled: share,
+      multiple: share,
     }),
     local: false,
   },
   'process.transfer_to_marginal': { value: flag, local: false },
+  // 003 §三(三): rates for the named groups the seed gives no rate for (老年人 under 70,
+  // 未成年人, 重度残疾人 outside the 50% list, 其他特殊困难人员) are set by the local bureau.
+  'dibao_supplement.local_rates': {
+    value: z.strictObject({
+      elderly: share.optional(),
+      minor: share.optional(),
+      severeDisability: share.optional(),
+      other: share.optional(),
+    }),
+    local: true,
+    fillable: true,
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 interface CatalogEntry {
