@@ -58,7 +58,7 @@ export const dibao: ProgramRule = {
         outcome = f.done(route || exit ? 'possible' : 'unlikely');
       }
     }
-    // 特困 for someone in the household is a real possibility the township must settle first.
+    // The household gets 特困 but the screen cannot tell who, so the count may be wrong: at most possible.
     return counted.unknownWhich && outcome.verdict === 'likely'
       ? { ...outcome, verdict: 'possible' }
       : outcome;
