@@ -13,6 +13,7 @@
  * rules, probed with f.optional, are never fillable.
  */
 import { z } from 'zod';
+import { schoolingLevels } from './household-values.ts';
 
 const money = z.number().finite().positive();
 const multiple = z.number().finite().positive();
@@ -20,6 +21,8 @@ const share = z.number().finite().min(0).max(1);
 const age = z.number().int().min(0).max(130);
 const months = z.number().int().min(1).max(60);
 const flag = z.boolean();
+/** A rule that exists for one area only (003's rural action, 002's rural exit). */
+const area = z.enum(['rural', 'urban']);
 
 /** "1/6" or 0.1666…: care shares are written as the fractions the seed uses. */
 const fraction = z.union([
@@ -60,13 +63,23 @@ export const parameterCatalog = {
     }),
     local: false,
   },
-  'dibao.gradual_exit_months': { value: months, local: false },
+  'dibao.gradual_exit_months': {
+    value: z.strictObject({
+      months,
+      area: area.optional(),
+      requires: z.enum(['registered_poor']).optional(),
+    }),
+    local: false,
+  },
   'dibao.gradual_exit_tapered': {
-    value: z.strictObject({ incomeMultiple: multiple, annualReduction: share }),
+    value: z.strictObject({ incomeMultiple: multiple, annualReduction: share, area: area.optional() }),
     local: false,
   },
   'dibao.expense_deduction_multiple': { value: multiple, local: false },
-  'dibao.medical_expense_deduction': { value: z.strictObject({ months }), local: false },
+  'dibao.medical_expense_deduction': {
+    value: z.strictObject({ months, area: area.optional() }),
+    local: false,
+  },
   'dibao.excludes_tekun_recipients': { value: flag, local: false },
   'dibao.average_subsidy': { value: byArea(money), local: false },
   severe_disability: {
@@ -151,6 +164,8 @@ export const parameterCatalog = {
     local: true,
     fillable: true,
   },
+  'dibao.amount_method': { value: z.enum(['difference', 'tiers']), local: false },
+  'dibao.deductible_schooling': { value: z.array(z.enum(schoolingLevels)), local: false },
 } as const satisfies Record<string, CatalogEntry>;
 
 interface CatalogEntry {

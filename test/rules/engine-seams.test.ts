@@ -75,7 +75,7 @@ describe('Finding.optional', () => {
       finding: new Finding(),
     } as unknown as ScreenContext;
     const f = startFinding(ctx, 'dibao');
-    expect(f.optional('dibao.medical_expense_deduction')?.value).toEqual({ months: 12 });
+    expect(f.optional('dibao.medical_expense_deduction')?.value).toEqual({ months: 12, area: 'rural' });
     expect(f.done('likely', { monthlyAmount: 100, floor: true })).toMatchObject({
       floor: true,
       missing: undefined,

@@ -63,11 +63,7 @@ describe('loadRuleBook', () => {
     expect(failure().message).toMatch(/qitai\.yaml.*YAML/);
   });
   it('carries `gap: true` (the seed leaves the value open) to the resolved parameter, and only there', () => {
-    edit(
-      'parameters/national.yaml',
-      '    note: >\n      Gap: 002',
-      '    gap: true\n    note: >\n      Gap: 002',
-    );
+    // national.yaml marks elderly_age `gap: true` itself (issue 14 item 8).
     const wengyuan = loadRuleBook(dir).jurisdictions.get('wengyuan')!;
     const table = resolveParameters(wengyuan, '2026-11-23');
     expect(table.get('elderly_age')?.gap).toBe(true);
@@ -77,7 +73,7 @@ describe('loadRuleBook', () => {
   it('refuses a gap mark other than true', () => {
     edit(
       'parameters/national.yaml',
-      '    note: >\n      Gap: 002',
+      '    gap: true\n    note: >\n      Gap: 002',
       '    gap: false\n    note: >\n      Gap: 002',
     );
     expect(failure().message).toMatch(/national\.yaml.*elderly_age.*gap/);
