@@ -5,10 +5,11 @@
  * of their own by definition). A member only possibly in 特困 is counted, with a note that the
  * two cannot be combined. Switched by the dated `dibao.excludes_tekun_recipients`.
  */
-import type { ScreenContext } from '../../engine/context.ts';
+import type { ScreenContext, TekunMembers } from '../../engine/context.ts';
 import type { Finding } from '../../engine/finding.ts';
 import type { Member } from '../../engine/household.ts';
-import { tekunMembers } from './tekun-stand-in.ts';
+
+const nobodyInTekun: TekunMembers = { excluded: [], maybe: [], unknownWhich: false };
 
 export interface Counted {
   members: readonly Member[];
@@ -24,7 +25,8 @@ export function countedMembers(ctx: ScreenContext, f: Finding): Counted {
   const all = ctx.household.members;
   const excludes = f.param('dibao.excludes_tekun_recipients');
   if (!excludes?.value) return { members: all, excluded: 0, unknownWhich: false, eitherOr: false };
-  const t = tekunMembers(ctx);
+  // Filled by the 特困 rule, which runs first; absent where 特困 is not screened: nobody is left out.
+  const t = ctx.tekun ?? nobodyInTekun;
   if (t.unknownWhich) {
     f.unknown('dibao.which_member_tekun_unknown', {}, excludes);
     return { members: all, excluded: 0, unknownWhich: true, eitherOr: false };
