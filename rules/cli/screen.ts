@@ -15,7 +15,7 @@ import { RuleFileError } from '../engine/rule-file-error.ts';
 import { createScreener, type Screener } from '../engine/screen.ts';
 import { jsonExtensions, screenJson } from './screen-json.ts';
 import { readCsv, readXlsx } from './roster/read-roster.ts';
-import { screenRoster } from './roster/screen-roster.ts';
+import { missingColumns, screenRoster } from './roster/screen-roster.ts';
 import { openResultsWriter } from './roster/write-results.ts';
 
 /** Errors printed to stderr during a roster run before the rest are only counted. */
@@ -135,9 +135,27 @@ async function roster(
     ext === '.csv'
       ? readCsv(file, onBytes, (line, detail) => badRecords.push([line, detail]))
       : readXlsx(file);
+  // The header is checked before the results file is opened: a roster without a required
+  // column gives no results file at all and exits 2, rather than a file of nothing.
+  const iterator = rows[Symbol.asyncIterator]();
+  const head = await iterator.next();
+  if (!head.done) {
+    const missing = missingColumns(head.value.record, t);
+    if (missing) {
+      bar.stop();
+      await iterator.return?.(undefined);
+      process.stderr.write(`${missing}\n`);
+      return 2;
+    }
+  }
+  async function* again() {
+    if (head.done) return;
+    yield head.value;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
+  }
   const writer = openResultsWriter(out, t);
   let shown = 0;
-  const summary = await screenRoster(rows, screener, writer, t, {
+  const summary = await screenRoster(again(), screener, writer, t, {
     ...(date ? { date } : {}),
     onRow: (n) => {
       if (n % 1000 === 0) bar.update(ext === '.csv' ? done : 0, { rows: n });
