@@ -32,7 +32,10 @@ function build(): Tables {
   const values = new Map<string, Map<string, string>>();
   const add = (column: string, alias: string, canonical: string) => {
     let m = values.get(column);
-    if (!m) values.set(column, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      values.set(column, m);
+    }
     m.set(normalizeHeader(alias), canonical);
   };
   const resources = loadResources();
