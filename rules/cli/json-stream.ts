@@ -56,6 +56,8 @@ export class JsonSplitter {
   /** End of input: the last value (NDJSON without a final newline), or an error if cut short. */
   end(): string[] {
     const out: string[] = [];
+    // An empty file is a mistake (the wrong file, a failed export), not zero households.
+    if (this.shape === undefined) throw new JsonStreamError('empty input');
     if (this.inString || this.depth > 0) throw new JsonStreamError('unexpected end of input');
     if (this.shape === 'array' && !this.closed)
       throw new JsonStreamError("unexpected end of input: missing ']'");

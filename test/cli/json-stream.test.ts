@@ -71,5 +71,6 @@ describe('JsonSplitter', () => {
     expect(() => splitAll('[{"a":1}', [])).toThrow(JsonStreamError);
     expect(() => splitAll('[1] 2', [])).toThrow(JsonStreamError);
     expect(() => splitAll('{"a":"x', [])).toThrow(JsonStreamError);
+    expect(() => splitAll(' \n', [])).toThrow(JsonStreamError);
   });
 });
