@@ -69,8 +69,20 @@ export function canonicalValue(column: string, v: string): string {
   tables ??= build();
   const m = tables.values.get(column);
   if (!m || v === '') return v;
-  return m.get(normalizeHeader(v)) ?? v;
+  // A roster repeats the same few values a million times: remember each cell as written.
+  let seen = memo.get(column);
+  if (!seen) {
+    seen = new Map();
+    memo.set(column, seen);
+  }
+  let out = seen.get(v);
+  if (out === undefined) {
+    out = m.get(normalizeHeader(v)) ?? v;
+    if (seen.size < 10_000) seen.set(v, out);
+  }
+  return out;
 }
+const memo = new Map<string, Map<string, string>>();
 
 /** The first alias of a column in one language, to name a missing column the way the county would. */
 export function headerWord(headerAliases: unknown, column: string): string | undefined {
