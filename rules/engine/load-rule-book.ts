@@ -86,7 +86,11 @@ export function loadRuleBook(rulesDir: string = defaultRulesDir): RuleBook {
   // Who issued each seed; a jurisdiction may only call a known seed its own or replace it.
   const seedsFile = join(rulesDir, 'seeds', 'documents.yaml');
   const seeds = existsSync(seedsFile)
-    ? new Set(Object.keys(validate(seedDocumentsFileSchema, readYaml(seedsFile, display), display(seedsFile)).documents))
+    ? new Set(
+        Object.keys(
+          validate(seedDocumentsFileSchema, readYaml(seedsFile, display), display(seedsFile)).documents,
+        ),
+      )
     : undefined;
 
   const jurisdictions = new Map<string, Jurisdiction>();
@@ -108,15 +112,17 @@ export function loadRuleBook(rulesDir: string = defaultRulesDir): RuleBook {
     });
     stack.push({ id: data.id, file: shown, parameters: histories(data.parameters, data.id, shown) });
     const docs = data.documents ?? { own: [], local: [] };
-    docs.own.forEach((f, i) => {
-      if (seeds && !seeds.has(f)) throw new RuleFileError(shown, `documents.own.${i}`, `unknown seed file "${f}"`);
-    });
-    docs.local.forEach((d, i) =>
-      d.replaces.forEach((r, j) => {
+    for (const [i, f] of docs.own.entries())
+      if (seeds && !seeds.has(f))
+        throw new RuleFileError(shown, `documents.own.${i}`, `unknown seed file "${f}"`);
+    for (const [i, d] of docs.local.entries())
+      for (const [j, r] of d.replaces.entries())
         if (seeds && !seeds.has(r.file))
-          throw new RuleFileError(shown, `documents.local.${i}.replaces.${j}.file`, `unknown seed file "${r.file}"`);
-      }),
-    );
+          throw new RuleFileError(
+            shown,
+            `documents.local.${i}.replaces.${j}.file`,
+            `unknown seed file "${r.file}"`,
+          );
     registerDocuments(data.id, docs);
     jurisdictions.set(data.id, {
       id: data.id,

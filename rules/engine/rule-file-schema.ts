@@ -91,7 +91,10 @@ export const seedDocumentsFileSchema = z.strictObject({
   documents: z.record(
     seedFile,
     z.strictObject({
-      issuer: z.strictObject({ place: identifier.nullable(), level: z.enum(['county', 'city', 'prefecture', 'province', 'region']) }),
+      issuer: z.strictObject({
+        place: identifier.nullable(),
+        level: z.enum(['county', 'city', 'prefecture', 'province', 'region']),
+      }),
       number: z.string().min(1).optional(),
       issued: isoDate.optional(),
       anonymised: z.boolean(),
