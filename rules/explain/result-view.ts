@@ -60,6 +60,14 @@ export interface ResultView {
   unlikely: UnlikelyView[];
 }
 
+/**
+ * What the screen judged worth applying for: referrals, inbox lists and the papers to collect
+ * cover these. 'ask' (nothing configured here) and 'unlikely' are not referred.
+ */
+export function isReferred(v: Verdict): boolean {
+  return v === 'likely' || v === 'possible';
+}
+
 /** 'ask' (not screened here, ask the township) is listed after what the screen could judge. */
 const order: Record<Verdict, number> = { likely: 0, possible: 1, ask: 2, unlikely: 3 };
 

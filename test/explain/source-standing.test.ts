@@ -25,7 +25,7 @@ import { defaultRulesDir, loadRuleBook } from '../../rules/engine/load-rule-book
 import type { ProgramResult, ScreenResult } from '../../rules/engine/result.ts';
 import { RuleFileError } from '../../rules/engine/rule-file-error.ts';
 import { createScreener } from '../../rules/engine/screen.ts';
-import { clauseLabel, programView, resultView } from '../../rules/explain/result-view.ts';
+import { clauseLabel, isReferred, programView, resultView } from '../../rules/explain/result-view.ts';
 import { textTemplates } from '../../templates/render.ts';
 
 const screener = createScreener({ today: () => '2026-11-23' });
@@ -206,6 +206,13 @@ describe('not configured and "ask your township" (item 7)', () => {
     const text = textTemplates().render('cli/result.njk', { t, view });
     expect(text).not.toMatch(/[a-z_]+\.[a-z_]+/);
     expect(text).toContain(t('cli.askTownship', { names: view.askTownship }));
+  });
+
+  it('"ask" is not referred: referrals, inbox and papers cover likely and possible only', () => {
+    expect(['likely', 'possible', 'ask', 'unlikely'].filter((v) => isReferred(v as never))).toEqual([
+      'likely',
+      'possible',
+    ]);
   });
 
   it('lists only values the county can fill, in words; other places’ rules are left out', () => {
