@@ -3,6 +3,7 @@
  * verbatim quote; test/rules/citations.test.ts checks the quote is in the named seed.
  */
 import type { ScreenContext } from './context.ts';
+import { standingOf } from './documents.ts';
 import type { Source } from './result.ts';
 
 /** The verbatim quote behind each citation, for test/rules/citations.test.ts. */
@@ -94,14 +95,52 @@ export const citations = {
   ),
   // — end tekun/supplement/temporary (WP2) —
   // — process (WP3) —
+  // (county alternatives for property and "the township decides": countyCitations below)
   // — end process (WP3) —
 } as const satisfies Record<string, Source>;
 
 /**
- * The citation to show for a criterion several seeds state: the one from the jurisdiction's
- * own documents where there is one. For now the first alternative (WP3 of issue 14 makes it
- * choose by jurisdiction); rules already pass every alternative so that change stays local.
+ * Property limits and "the township decides", as each county's own document says them. Kept
+ * out of `citations` (whose every clause a rule case must exercise) until the dibao and 特困
+ * rules pick among them with pickCitation; test/explain/source-standing.test.ts checks quotes.
  */
-export function pickCitation(_ctx: ScreenContext, first: Source, ..._others: Source[]): Source {
+export const countyCitations = {
+  propertyTekes: cite(TEKES, '一', '严格按照国家、自治区、自治州最低生活保障有关认定、管理等政策执行'),
+  propertyQitai: cite(
+    QITAI,
+    '一(一)',
+    '最低生活 保障对象、特困人员以及防止返贫监测对象的认定按照现有规定 执行',
+  ),
+  propertyWengyuan: cite(WENGYUAN, '二', '未经申请受理、家庭经济状况核对和评估、审核确认等程序的'),
+  townshipDecidesTekes: cite(TEKES, '七(二)', '落实入户调查责任'),
+  townshipDecidesQitai: cite(QITAI, '一(四)', '乡镇受县人民政府委托，负责低收入人口的申请受理'),
+  townshipDecidesJilin: cite(JILIN, '二(三)', '市县抓落实'),
+} as const satisfies Record<string, Source>;
+
+/**
+ * The citation to show for a criterion several seeds state: the first alternative the
+ * jurisdiction can cite as its own (its own seed, or one its local document replaces), else
+ * the first, which the view then labels as borrowed (issue 14 item 6).
+ */
+export function pickCitation(ctx: ScreenContext, first: Source, ...others: Source[]): Source {
+  const place = ctx.household.jurisdiction;
+  if (standingOf(place, first) !== 'borrowed') return first;
+  for (const s of others) if (standingOf(place, s) !== 'borrowed') return s;
   return first;
 }
+
+/** Every county's text for "property within the local limits" (dibao, 特困 call pickCitation with these). */
+export const propertyCitations = [
+  citations.dibaoProperty,
+  countyCitations.propertyTekes,
+  countyCitations.propertyQitai,
+  countyCitations.propertyWengyuan,
+] as const;
+
+/** Every county's text for "the township decides after the home visit". */
+export const townshipDecidesCitations = [
+  citations.noDecisionWithoutProcess,
+  countyCitations.townshipDecidesTekes,
+  countyCitations.townshipDecidesQitai,
+  countyCitations.townshipDecidesJilin,
+] as const;

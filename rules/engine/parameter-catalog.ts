@@ -46,8 +46,8 @@ const band = z
   .refine(([lo, hi]) => lo <= hi, 'band must be [low, high]');
 
 export const parameterCatalog = {
-  'dibao.standard.urban': { value: money, local: true },
-  'dibao.standard.rural': { value: money, local: true },
+  'dibao.standard.urban': { value: money, local: true, fillable: true },
+  'dibao.standard.rural': { value: money, local: true, fillable: true },
   'dibao.classes': { value: flag, local: false },
   'dibao.tiers': {
     value: z.strictObject({
@@ -93,16 +93,16 @@ export const parameterCatalog = {
   },
   elderly_age: { value: age, local: false },
   minor_age: { value: age, local: false },
-  'local.minimum_wage_monthly': { value: money, local: true },
-  'local.disposable_income_annual': { value: money, local: true },
-  'tekun.standard_multiple': { value: multiple, local: false },
+  'local.minimum_wage_monthly': { value: money, local: true, fillable: true },
+  'local.disposable_income_annual': { value: money, local: true, fillable: true },
+  'tekun.standard_multiple': { value: multiple, local: false, fillable: true },
   'tekun.minor_age_limit': { value: age, local: false },
   'tekun.care_shares': {
     value: z.strictObject({ full: fraction, partial: fraction, none: fraction }),
     local: false,
   },
-  'marginal.income_multiple': { value: multiple, local: false },
-  'rigid_expense.spending_share': { value: share, local: false },
+  'marginal.income_multiple': { value: multiple, local: false, fillable: true },
+  'rigid_expense.spending_share': { value: share, local: false, fillable: true },
   'dibao_single.from_marginal_family': { value: flag, local: false },
   'dibao_single.support_shares': {
     value: z
@@ -111,7 +111,7 @@ export const parameterCatalog = {
       .refine((b) => b.every((x, i) => i === 0 || x.fromAge > b[i - 1]!.fromAge), 'bands must rise by age'),
     local: false,
   },
-  'temporary.max_months': { value: months, local: false },
+  'temporary.max_months': { value: months, local: false, fillable: true },
   'temporary.consequence_multiples': {
     value: z.strictObject({ disability: multiple, lost_labor: multiple, lost_self_care: multiple }),
     local: false,
@@ -125,11 +125,11 @@ export const parameterCatalog = {
   'temporary.advance_months': { value: months, local: false },
   'temporary.advance': { value: flag, local: false },
   'temporary.town_approves_small': { value: flag, local: false },
-  'medical.assistance': { value: flag, local: false },
-  'education.assistance': { value: flag, local: false },
-  'housing.assistance': { value: flag, local: false },
-  'employment.assistance': { value: flag, local: false },
-  'disaster.assistance': { value: flag, local: false },
+  'medical.assistance': { value: flag, local: false, fillable: true },
+  'education.assistance': { value: flag, local: false, fillable: true },
+  'housing.assistance': { value: flag, local: false, fillable: true },
+  'employment.assistance': { value: flag, local: false, fillable: true },
+  'disaster.assistance': { value: flag, local: false, fillable: true },
   'dibao_supplement.rates': {
     // 003 §三(三): the seed's own groups and rates, for rural dibao households, in the action
     // period 2018–2020 (`until`, 003 §一 "2018年至2020年").

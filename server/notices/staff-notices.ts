@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection, Store } from '../../bot/store/collection-store.ts';
+import { isReferred } from '../../rules/explain/result-view.ts';
 
 export const noticeSettingsSchema = z.strictObject({
   webhookUrl: z.string().optional(),
@@ -93,7 +94,7 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
       county: r.jurisdiction,
       township: r.township ?? '',
       village: r.village ?? '',
-      programs: r.programs.filter((p) => p.verdict !== 'unlikely').map((p) => p.id),
+      programs: r.programs.filter((p) => isReferred(p.verdict)).map((p) => p.id),
       link: `${o.publicUrl()}/staff/referrals/${r.reference}`,
       createdAt: r.createdAt,
     };

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { languages, loadResources, translator } from '../../locales/i18n.ts';
-import type { ParameterName } from '../../rules/engine/parameter-catalog.ts';
+import { isFillable, type ParameterName, parameterNames } from '../../rules/engine/parameter-catalog.ts';
 import { createScreener } from '../../rules/engine/screen.ts';
 import { loadCases } from '../rules/case-files.ts';
 
@@ -149,6 +149,17 @@ describe('all three languages', () => {
       const needed = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
       for (const base of plurals)
         for (const c of needed) expect(flat[lang]!.has(`${base}_${c}`), `${lang} ${base}_${c}`).toBe(true);
+    }
+  });
+});
+
+describe('values a county can fill (issue 14 item 7)', () => {
+  it('each has a name in every language, so "not provided yet" never shows an id', () => {
+    const fillable = parameterNames.filter(isFillable);
+    expect(fillable.length).toBeGreaterThan(10);
+    for (const lang of languages) {
+      const unnamed = fillable.filter((n) => !flat[lang]!.has(`screen.parameters.${n}`));
+      expect(unnamed, lang).toEqual([]);
     }
   });
 });
