@@ -239,25 +239,53 @@ describe('view texts (item 8)', () => {
 
   it.each(langs)('a floor amount is "at least", rounded down to the yuan (%s)', (lang) => {
     const t = translator(lang);
+    // The widow's own 特困 result is a floor: 1.3 × 507 = 659.1 (002 二(四) "不低于"), shown as "at least 659".
     const tekun = screen(widow).programs.find((x) => x.id === 'tekun')!;
-    const v = programView(t, { ...tekun, monthlyAmount: 659.1, floor: true }, lang, 'tekes');
+    expect(tekun).toMatchObject({ verdict: 'likely', monthlyAmount: 659.1, floor: true });
+    const view = resultView(t, screen(widow), lang);
+    const v = view.programs.find((p) => p.id === 'tekun')!;
     expect(v.monthlyAmount).toBe('659');
-    const line = textTemplates().render('cli/result.njk', {
-      t,
-      view: { ...resultView(t, screen(widow), lang), programs: [v] },
-    });
-    expect(line).toContain(t('cli.monthlyFloor', { amount: '659' }));
-    expect(programView(t, { ...tekun, monthlyAmount: 659.1 }, lang, 'tekes').monthlyAmount).toBe('659.1');
+    const text = textTemplates().render('cli/result.njk', { t, view });
+    expect(text).toContain(t('cli.monthlyFloor', { amount: '659' }));
+    // The same amount without the floor mark is an estimate, printed as computed.
+    const { floor: _floor, ...estimate } = tekun;
+    expect(programView(t, estimate, lang, 'tekes').monthlyAmount).toBe('659.1');
+    expect(t('cli.monthlyFloor', { amount: '659' })).not.toBe(t('cli.monthly', { amount: '659' }));
+  });
+
+  it.each(
+    langs,
+  )('the widow’s 低保 is "one of these, not both", with no amount or tier of its own (%s)', (lang) => {
+    const t = translator(lang);
+    const dibao = resultView(t, screen(widow), lang).programs.find((p) => p.id === 'dibao')!;
+    expect(dibao.verdict).toBe('possible');
+    expect(dibao.monthlyAmount).toBeUndefined();
+    expect(dibao.amount).toBeUndefined();
+    expect(dibao.tier).toBeUndefined();
+    // 特困 is the higher: its floor (659, rounded down) beside 低保's A band (507), never added.
+    expect(dibao.reasons.map((r) => r.text)).toContain(
+      t('reasons.dibao.instead_of_tekun', { tekunFloor: '659', dibaoAmount: '507' }),
+    );
   });
 
   it.each(langs)('tiers are named in words and said to be decided by the township (%s)', (lang) => {
     const t = translator(lang);
-    const dibao = resultView(t, screen(widow), lang).programs.find((p) => p.id === 'dibao')!;
+    // With a supporter able to support, 特困 is unlikely and 低保 alone applies: 0 income, no
+    // labour, partly unable to care for herself → A band (000 三(一)), 507.
+    const dibao = resultView(t, screen({ ...widow, legalSupporter: 'able' }), lang).programs.find(
+      (p) => p.id === 'dibao',
+    )!;
     expect(dibao.tier).toBe(t('tiers.A'));
+    expect(dibao.monthlyAmount).toBe('507');
     // Not the bare letter: the seed's name for the band ("极度困难家庭"), the letter beside it.
     expect(t('tiers.A')).toContain('A');
     expect(t('tiers.A').length).toBeGreaterThan(8);
     if (lang === 'zh') expect(t('tiers.A')).toBe('极度困难家庭（A档）');
+    const text = textTemplates().render('cli/result.njk', {
+      t,
+      view: resultView(t, screen({ ...widow, legalSupporter: 'able' }), lang),
+    });
+    expect(text).toContain(t('cli.tier', { tier: t('tiers.A') }));
   });
 
   it.each(langs)('an unlikely program says why (%s): single-person dibao for the widow', (lang) => {
