@@ -95,26 +95,20 @@ export const citations = {
   ),
   // — end tekun/supplement/temporary (WP2) —
   // — process (WP3) —
-  // (county alternatives for property and "the township decides": countyCitations below)
-  // — end process (WP3) —
-} as const satisfies Record<string, Source>;
-
-/**
- * Property limits and "the township decides", as each county's own document says them. Kept
- * out of `citations` (whose every clause a rule case must exercise) until the dibao and 特困
- * rules pick among them with pickCitation; test/explain/source-standing.test.ts checks quotes.
- */
-export const countyCitations = {
+  // Property limits and "the township decides" as each county's own document says them; the
+  // dibao and 特困 rules pick among them with pickCitation (propertyCitations, townshipDecidesCitations).
   propertyTekes: cite(TEKES, '一', '严格按照国家、自治区、自治州最低生活保障有关认定、管理等政策执行'),
   propertyQitai: cite(
     QITAI,
     '一(一)',
     '最低生活 保障对象、特困人员以及防止返贫监测对象的认定按照现有规定 执行',
   ),
-  propertyWengyuan: cite(WENGYUAN, '二', '未经申请受理、家庭经济状况核对和评估、审核确认等程序的'),
+  // 004 names property only where it sends a family whose 财产 is over the line elsewhere.
+  propertyWengyuan: cite(WENGYUAN, '二', '经审核其收入、财产状况超出最低生活保障或特困人员认定条件'),
   townshipDecidesTekes: cite(TEKES, '七(二)', '落实入户调查责任'),
   townshipDecidesQitai: cite(QITAI, '一(四)', '乡镇受县人民政府委托，负责低收入人口的申请受理'),
   townshipDecidesJilin: cite(JILIN, '二(三)', '市县抓落实'),
+  // — end process (WP3) —
 } as const satisfies Record<string, Source>;
 
 /**
@@ -132,15 +126,15 @@ export function pickCitation(ctx: ScreenContext, first: Source, ...others: Sourc
 /** Every county's text for "property within the local limits" (dibao, 特困 call pickCitation with these). */
 export const propertyCitations = [
   citations.dibaoProperty,
-  countyCitations.propertyTekes,
-  countyCitations.propertyQitai,
-  countyCitations.propertyWengyuan,
+  citations.propertyTekes,
+  citations.propertyQitai,
+  citations.propertyWengyuan,
 ] as const;
 
 /** Every county's text for "the township decides after the home visit". */
 export const townshipDecidesCitations = [
   citations.noDecisionWithoutProcess,
-  countyCitations.townshipDecidesTekes,
-  countyCitations.townshipDecidesQitai,
-  countyCitations.townshipDecidesJilin,
+  citations.townshipDecidesTekes,
+  citations.townshipDecidesQitai,
+  citations.townshipDecidesJilin,
 ] as const;

@@ -19,6 +19,11 @@ const otherProgramSchema = z.strictObject({
   reasons: z.array(z.string()).optional(),
   noReasons: z.array(z.string()).optional(),
   noMonthlyAmount: z.literal(true).optional(),
+  /**
+   * The document a reason cites, as "<seed number> <clause>" (e.g. "000 一"): which county's
+   * text the screen shows for it (pickCitation), so a case can say "Tekes cites 000, not 003".
+   */
+  sources: z.record(z.string(), z.string().regex(/^\d{3} \S+$/)).optional(),
 });
 export type OtherProgramExpectation = z.infer<typeof otherProgramSchema>;
 
@@ -39,6 +44,7 @@ const caseSchema = z.strictObject({
     needs: z.array(z.string()).optional(),
     reasons: z.array(z.string()).optional(),
     noReasons: z.array(z.string()).optional(),
+    sources: otherProgramSchema.shape.sources,
     others: z.partialRecord(z.enum(programIds), otherProgramSchema).optional(),
   }),
 });

@@ -70,6 +70,13 @@ function expectProgram(p: ProgramResult, e: OtherProgramExpectation) {
   if (e.floor) expect(p.floor, got).toBe(true);
   for (const k of e.reasons ?? []) expect(keys, got).toContain(k);
   for (const k of e.noReasons ?? []) expect(keys, got).not.toContain(k);
+  for (const [key, cited] of Object.entries(e.sources ?? {})) {
+    const sources = p.reasons
+      .filter((x) => x.key === key)
+      .map((x) => (x.source ? `${x.source.file.slice(0, 3)} ${x.source.clause}` : 'none'));
+    expect(sources, `${key} in ${got}`).not.toEqual([]);
+    for (const s of sources) expect(s, `${key} in ${got}`).toBe(cited);
+  }
 }
 
 describe('the case set', () => {

@@ -1,11 +1,16 @@
 /**
  * 低保 (minimum living guarantee), in the order a caseworker checks:
- * property (003 §三(二)) → standard → members counted after 特困 (003 §二(二)) → per-capita income
- * of those members below the standard → amount by the method in force (`dibao.amount_method`:
+ * property (in the county's own words: 000 §一, 001 §一(一), 004 §二, 003 §三(二)) → standard →
+ * members counted after 特困 (003 §二(二)) → per-capita income of those members below the standard → amount by the method in force (`dibao.amount_method`:
  * difference 002 §二(一) / 004 §一 / 003 §三(二), or Tekes tiers 000 §三 from 2024-07-01);
  * above the standard: Jilin 支出核减, 002's two deduction tests, gradual exit. See spec.md.
  */
-import { citations } from '../../engine/citations.ts';
+import {
+  citations,
+  pickCitation,
+  propertyCitations,
+  townshipDecidesCitations,
+} from '../../engine/citations.ts';
 import { type ProgramOutcome, type ScreenContext, standardName, yuan } from '../../engine/context.ts';
 import { type Finding, startFinding } from '../../engine/finding.ts';
 import type { ProgramRule } from '../../engine/program-rule.ts';
@@ -23,11 +28,13 @@ export const dibao: ProgramRule = {
   evaluate(ctx) {
     const f = startFinding(ctx, 'dibao');
     const h = ctx.household;
+    // Each county's own words for the property test where it has them (issue 14 item 6).
+    const property = pickCitation(ctx, ...propertyCitations);
     if (!h.propertyWithinLimits) {
-      f.failed('dibao.property_over', {}, citations.dibaoProperty);
+      f.failed('dibao.property_over', {}, property);
       return f.done('unlikely');
     }
-    f.met('dibao.property_within', {}, citations.dibaoProperty);
+    f.met('dibao.property_within', {}, property);
     const standard = f.param(standardName(h.area));
     if (!standard) {
       f.notConfigured(standardName(h.area));
@@ -45,12 +52,12 @@ export const dibao: ProgramRule = {
     let outcome: ProgramOutcome;
     if (perCapita < std) {
       f.met('dibao.income_below_standard', income, standard);
-      f.note('process.township_decides', {}, citations.noDecisionWithoutProcess);
+      f.note('process.township_decides', {}, pickCitation(ctx, ...townshipDecidesCitations));
       outcome = amount(ctx, f, std, counted.members, jilin ? deducted(ctx, f, jilin, std) : perCapita);
     } else {
       f.failed('dibao.income_not_below_standard', income, standard);
       if (jilin && jilin.perCapita < std) {
-        f.note('process.township_decides', {}, citations.noDecisionWithoutProcess);
+        f.note('process.township_decides', {}, pickCitation(ctx, ...townshipDecidesCitations));
         outcome = amount(ctx, f, std, counted.members, deducted(ctx, f, jilin, std));
       } else {
         const route = expenseDeduction(ctx, f);

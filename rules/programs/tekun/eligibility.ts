@@ -4,7 +4,7 @@
  * dibao standard (1.6× in Wengyuan) plus care costs as a share of the local minimum wage.
  * It is individual: the amount counts each member who qualifies. See spec.md.
  */
-import { citations } from '../../engine/citations.ts';
+import { citations, pickCitation, townshipDecidesCitations } from '../../engine/citations.ts';
 import { type ScreenContext, standardName, yuan } from '../../engine/context.ts';
 import { type Finding, startFinding } from '../../engine/finding.ts';
 import type { Member } from '../../engine/household.ts';
@@ -104,7 +104,7 @@ export const tekun: ProgramRule = {
     // 003 §二(二): a person in 特困 is not also in 低保, so the resident chooses one.
     const exclusive = f.optional('dibao.excludes_tekun_recipients');
     if (exclusive?.value) f.note('tekun.not_with_dibao', {}, exclusive);
-    f.note('process.township_decides', {}, citations.noDecisionWithoutProcess);
+    f.note('process.township_decides', {}, pickCitation(ctx, ...townshipDecidesCitations));
     const amount = monthlyAmount(ctx, f, candidates);
     // The standard is a floor ("不低于", 002 §二(四), 004 §一): the amount is at least this.
     return finish(verdict, candidates, amount === undefined ? {} : { monthlyAmount: amount, floor: true });
