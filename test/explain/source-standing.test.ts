@@ -203,6 +203,32 @@ describe('not configured and "ask your township" (item 7)', () => {
     ]);
   });
 
+  it.each(
+    langs,
+  )('a value not configured is named in words (%s): Jilin 2019, who is a minor is not set', (lang) => {
+    const t = translator(lang);
+    const jilin2019 = {
+      jurisdiction: 'jilin',
+      date: '2019-06-01',
+      area: 'rural',
+      monthlyIncome: 0,
+      propertyWithinLimits: true,
+      members: [
+        { age: 80, laborCapacity: 'none' },
+        { age: 45, laborCapacity: 'full' },
+      ],
+    };
+    const r = screen(jilin2019);
+    // 003 §三(三)'s supplement names 未成年人, and no age is configured for 2019.
+    expect(r.programs.flatMap((p) => p.reasons)).toContainEqual(
+      expect.objectContaining({ key: 'parameter.not_configured', params: { parameter: 'minor_age' } }),
+    );
+    const text = textTemplates().render('cli/result.njk', { t, view: resultView(t, r, lang) });
+    expect(text).toContain(t('parameters.minor_age'));
+    expect(text).not.toContain(t('parameters.unnamed'));
+    expect(text).not.toMatch(/[a-z_]+\.[a-z_]+/);
+  });
+
   it('lists only values the county can fill, in words; other places’ rules are left out', () => {
     const t = translator('zh');
     const p = {
