@@ -13,6 +13,7 @@ import { SingleBar } from 'cli-progress';
 import { isLanguage, type Language, translator } from '../../locales/i18n.ts';
 import { RuleFileError } from '../engine/rule-file-error.ts';
 import { createScreener, type Screener } from '../engine/screen.ts';
+import { exitQuietlyOnEpipe } from './quiet-epipe.ts';
 import { jsonExtensions, screenJson } from './screen-json.ts';
 import { readCsv, readXlsx } from './roster/read-roster.ts';
 import { missingColumns, screenRoster } from './roster/screen-roster.ts';
@@ -186,6 +187,7 @@ async function roster(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  exitQuietlyOnEpipe();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
