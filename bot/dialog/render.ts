@@ -64,10 +64,15 @@ function renderResults(result: Parameters<typeof resultView>[1], t: TFunction, l
     const reason = oneLineReason(byId.get(p.id as ProgramResult['id'])!);
     messages.push(
       env
-        .render('chat/program.njk', { t, p: p as ProgramView, reason: reason && reasonText(t, reason, lang) })
+        .render('chat/program.njk', {
+          t,
+          p: p as ProgramView,
+          reason: reason && reasonText(t, reason, lang, result.jurisdiction),
+        })
         .trim(),
     );
   }
+  if (view.askTownship) messages.push(t('chat.results.askTownship', { names: view.askTownship }));
   messages.push(t('chat.results.decides'));
   return messages;
 }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ScreenResult } from '../../rules/engine/result.ts';
+import { type ScreenResult, verdicts } from '../../rules/engine/result.ts';
 import type { Session } from '../dialog/session.ts';
 import type { IndexFields } from '../store/search-index.ts';
 
@@ -89,7 +89,7 @@ export const referralSchema = z.strictObject({
   programs: z.array(
     z.strictObject({
       id: z.string(),
-      verdict: z.enum(['likely', 'possible', 'unlikely']),
+      verdict: z.enum(verdicts),
       tier: z.string().optional(),
       monthlyAmount: z.number().optional(),
       amount: z.number().optional(),

@@ -1,23 +1,22 @@
 /**
  * The screening CLI.
  *
- *   npm run screen -- household.json [--format json|text] [--lang zh|ug|kk]
+ *   npm run screen -- households.json|.ndjson|- [--out FILE|-] [--pretty] [--ndjson] [--format json|text] [--lang zh|ug|kk]
  *   npm run screen -- roster.csv|roster.xlsx --out results.xlsx|results.csv [--date YYYY-MM-DD] [--lang zh]
  *
  * Bad input exits non-zero with the field and the problem on stderr, in the chosen language.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { isLanguage, type Language, translator } from '../../locales/i18n.ts';
-import { textTemplates } from '../../templates/render.ts';
-import { issueText, resultView } from '../explain/result-view.ts';
 import { RuleFileError } from '../engine/rule-file-error.ts';
 import { createScreener, type Screener } from '../engine/screen.ts';
-import type { ScreenResult } from '../engine/result.ts';
+import { exitQuietlyOnEpipe } from './quiet-epipe.ts';
+import { jsonExtensions, screenJson } from './screen-json.ts';
 import { readCsv, readXlsx } from './roster/read-roster.ts';
-import { screenRoster } from './roster/screen-roster.ts';
+import { missingColumns, screenRoster } from './roster/screen-roster.ts';
 import { openResultsWriter } from './roster/write-results.ts';
 
 /** Errors printed to stderr during a roster run before the rest are only counted. */
@@ -68,47 +67,18 @@ export async function main(argv: string[]): Promise<number> {
     }
     return roster(file, ext, values.out, screener, lang, values.date);
   }
-  if (ext !== '.json') {
+  if (file !== '-' && !jsonExtensions.includes(ext)) {
     process.stderr.write(`${t('cli.unknownFormat', { file })}\n`);
     return 2;
   }
 
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const detail = (e as Error).message.split('\n')[0] ?? '';
-    process.stderr.write(`${t('cli.fileError', { file, detail })}\n`);
-    return 2;
-  }
-  const many = Array.isArray(data);
-  const inputs = many ? (data as unknown[]) : [data];
-  const results: ScreenResult[] = [];
-  let failed = false;
-  inputs.forEach((input, i) => {
-    const r = screener.screen(withDate(input, values.date));
-    if (r.ok) results.push(r.value);
-    else {
-      failed = true;
-      process.stderr.write(`${t('cli.error')}${many ? ` ${t('cli.household', { n: i + 1 })}` : ''}\n`);
-      for (const issue of r.issues) process.stderr.write(`  ${issueText(t, issue)}\n`);
-    }
+  return screenJson(file, screener, t, lang, {
+    format,
+    out: values.out,
+    date: values.date,
+    pretty: values.pretty === true,
+    ndjson: values.ndjson === true,
   });
-  if (failed) return 1;
-
-  if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(many ? results : results[0], null, 2)}\n`);
-    return 0;
-  }
-  const env = textTemplates();
-  for (const [i, r] of results.entries()) {
-    const view = resultView(t, r, lang);
-    process.stdout.write(
-      env.render('cli/result.njk', { t, view, household: many ? t('cli.household', { n: i + 1 }) : '' }),
-    );
-    process.stdout.write('\n');
-  }
-  return 0;
 }
 
 function parse(argv: string[]) {
@@ -121,6 +91,8 @@ function parse(argv: string[]) {
       lang: { type: 'string' },
       out: { type: 'string' },
       date: { type: 'string' },
+      pretty: { type: 'boolean' },
+      ndjson: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -129,12 +101,6 @@ function parse(argv: string[]) {
 function badOption(t: ReturnType<typeof translator>, option: string, value: string) {
   process.stderr.write(`${t('cli.badOption', { option, value })}\n`);
   return 2;
-}
-
-function withDate(input: unknown, date: string | undefined) {
-  if (!date || typeof input !== 'object' || input === null || Array.isArray(input) || 'date' in input)
-    return input;
-  return { ...input, date };
 }
 
 async function roster(
@@ -170,9 +136,27 @@ async function roster(
     ext === '.csv'
       ? readCsv(file, onBytes, (line, detail) => badRecords.push([line, detail]))
       : readXlsx(file);
+  // The header is checked before the results file is opened: a roster without a required
+  // column gives no results file at all and exits 2, rather than a file of nothing.
+  const iterator = rows[Symbol.asyncIterator]();
+  const head = await iterator.next();
+  if (!head.done) {
+    const missing = missingColumns(head.value.record, t);
+    if (missing) {
+      bar.stop();
+      await iterator.return?.(undefined);
+      process.stderr.write(`${missing}\n`);
+      return 2;
+    }
+  }
+  async function* again() {
+    if (head.done) return;
+    yield head.value;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
+  }
   const writer = openResultsWriter(out, t);
   let shown = 0;
-  const summary = await screenRoster(rows, screener, writer, t, {
+  const summary = await screenRoster(again(), screener, writer, t, {
     ...(date ? { date } : {}),
     onRow: (n) => {
       if (n % 1000 === 0) bar.update(ext === '.csv' ? done : 0, { rows: n });
@@ -203,6 +187,7 @@ async function roster(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  exitQuietlyOnEpipe();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -2,6 +2,8 @@
  * Criteria and process facts the seeds state in words rather than numbers. Each carries a
  * verbatim quote; test/rules/citations.test.ts checks the quote is in the named seed.
  */
+import type { ScreenContext } from './context.ts';
+import { standingOf } from './documents.ts';
 import type { Source } from './result.ts';
 
 /** The verbatim quote behind each citation, for test/rules/citations.test.ts. */
@@ -72,4 +74,67 @@ export const citations = {
     '三(三)',
     '对于低保家庭中的70周岁以上老年人、二级以上视力（智力、肢体、精神）残疾人员、老残一体人员、一户多残人员以及多重残疾人员',
   ),
+  // Issue 14's work packages each append only between their own fences, so they merge cleanly.
+  // — dibao (WP1) —
+  // — end dibao (WP1) —
+  // — tekun/supplement/temporary (WP2) —
+  supplementGroups: cite(
+    JILIN,
+    '三(三)',
+    '对农村低保家庭中的老年人、未成年人、重度残疾人、重病患者、一户多残人员、老残一体人员以及当地县级以上政府或民政部门认定的其他特殊困难人员给予重点保障',
+  ),
+  supplementOther: cite(
+    JILIN,
+    '三(三)',
+    '对于低保家庭中的其他特殊困难人员，由当地民政部门根据实际困难程度，自行确定增发补助金比例',
+  ),
+  temporaryPending: cite(
+    QITAI,
+    '三(九)1',
+    '对申请最低生活保障、特困人员救助供养的困难群众，申请办理期间基本生活暂时陷入困境的，可以视情先按照1-2个月的标准给予临时救助',
+  ),
+  // — end tekun/supplement/temporary (WP2) —
+  // — process (WP3) —
+  // Property limits and "the township decides" as each county's own document says them; the
+  // dibao and 特困 rules pick among them with pickCitation (propertyCitations, townshipDecidesCitations).
+  propertyTekes: cite(TEKES, '一', '严格按照国家、自治区、自治州最低生活保障有关认定、管理等政策执行'),
+  propertyQitai: cite(
+    QITAI,
+    '一(一)',
+    '最低生活 保障对象、特困人员以及防止返贫监测对象的认定按照现有规定 执行',
+  ),
+  // 004 names property only where it sends a family whose 财产 is over the line elsewhere.
+  propertyWengyuan: cite(WENGYUAN, '二', '经审核其收入、财产状况超出最低生活保障或特困人员认定条件'),
+  townshipDecidesTekes: cite(TEKES, '七(二)', '落实入户调查责任'),
+  townshipDecidesQitai: cite(QITAI, '一(四)', '乡镇受县人民政府委托，负责低收入人口的申请受理'),
+  townshipDecidesJilin: cite(JILIN, '二(三)', '市县抓落实'),
+  // — end process (WP3) —
 } as const satisfies Record<string, Source>;
+
+/**
+ * The citation to show for a criterion several seeds state: the first alternative the
+ * jurisdiction can cite as its own (its own seed, or one its local document replaces), else
+ * the first, which the view then labels as borrowed (issue 14 item 6).
+ */
+export function pickCitation(ctx: ScreenContext, first: Source, ...others: Source[]): Source {
+  const place = ctx.household.jurisdiction;
+  if (standingOf(place, first) !== 'borrowed') return first;
+  for (const s of others) if (standingOf(place, s) !== 'borrowed') return s;
+  return first;
+}
+
+/** Every county's text for "property within the local limits" (dibao, 特困 call pickCitation with these). */
+export const propertyCitations = [
+  citations.dibaoProperty,
+  citations.propertyTekes,
+  citations.propertyQitai,
+  citations.propertyWengyuan,
+] as const;
+
+/** Every county's text for "the township decides after the home visit". */
+export const townshipDecidesCitations = [
+  citations.noDecisionWithoutProcess,
+  citations.townshipDecidesTekes,
+  citations.townshipDecidesQitai,
+  citations.townshipDecidesJilin,
+] as const;

@@ -29,8 +29,22 @@ export interface ScreenContext {
    * those four are decided; the special programs all read it (see programs/index.ts).
    */
   assistance: GroupStatus | undefined;
+  /**
+   * Members the 特困 rule found in 特困 or likely for it (`excluded`), or only possibly
+   * (`maybe`); `unknownWhich` when the household receives 特困 but no member fits its
+   * categories. Set by the tekun rule, which runs first; read by dibao and its supplement
+   * (003 §二(二): 特困 recipients are not also in 低保). Undefined until tekun has run.
+   */
+  tekun: TekunMembers | undefined;
   /** The screener's reusable finding (rules call startFinding). */
   finding: Finding;
+}
+
+/** Which members 特困 takes out of the other programs' count (see ScreenContext.tekun). */
+export interface TekunMembers {
+  excluded: readonly Member[];
+  maybe: readonly Member[];
+  unknownWhich: boolean;
 }
 
 export function param<N extends ParameterName>(

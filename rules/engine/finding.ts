@@ -58,6 +58,17 @@ export class Finding {
     return p;
   }
 
+  /**
+   * A parameter for a rule that exists only in some places or periods (Jilin's 支出核减,
+   * a transfer route…): resolved like param, but its absence is not "not configured", so it
+   * is never recorded in `missing`. A local value in force is still dated like any other.
+   */
+  optional<N extends ParameterName>(name: N): ResolvedParameter<N> | undefined {
+    const p = param(this.ctx, name);
+    if (p?.local) this.noteIfStale(p);
+    return p;
+  }
+
   /** An unanswered question that could change the result. */
   ask(field: string): void {
     this.needs ??= [];
@@ -84,7 +95,7 @@ export class Finding {
 
   done(
     verdict: Verdict,
-    extra: { tier?: string; monthlyAmount?: number; amount?: number } = {},
+    extra: { tier?: string; monthlyAmount?: number; amount?: number; floor?: true } = {},
   ): ProgramOutcome {
     // Every result has the same fields in the same order (absent ones undefined, which JSON
     // omits): one object shape for the whole engine keeps V8's property access fast.
@@ -94,6 +105,7 @@ export class Finding {
       tier: extra.tier,
       monthlyAmount: extra.monthlyAmount === undefined ? undefined : yuan(extra.monthlyAmount),
       amount: extra.amount === undefined ? undefined : yuan(extra.amount),
+      floor: extra.floor,
       reasons: this.reasons,
       department: '',
       applyAt: '',

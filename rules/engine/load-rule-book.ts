@@ -5,11 +5,12 @@
  *
  * Adding a county is adding one YAML file to rules/jurisdictions; no code changes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { registerDocuments } from './documents.ts';
 import { isParameterName, type ParameterName, parameterCatalog } from './parameter-catalog.ts';
 import { RuleFileError } from './rule-file-error.ts';
 import {
@@ -19,6 +20,7 @@ import {
   type LocalText,
   type RuleSettings,
   type Reference,
+  seedDocumentsFileSchema,
   settingsFileSchema,
 } from './rule-file-schema.ts';
 
@@ -32,6 +34,8 @@ export interface ParameterHistory {
   reference: Reference;
   note?: string;
   reviewed?: string;
+  /** Our reading where the seed leaves the value open (rule-file-schema.ts). */
+  gap?: true;
   /** Ascending by date; a null value ends the parameter from that date. */
   entries: { from: string; value: unknown }[];
 }
@@ -79,6 +83,16 @@ export function loadRuleBook(rulesDir: string = defaultRulesDir): RuleBook {
     });
   }
 
+  // Who issued each seed; a jurisdiction may only call a known seed its own or replace it.
+  const seedsFile = join(rulesDir, 'seeds', 'documents.yaml');
+  const seeds = existsSync(seedsFile)
+    ? new Set(
+        Object.keys(
+          validate(seedDocumentsFileSchema, readYaml(seedsFile, display), display(seedsFile)).documents,
+        ),
+      )
+    : undefined;
+
   const jurisdictions = new Map<string, Jurisdiction>();
   for (const file of yamlFiles(join(rulesDir, 'jurisdictions'))) {
     const shown = display(file);
@@ -97,6 +111,19 @@ export function loadRuleBook(rulesDir: string = defaultRulesDir): RuleBook {
       return layer;
     });
     stack.push({ id: data.id, file: shown, parameters: histories(data.parameters, data.id, shown) });
+    const docs = data.documents ?? { own: [], local: [] };
+    for (const [i, f] of docs.own.entries())
+      if (seeds && !seeds.has(f))
+        throw new RuleFileError(shown, `documents.own.${i}`, `unknown seed file "${f}"`);
+    for (const [i, d] of docs.local.entries())
+      for (const [j, r] of d.replaces.entries())
+        if (seeds && !seeds.has(r.file))
+          throw new RuleFileError(
+            shown,
+            `documents.local.${i}.replaces.${j}.file`,
+            `unknown seed file "${r.file}"`,
+          );
+    registerDocuments(data.id, docs);
     jurisdictions.set(data.id, {
       id: data.id,
       level: data.level,
@@ -139,6 +166,7 @@ function histories(defs: Record<string, ParameterDefinition>, layer: string, fil
       entries,
       ...(def.note ? { note: def.note } : {}),
       ...(def.reviewed ? { reviewed: def.reviewed } : {}),
+      ...(def.gap ? { gap: true as const } : {}),
     });
   }
   return out;

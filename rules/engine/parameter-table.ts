@@ -29,6 +29,8 @@ export interface ResolvedParameter<N extends ParameterName = ParameterName> {
   local: boolean;
   note?: string;
   reviewed?: string;
+  /** The seed leaves this value open; the value is our reading (a rule may say so). */
+  gap?: true;
 }
 
 export type ParameterTable = ReadonlyMap<ParameterName, ResolvedParameter>;
@@ -63,6 +65,7 @@ function lookup(
       local: parameterCatalog[name].local,
       ...(history.note ? { note: history.note } : {}),
       ...(history.reviewed ? { reviewed: history.reviewed } : {}),
+      ...(history.gap ? { gap: true as const } : {}),
     };
   }
   return undefined;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { programIds } from './household-values.ts';
+import { verdicts } from './result.ts';
 
 const sourceSchema = z.strictObject({ file: z.string(), clause: z.string() });
 
@@ -18,10 +19,11 @@ export const reasonSchema = z.strictObject({
 
 export const programResultSchema = z.strictObject({
   id: z.enum(programIds),
-  verdict: z.enum(['likely', 'possible', 'unlikely']),
+  verdict: z.enum(verdicts).describe("'ask': not screened here, ask the township"),
   tier: z.string().optional().describe('Tekes tier A/B/C or national class 1/2/3'),
   monthlyAmount: z.number().optional().describe('estimated yuan per month for the household'),
   amount: z.number().optional().describe('estimated one-off yuan'),
+  floor: z.literal(true).optional().describe('the amount is a "not less than" floor'),
   reasons: z.array(reasonSchema),
   department: z.string(),
   applyAt: z.string(),

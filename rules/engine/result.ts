@@ -1,7 +1,14 @@
 /** The screening result: a public contract shared by the CLI, the API, the dialog and referrals. */
 import type { ProgramId } from './household.ts';
 
-export type Verdict = 'likely' | 'possible' | 'unlikely';
+/**
+ * 'ask': the screen cannot judge this program here (the county has not supplied its rule), so
+ * the resident is told to ask the township rather than given a guess.
+ */
+export type Verdict = 'likely' | 'possible' | 'unlikely' | 'ask';
+
+/** Every verdict, in the order results and summaries list them. */
+export const verdicts = ['likely', 'possible', 'unlikely', 'ask'] as const satisfies readonly Verdict[];
 
 /**
  * met: a criterion the answers satisfy; failed: a hard criterion they fail; unknown: something
@@ -35,6 +42,8 @@ export interface ProgramResult {
   monthlyAmount?: number;
   /** Estimated one-off payment, yuan. */
   amount?: number;
+  /** The amount is a floor the seed sets ("不低于"), not an estimate of the payment itself. */
+  floor?: true;
   reasons: Reason[];
   /** Responsible department id (i18n: departments.<id>). */
   department: string;

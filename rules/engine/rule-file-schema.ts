@@ -32,6 +32,10 @@ export const referenceSchema = z.strictObject({
 });
 export type Reference = z.infer<typeof referenceSchema>;
 
+const seedFile = z
+  .string()
+  .regex(/^\d{3}_[0-9a-f]{16}\.txt$/, 'expected a seed file name such as 000_7e61b05d1b9914e4.txt');
+
 const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'expected a lower-case identifier')
@@ -42,6 +46,11 @@ export const parameterDefinitionSchema = z.strictObject({
   unit: z.string().min(1),
   reference: referenceSchema,
   note: z.string().optional(),
+  /**
+   * The seed leaves this value open and the number is our reading of it (e.g. the age from
+   * which someone is 老年人): results that rely on it say so.
+   */
+  gap: z.literal(true).optional(),
   /** The day someone confirmed the value in force is still current (resets the freshness clock). */
   reviewed: isoDate.optional(),
   values: z.record(isoDate, z.unknown()).refine((v) => Object.keys(v).length > 0, 'at least one dated value'),
@@ -62,6 +71,37 @@ export const localText = z.strictObject({
 });
 export type LocalText = z.infer<typeof localText>;
 
+/**
+ * A county's own document that replaces a borrowed seed, wholly or for some clauses: results
+ * then cite it ("依据：《title》clause") instead of labelling the seed as borrowed.
+ */
+export const localDocumentSchema = z.strictObject({
+  id: identifier,
+  title: localText,
+  number: z.string().min(1).optional(),
+  issued: isoDate.optional(),
+  replaces: z.array(z.strictObject({ file: seedFile, clause: z.string().min(1).optional() })).min(1),
+  /** Seed clause → the same provision's clause in the local document. */
+  clauses: z.record(z.string().min(1), z.string().min(1)).optional(),
+});
+export type LocalDocument = z.infer<typeof localDocumentSchema>;
+
+/** rules/seeds/documents.yaml: who issued each seed. */
+export const seedDocumentsFileSchema = z.strictObject({
+  documents: z.record(
+    seedFile,
+    z.strictObject({
+      issuer: z.strictObject({
+        place: identifier.nullable(),
+        level: z.enum(['county', 'city', 'prefecture', 'province', 'region']),
+      }),
+      number: z.string().min(1).optional(),
+      issued: isoDate.optional(),
+      anonymised: z.boolean(),
+    }),
+  ),
+});
+
 export const jurisdictionFileSchema = z.strictObject({
   id: identifier,
   level: z.enum(['county', 'prefecture', 'province']),
@@ -76,6 +116,14 @@ export const jurisdictionFileSchema = z.strictObject({
   townships: z.array(z.strictObject({ id: identifier, name: localText })).optional(),
   /** What "property within the local limits" means here, to tell the resident; county configuration. */
   propertyRules: localText.optional(),
+  documents: z
+    .strictObject({
+      /** Seeds this jurisdiction issued itself (or its province, for Jilin): cited as its own. */
+      own: z.array(seedFile).default([]),
+      /** Documents a county admin attaches in place of a borrowed seed (issue 14 item 6). */
+      local: z.array(localDocumentSchema).default([]),
+    })
+    .optional(),
   parameters: z.record(z.string(), parameterDefinitionSchema),
 });
 export type JurisdictionFile = z.infer<typeof jurisdictionFileSchema>;

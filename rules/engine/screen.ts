@@ -116,6 +116,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       annualIncome: h.monthlyIncome * 12,
       outcomes: emptyOutcomes(),
       assistance: undefined,
+      tekun: undefined,
       finding,
     };
     evaluatePrograms(ctx);

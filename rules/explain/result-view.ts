@@ -4,13 +4,24 @@
  * (chat, pages, printouts, CLI) render this view; none of them build sentences themselves.
  */
 import type { TFunction } from 'i18next';
+import { localReplacement, type Standing, standingOf } from '../engine/documents.ts';
 import type { InputIssue } from '../engine/household.ts';
-import type { ProgramResult, Reason, ScreenResult, Verdict } from '../engine/result.ts';
+import { isFillable, isParameterName } from '../engine/parameter-catalog.ts';
+import type { ProgramResult, Reason, ScreenResult, Source, Verdict } from '../engine/result.ts';
+
+/**
+ * Where a sentence comes from, and whether the county can call that document its own:
+ * 'borrowed' texts (another county's plan, the anonymised 002) are labelled as such.
+ */
+export interface SourceView {
+  text: string;
+  standing: Standing;
+}
 
 export interface ReasonView {
   kind: Reason['kind'];
   text: string;
-  source?: string;
+  source?: SourceView;
 }
 
 export interface ProgramView {
@@ -25,7 +36,18 @@ export interface ProgramView {
   applyAt: string;
   papers: string;
   reasons: ReasonView[];
+  /** The monthly amount is a floor ("不低于"), shown rounded down to the yuan. */
+  floor?: true;
+  /** Values the county has not provided yet and could, in words (never parameter ids). */
   missing?: string;
+  /** The documents behind this program: the county's own or local ones first, then borrowed. */
+  documents: SourceView[];
+}
+
+/** A program the screen judged unlikely, with the first reason why. */
+export interface UnlikelyView {
+  name: string;
+  why?: string;
 }
 
 export interface ResultView {
@@ -33,15 +55,27 @@ export interface ResultView {
   date: string;
   /** Likely first, then possible: what a resident should look at first. */
   programs: ProgramView[];
-  unlikely: string;
+  /** Programs not screened here (nothing configured for the county): ask the township. */
+  askTownship: string;
+  unlikely: UnlikelyView[];
 }
 
-const order: Record<Verdict, number> = { likely: 0, possible: 1, unlikely: 2 };
+/**
+ * What the screen judged worth applying for: referrals, inbox lists and the papers to collect
+ * cover these. 'ask' (nothing configured here) and 'unlikely' are not referred.
+ */
+export function isReferred(v: Verdict): boolean {
+  return v === 'likely' || v === 'possible';
+}
+
+/** 'ask' (not screened here, ask the township) is listed after what the screen could judge. */
+const order: Record<Verdict, number> = { likely: 0, possible: 1, ask: 2, unlikely: 3 };
 
 /** Values of these parameters are ids that the message shows by their translated name. */
 const translatedParams: Record<string, (t: TFunction, v: string) => string> = {
   program: (t, v) => t(`programs.${v}`),
-  parameter: (t, v) => t(`parameters.${v}`, { defaultValue: v }),
+  // Never a raw id: a value the county cannot fill is "a rule not set here" in words.
+  parameter: (t, v) => t(`parameters.${v}`, { defaultValue: t('parameters.unnamed') }),
   kind: (t, v) => t(`emergencyKinds.${v}`),
   tier: (t, v) => t(`tiers.${v}`),
 };
@@ -71,11 +105,16 @@ const chineseDigits: Record<string, number> = {
 };
 
 /**
- * Clause numbers as the seed writes them ("三(二)", "三、四") for Chinese; in digits ("3(2)",
+ * Clause numbers with the seed's own heading marks for Chinese ("三(二)" → "三、（二）",
+ * "三(九)1" → "三、（九）1."), never a "第…条" the seeds do not use; in digits ("3(2)",
  * "3، 4") for Uyghur and Kazakh, whose text must not carry Chinese characters.
  */
 export function clauseLabel(clause: string, lang: string): string {
-  if (lang === 'zh') return clause;
+  if (lang === 'zh')
+    return clause
+      .replace(/^([一二三四五六七八九十]+)(?=\()/, '$1、')
+      .replace(/\(([一二三四五六七八九十]+)\)/g, '（$1）')
+      .replace(/(\d+)$/, '$1.');
   return clause
     .replace(/([一二三四五六七八九]?)十([一二三四五六七八九]?)/g, (_, tens: string, ones: string) =>
       String((tens ? chineseDigits[tens]! : 1) * 10 + (ones ? chineseDigits[ones]! : 0)),
@@ -84,23 +123,45 @@ export function clauseLabel(clause: string, lang: string): string {
     .replace(/、/g, '، ');
 }
 
-export function reasonText(t: TFunction, r: Reason, lang: string): ReasonView {
+export function reasonText(t: TFunction, r: Reason, lang: string, jurisdiction = ''): ReasonView {
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.params)) {
     const tr = translatedParams[k];
     params[k] = tr ? tr(t, String(v)) : typeof v === 'number' ? formatAmount(v, lang) : v;
   }
   const view: ReasonView = { kind: r.kind, text: t(`reasons.${r.key}`, params) };
-  if (r.source) {
-    view.source = t('cli.source', {
-      document: t(`documents.${r.source.file}`),
-      clause: clauseLabel(r.source.clause, lang),
-    });
-  }
+  if (r.source) view.source = sourceView(t, r.source, lang, jurisdiction);
   return view;
 }
 
-export function programView(t: TFunction, p: ProgramResult, lang: string): ProgramView {
+/**
+ * "依据：《…》三、（二）" for the county's own document; its local replacement by its own title
+ * and clause; anything else "参照外地文件：…；本县尚未提供本地依据" (issue 14 item 6).
+ */
+export function sourceView(t: TFunction, s: Source, lang: string, jurisdiction: string): SourceView {
+  const standing = standingOf(jurisdiction, s);
+  if (standing === 'local') {
+    const doc = localReplacement(jurisdiction, s)!;
+    const title = doc.title[lang as keyof typeof doc.title] ?? doc.title.zh;
+    const clause = doc.clauses?.[s.clause];
+    return {
+      standing,
+      text: t('sources.own', {
+        document: t('sources.title', { title }),
+        clause: clause ? clauseLabel(clause, lang) : '',
+      }),
+    };
+  }
+  return {
+    standing,
+    text: t(`sources.${standing}`, {
+      document: t(`documents.${s.file}`),
+      clause: clauseLabel(s.clause, lang),
+    }),
+  };
+}
+
+export function programView(t: TFunction, p: ProgramResult, lang: string, jurisdiction = ''): ProgramView {
   const sep = t('cli.listSeparator');
   const v: ProgramView = {
     id: p.id,
@@ -110,14 +171,33 @@ export function programView(t: TFunction, p: ProgramResult, lang: string): Progr
     department: t(`departments.${p.department}`),
     applyAt: t(`apply.${p.applyAt}`),
     papers: p.papers.map((x) => t(`papers.${x}`)).join(sep),
-    reasons: p.reasons.map((r) => reasonText(t, r, lang)),
+    reasons: p.reasons.map((r) => reasonText(t, r, lang, jurisdiction)),
+    documents: [],
   };
   if (p.tier) v.tier = t(`tiers.${p.tier}`);
-  if (p.monthlyAmount !== undefined) v.monthlyAmount = formatAmount(p.monthlyAmount, lang);
+  if (p.monthlyAmount !== undefined)
+    v.monthlyAmount = formatAmount(p.floor ? Math.floor(p.monthlyAmount) : p.monthlyAmount, lang);
+  if (p.floor) v.floor = true;
   if (p.amount !== undefined) v.amount = formatAmount(p.amount, lang);
-  if (p.missing?.length)
-    v.missing = p.missing.map((m) => t(`parameters.${m}`, { defaultValue: m })).join(sep);
+  // Only what the county itself can provide; other places' rules are not the resident's business.
+  const fillable = p.missing?.filter((m) => isParameterName(m) && isFillable(m)) ?? [];
+  if (fillable.length) v.missing = fillable.map((m) => t(`parameters.${m}`)).join(sep);
+  v.documents = documentsOf(v.reasons);
   return v;
+}
+
+/** Distinct documents (not clauses) behind the reasons: own and local first, then borrowed. */
+function documentsOf(reasons: readonly ReasonView[]): SourceView[] {
+  const seen = new Map<string, SourceView>();
+  for (const r of reasons) if (r.source && !seen.has(r.source.text)) seen.set(r.source.text, r.source);
+  const all = [...seen.values()];
+  return [...all.filter((d) => d.standing !== 'borrowed'), ...all.filter((d) => d.standing === 'borrowed')];
+}
+
+/** The first reason a program failed (or, failing that, its first note): why it is unlikely. */
+function unlikelyWhy(t: TFunction, p: ProgramResult, lang: string, jurisdiction: string): string | undefined {
+  const r = p.reasons.find((x) => x.kind === 'failed') ?? p.reasons.find((x) => x.kind === 'note');
+  return r && reasonText(t, r, lang, jurisdiction).text;
 }
 
 export function resultView(t: TFunction, r: ScreenResult, lang: string): ResultView {
@@ -125,11 +205,19 @@ export function resultView(t: TFunction, r: ScreenResult, lang: string): ResultV
   return {
     jurisdiction: t(`jurisdictions.${r.jurisdiction}`, { defaultValue: r.jurisdiction }),
     date: r.date,
-    programs: sorted.filter((p) => p.verdict !== 'unlikely').map((p) => programView(t, p, lang)),
-    unlikely: sorted
-      .filter((p) => p.verdict === 'unlikely')
+    programs: sorted
+      .filter((p) => p.verdict === 'likely' || p.verdict === 'possible')
+      .map((p) => programView(t, p, lang, r.jurisdiction)),
+    askTownship: sorted
+      .filter((p) => p.verdict === 'ask')
       .map((p) => t(`programs.${p.id}`))
       .join(t('cli.listSeparator')),
+    unlikely: sorted
+      .filter((p) => p.verdict === 'unlikely')
+      .map((p) => {
+        const why = unlikelyWhy(t, p, lang, r.jurisdiction);
+        return why ? { name: t(`programs.${p.id}`), why } : { name: t(`programs.${p.id}`) };
+      }),
   };
 }
 

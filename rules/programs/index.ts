@@ -1,4 +1,8 @@
-/** The program rules, in an order where every rule comes after the programs it reads. */
+/**
+ * The program rules, in an order where every rule comes after the programs it reads. This is
+ * the evaluation order only; results are listed in the public order (outcomesInOrder). 特困
+ * runs first: it fills ctx.tekun, which dibao and its supplement read.
+ */
 import type { ProgramOutcome, ScreenContext } from '../engine/context.ts';
 import type { ProgramRule } from '../engine/program-rule.ts';
 import { dibao } from './dibao/eligibility.ts';

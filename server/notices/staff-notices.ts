@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection, Store } from '../../bot/store/collection-store.ts';
 import type { Person } from '../../bot/referral/delete-person.ts';
+import { isReferred } from '../../rules/explain/result-view.ts';
 
 export const noticeSettingsSchema = z.strictObject({
   webhookUrl: z.string().optional(),
@@ -97,7 +98,7 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
       county: r.jurisdiction,
       township: r.township ?? '',
       village: r.village ?? '',
-      programs: r.programs.filter((p) => p.verdict !== 'unlikely').map((p) => p.id),
+      programs: r.programs.filter((p) => isReferred(p.verdict)).map((p) => p.id),
       link: `${o.publicUrl()}/staff/referrals/${r.reference}`,
       createdAt: r.createdAt,
     };

@@ -11,6 +11,7 @@ import { type Language, translator } from '../../locales/i18n.ts';
 import { safeCell } from '../../rules/cli/roster/safe-cell.ts';
 import { chinaDateTime, maskPhone, staffName, townshipName } from './referral-view.ts';
 import type { StaffDeps } from './staff-deps.ts';
+import { isReferred } from '../../rules/explain/result-view.ts';
 
 const columns = [
   'reference',
@@ -53,7 +54,7 @@ function header(lang: Language): string[] {
 function row(deps: StaffDeps, r: ReferralRecord, lang: Language, full: boolean): (string | number)[] {
   const t = translator(lang);
   const sep = t('cli.listSeparator');
-  const open = r.programs.filter((p) => p.verdict !== 'unlikely');
+  const open = r.programs.filter((p) => isReferred(p.verdict));
   return [
     r.reference,
     t(`staff.inbox.kind_${r.kind}`),

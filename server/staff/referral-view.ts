@@ -8,7 +8,7 @@ import { type Answers, toHousehold } from '../../bot/dialog/answers.ts';
 import { maskId } from '../../bot/referral/contact.ts';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import { type Language, translator } from '../../locales/i18n.ts';
-import { formatAmount, resultView } from '../../rules/explain/result-view.ts';
+import { formatAmount, resultView, isReferred } from '../../rules/explain/result-view.ts';
 import type { StaffDeps } from './staff-deps.ts';
 import type { StaffUser } from './staff-records.ts';
 
@@ -60,7 +60,7 @@ export function listRow(deps: StaffDeps, r: ReferralRecord, lang: Language, full
     township: townshipName(deps, r.jurisdiction, r.township, lang),
     village: r.village ?? '',
     programs: r.programs
-      .filter((p) => p.verdict !== 'unlikely')
+      .filter((p) => isReferred(p.verdict))
       .map((p) => t(`programs.${p.id}`))
       .join(t('cli.listSeparator')),
     status: t(`staff.statuses.${r.status}`),
@@ -139,7 +139,7 @@ function screenedAgain(deps: StaffDeps, r: ReferralRecord) {
 /** The papers to collect at the home visit: every paper of every program still in question, once. */
 export function papersToCollect(deps: StaffDeps, r: ReferralRecord, lang: Language): string[] {
   const t = translator(lang);
-  const programs = screenedAgain(deps, r)?.programs.filter((p) => p.verdict !== 'unlikely') ?? [];
+  const programs = screenedAgain(deps, r)?.programs.filter((p) => isReferred(p.verdict)) ?? [];
   return [...new Set(programs.flatMap((p) => p.papers))].map((id) => t(`papers.${id}`));
 }
 

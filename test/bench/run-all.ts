@@ -2,14 +2,16 @@
  * npm run bench: every benchmark, figures printed as JSON lines (medians, not single runs).
  * Not a test: machines here are shared and noisy; read the figures, compare ratios.
  *   npm run bench                 all
- *   npm run bench -- engine       one (engine | roster | dialog | http | inbox)
+ *   npm run bench -- engine       one (engine | roster | screen | dialog | http | inbox)
  *   BENCH_ROWS=100000 npm run bench -- roster   a smaller roster
+ *   BENCH_HOUSEHOLDS=1000000 npm run bench -- screen   JSON/NDJSON at a million households
  */
 import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';
 import { benchHttp } from './http.ts';
 import { benchInbox } from './inbox.ts';
 import { benchRoster } from './roster.ts';
+import { benchScreenJson } from './screen-json.ts';
 
 const which = process.argv[2];
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -21,6 +23,21 @@ if (!which || which === 'engine') {
 if (!which || which === 'roster') {
   const r = await benchRoster(rows, (process.env.BENCH_OUT as 'csv' | 'xlsx' | undefined) ?? 'xlsx');
   console.log(JSON.stringify({ bench: 'roster', ...r, meetsTarget: r.peakRssMb < r.targetPeakRssMb }));
+}
+if (!which || which === 'screen') {
+  const r = await benchScreenJson(Number(process.env.BENCH_HOUSEHOLDS ?? 100_000));
+  for (const x of r.runs)
+    console.log(
+      JSON.stringify({
+        bench: 'screen',
+        ...x,
+        target: r.target,
+        meetsTarget:
+          x.exitCode === 0 &&
+          x.householdsPerSecond >= r.target.householdsPerSecond &&
+          x.peakRssMb < r.target.peakRssMb,
+      }),
+    );
 }
 if (!which || which === 'dialog') {
   const r = await benchDialog(

@@ -116,10 +116,10 @@ describe('npm run screen -- roster.csv --out results.xlsx', () => {
     expect([...byId.keys()]).toEqual(['TK-0001', 'TK-0002', 'TK-0003', 'TK-0004', 'QT-0001']);
     // TK-0001: not on dibao yet, likely tier C 668: flagged.
     expect(String(byId.get('TK-0001')![6])).toContain('最低生活保障');
-    expect(byId.get('TK-0001')![8]).toBe(668);
+    expect(byId.get('TK-0001')![9]).toBe(668); // column 7 is now 主要原因
     // TK-0002 already receives dibao: dibao is not flagged again.
     expect(String(byId.get('TK-0002')![6] ?? '')).not.toContain('最低生活保障（低保）');
-    expect(byId.get('TK-0002')![8]).toBe(1734);
+    expect(byId.get('TK-0002')![9]).toBe(1734);
     const errors = wb.worksheets[1]!.getSheetValues().slice(2) as unknown[][];
     expect(errors.map((e) => e[1])).toEqual([10, 13]);
   });
@@ -137,6 +137,7 @@ describe('npm run screen -- roster.csv --out results.xlsx', () => {
     const roster = file('nocols.csv', 'household_id,area\nA,rural\n');
     const r = await cli(roster, '--out', join(dir, 'x.xlsx'));
     expect(r.stderr).toContain('jurisdiction');
+    expect(r.code).toBe(2);
   });
   it('reads the roster from XLSX too', async () => {
     const wb = new ExcelJS.Workbook();

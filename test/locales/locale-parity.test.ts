@@ -3,9 +3,12 @@
  * Uyghur or Kazakh text, and every reason the engine can emit has words in every language.
  * (The fuller native-quality checks come with the languages issue.)
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { languages, loadResources, translator } from '../../locales/i18n.ts';
-import type { ParameterName } from '../../rules/engine/parameter-catalog.ts';
+import { defaultRulesDir } from '../../rules/engine/load-rule-book.ts';
+import { isFillable, type ParameterName, parameterNames } from '../../rules/engine/parameter-catalog.ts';
 import { createScreener } from '../../rules/engine/screen.ts';
 import { loadCases } from '../rules/case-files.ts';
 
@@ -149,6 +152,35 @@ describe('all three languages', () => {
       const needed = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
       for (const base of plurals)
         for (const c of needed) expect(flat[lang]!.has(`${base}_${c}`), `${lang} ${base}_${c}`).toBe(true);
+    }
+  });
+});
+
+describe('values a county can fill (issue 14 item 7)', () => {
+  it('each has a name in every language, so "not provided yet" never shows an id', () => {
+    const fillable = parameterNames.filter(isFillable);
+    expect(fillable.length).toBeGreaterThan(10);
+    for (const lang of languages) {
+      const unnamed = fillable.filter((n) => !flat[lang]!.has(`screen.parameters.${n}`));
+      expect(unnamed, lang).toEqual([]);
+    }
+  });
+
+  it('each value a rule can report "not configured" has a name too, never "a rule" or an id', () => {
+    // f.notConfigured(name) puts the name into a sentence ("本地的“…”尚未配置"): without a
+    // translation it would read "一项相关规定". The names are the literals in the program rules.
+    const dir = join(defaultRulesDir, 'programs');
+    const reported = new Set<string>(['dibao.standard.urban', 'dibao.standard.rural']);
+    for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }))
+      if (file.endsWith('.ts'))
+        for (const line of readFileSync(join(dir, file), 'utf8').split('\n'))
+          if (line.includes('notConfigured('))
+            for (const m of line.matchAll(/'([a-z_.]+)'/g)) reported.add(m[1]!);
+    expect(reported.has('minor_age')).toBe(true);
+    expect(reported.has('tekun.standard_multiple')).toBe(true);
+    for (const lang of languages) {
+      const unnamed = [...reported].filter((n) => !flat[lang]!.has(`screen.parameters.${n}`));
+      expect(unnamed, lang).toEqual([]);
     }
   });
 });

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { citations } from '../../rules/engine/citations.ts';
-import { programIds } from '../../rules/engine/household.ts';
+import { type ProgramId, programIds } from '../../rules/engine/household.ts';
 import type { ParameterName } from '../../rules/engine/parameter-catalog.ts';
+import type { ProgramResult } from '../../rules/engine/result.ts';
 import { createScreener } from '../../rules/engine/screen.ts';
-import { loadCases } from './case-files.ts';
+import { loadCases, type OtherProgramExpectation } from './case-files.ts';
 
 const screener = createScreener({ today: () => '2026-11-23' });
 const cases = loadCases();
@@ -25,29 +26,17 @@ describe.each(programIds)('rules/programs/%s/cases.yaml', (program) => {
     for (const p of r.value.programs)
       for (const reason of p.reasons)
         if (reason.source) citedInCases.add(`${reason.source.file}|${reason.source.clause}`);
-    const p = r.value.programs.find((x) => x.id === program)!;
+    const find = (id: ProgramId) => r.value.programs.find((x) => x.id === id)!;
+    const p = find(program);
     const e = c.expect;
-    const keys = p.reasons.map((x) => x.key);
-    const got = {
-      verdict: p.verdict,
-      tier: p.tier,
-      monthlyAmount: p.monthlyAmount,
-      amount: p.amount,
-      missing: p.missing,
-      needs: p.needs,
-      keys,
-    };
-    expect(p.verdict, JSON.stringify(got)).toBe(e.verdict);
-    if (e.tier !== undefined) expect(p.tier).toBe(e.tier);
-    if (e.monthlyAmount !== undefined) expect(p.monthlyAmount).toBeCloseTo(e.monthlyAmount, 2);
+    expectProgram(p, e);
     if (e.amount !== undefined) expect(p.amount).toBeCloseTo(e.amount, 2);
-    if (e.noMonthlyAmount) expect(p.monthlyAmount).toBeUndefined();
     if (e.noAmount) expect(p.amount).toBeUndefined();
     for (const m of e.missing ?? []) expect(p.missing ?? []).toContain(m);
     for (const n of e.needs ?? []) expect(p.needs ?? []).toContain(n);
-    for (const k of e.reasons ?? []) expect(keys, JSON.stringify(got)).toContain(k);
-    for (const k of e.noReasons ?? []) expect(keys).not.toContain(k);
     if (p.verdict === 'possible' && e.missing) expect(p.missing?.length).toBeGreaterThan(0);
+    for (const [id, other] of Object.entries(e.others ?? {}) as [ProgramId, OtherProgramExpectation][])
+      expectProgram(find(id), other);
   });
 
   it('has a case for every jurisdiction', () => {
@@ -59,6 +48,36 @@ describe.each(programIds)('rules/programs/%s/cases.yaml', (program) => {
     expect(new Set(mine.map((c) => c.expect.verdict)).size).toBeGreaterThanOrEqual(2);
   });
 });
+
+/** The checks a case may make on any program of its household (its own, or one of `others`). */
+function expectProgram(p: ProgramResult, e: OtherProgramExpectation) {
+  const keys = p.reasons.map((x) => x.key);
+  const got = JSON.stringify({
+    id: p.id,
+    verdict: p.verdict,
+    tier: p.tier,
+    monthlyAmount: p.monthlyAmount,
+    floor: p.floor,
+    amount: p.amount,
+    missing: p.missing,
+    needs: p.needs,
+    keys,
+  });
+  if (e.verdict !== undefined) expect(p.verdict, got).toBe(e.verdict);
+  if (e.tier !== undefined) expect(p.tier, got).toBe(e.tier);
+  if (e.monthlyAmount !== undefined) expect(p.monthlyAmount, got).toBeCloseTo(e.monthlyAmount, 2);
+  if (e.noMonthlyAmount) expect(p.monthlyAmount, got).toBeUndefined();
+  if (e.floor) expect(p.floor, got).toBe(true);
+  for (const k of e.reasons ?? []) expect(keys, got).toContain(k);
+  for (const k of e.noReasons ?? []) expect(keys, got).not.toContain(k);
+  for (const [key, cited] of Object.entries(e.sources ?? {})) {
+    const sources = p.reasons
+      .filter((x) => x.key === key)
+      .map((x) => (x.source ? `${x.source.file.slice(0, 3)} ${x.source.clause}` : 'none'));
+    expect(sources, `${key} in ${got}`).not.toEqual([]);
+    for (const s of sources) expect(s, `${key} in ${got}`).toBe(cited);
+  }
+}
 
 describe('the case set', () => {
   it('exercises every clause the rules cite (parameters and criteria)', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultRulesDir, loadRuleBook } from '../../rules/engine/load-rule-book.ts';
+import { resolveParameters } from '../../rules/engine/parameter-table.ts';
 import { RuleFileError } from '../../rules/engine/rule-file-error.ts';
 import { createScreener } from '../../rules/engine/screen.ts';
 
@@ -60,6 +61,22 @@ describe('loadRuleBook', () => {
   it('refuses invalid YAML with the file name', () => {
     writeFileSync(join(dir, 'jurisdictions/qitai.yaml'), 'id: qitai\n  bad: [');
     expect(failure().message).toMatch(/qitai\.yaml.*YAML/);
+  });
+  it('carries `gap: true` (the seed leaves the value open) to the resolved parameter, and only there', () => {
+    // national.yaml marks elderly_age `gap: true` itself (issue 14 item 8).
+    const wengyuan = loadRuleBook(dir).jurisdictions.get('wengyuan')!;
+    const table = resolveParameters(wengyuan, '2026-11-23');
+    expect(table.get('elderly_age')?.gap).toBe(true);
+    expect(table.get('minor_age')).toBeDefined();
+    expect(table.get('minor_age')?.gap).toBeUndefined();
+  });
+  it('refuses a gap mark other than true', () => {
+    edit(
+      'parameters/national.yaml',
+      '    gap: true\n    note: >\n      Gap: 002',
+      '    gap: false\n    note: >\n      Gap: 002',
+    );
+    expect(failure().message).toMatch(/national\.yaml.*elderly_age.*gap/);
   });
   it('adds a county from one YAML file, with no code', () => {
     writeFileSync(

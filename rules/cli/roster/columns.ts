@@ -6,6 +6,7 @@
  */
 import type { Household, Member, ProgramId } from '../../engine/household.ts';
 import { programIds } from '../../engine/household.ts';
+import { canonicalValue } from './aliases.ts';
 
 export const requiredColumns = [
   'household_id',
@@ -23,6 +24,7 @@ export const householdColumns = [
   'village',
   'jurisdiction',
   'area',
+  'members_declared',
   'monthly_income',
   'property_within_limits',
   'legal_supporter',
@@ -64,7 +66,8 @@ export class CellError extends Error {
 const yes = new Set(['1', 'true', 'yes', 'y', '是', '有', 'ھەئە', 'ءيا']);
 const no = new Set(['0', 'false', 'no', 'n', '否', '无', '没有', 'ياق', 'جوق']);
 
-const cell = (r: RosterRecord, c: string) => (r[c] ?? '').trim();
+/** The cell's canonical value: "农村" → "rural", "一级" → "1", "特克斯县" → "tekes". */
+const cell = (r: RosterRecord, c: string) => canonicalValue(c, (r[c] ?? '').trim());
 
 function num(r: RosterRecord, c: string): number | undefined {
   const v = cell(r, c);
@@ -136,9 +139,19 @@ export function householdFrom(
             consequence: cell(first, 'emergency_consequence') || undefined,
           }),
     housingDifficulty: bool(first, 'housing_difficulty'),
-    current: current ? current.split(/[;；,，\s]+/).filter(Boolean) : undefined,
+    current: current
+      ? current
+          .split(/[;；,，、\s]+/)
+          .filter(Boolean)
+          .map((p) => canonicalValue('current', p))
+      : undefined,
   };
   return dropUndefined(h) as Partial<Household>;
+}
+
+/** 家庭人口, when the roster has it, must match the household's rows. */
+export function declaredMembers(first: RosterRecord): number | undefined {
+  return num(first, 'members_declared');
 }
 
 /** Household columns on a later row must be blank or repeat the first row. */

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { canonicalHeader } from './aliases.ts';
 import type { RosterRecord } from './columns.ts';
 
 export interface RosterRow {
@@ -26,7 +27,7 @@ export async function* readCsv(
   const parser = input.pipe(
     parse({
       bom: true,
-      columns: (h: string[]) => h.map((c) => c.trim()),
+      columns: (h: string[]) => h.map(canonicalHeader),
       relax_column_count: true,
       relax_quotes: true,
       info: true,
@@ -60,7 +61,7 @@ export async function* readXlsx(file: string): AsyncGenerator<RosterRow> {
     for await (const r of sheet) {
       const values = (r.values as unknown[]).slice(1).map(cellText);
       if (!header) {
-        header = values.map((v) => v.trim());
+        header = values.map(canonicalHeader);
         continue;
       }
       if (values.every((v) => v === '')) continue;

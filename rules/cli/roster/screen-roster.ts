@@ -6,10 +6,13 @@
 import type { TFunction } from 'i18next';
 import { issueText } from '../../explain/result-view.ts';
 import { programIds } from '../../engine/household.ts';
-import type { ScreenResult } from '../../engine/result.ts';
+import type { ProgramResult, ScreenResult, Verdict } from '../../engine/result.ts';
+import { verdicts as verdictIds } from '../../engine/result.ts';
 import type { Screener } from '../../engine/screen.ts';
+import { headerWord } from './aliases.ts';
 import {
   CellError,
+  declaredMembers,
   householdColumnConflict,
   householdFrom,
   memberFrom,
@@ -61,6 +64,12 @@ export async function screenRoster(
         if (column)
           throw Object.assign(new CellError('household_fields_differ', { column }), { row: later.row });
       }
+      const declared = declaredMembers(first);
+      if (declared !== undefined && declared !== rowsOfHousehold.length)
+        throw new CellError('members_mismatch', {
+          declared: String(declared),
+          rows: String(rowsOfHousehold.length),
+        });
       const input = householdFrom(
         first,
         rowsOfHousehold.map((r) => memberFrom(r.record)),
@@ -100,9 +109,9 @@ export async function screenRoster(
     options.onRow?.(summary.rows);
     if (!checkedHeader) {
       checkedHeader = true;
-      const missing = requiredColumns.filter((c) => !(c in r.record));
-      if (missing.length) {
-        fail(1, t('roster.errors.missing_column', { columns: missing.join(', ') }));
+      const missing = missingColumns(r.record, t);
+      if (missing) {
+        fail(1, missing);
         return summary;
       }
     }
@@ -115,6 +124,23 @@ export async function screenRoster(
 }
 
 /**
+ * The required columns a roster lacks, named as "household_id（户编号）" in the reader's language,
+ * or undefined when none is missing.
+ */
+export function missingColumns(record: RosterRecord, t: TFunction): string | undefined {
+  const missing = requiredColumns.filter((c) => !(c in record));
+  if (!missing.length) return undefined;
+  const aliases = t('roster.headerAliases', { returnObjects: true }) as unknown;
+  const columns = missing
+    .map((c) => {
+      const word = headerWord(aliases, c);
+      return word ? `${c}（${word}）` : c;
+    })
+    .join(t('cli.listSeparator'));
+  return t('roster.errors.missing_column', { columns });
+}
+
+/**
  * The fixed words of a results row, translated once per run: i18next's t() per cell would
  * cost more than screening the household.
  */
@@ -124,11 +150,83 @@ export function rosterLabels(t: TFunction) {
   return {
     separator: t('cli.listSeparator'),
     programs: table('programs', programIds),
-    verdicts: table('verdicts', ['likely', 'possible', 'unlikely'] as const),
+    verdicts: table('verdicts', verdictIds),
     tiers: table('tiers', ['A', 'B', 'C', '1', '2', '3'] as const) as Record<string, string>,
+    reasonSeparator: t('roster.reasonSeparator'),
+    flagReasons: flatLabels(t('roster.flagReasons', { returnObjects: true }) as unknown),
+    eitherOr: t('roster.flags.either_or'),
+    splitUnknown: t('roster.flags.split_unknown'),
+    split: (count: number) => t('roster.flags.split', { count }),
   };
 }
+
+/** roster.flagReasons as reason key → label ("dibao.income_below_standard" → "人均收入低于低保标准"). */
+function flatLabels(tree: unknown, prefix = '', out = new Map<string, string>()) {
+  if (typeof tree !== 'object' || tree === null) return out;
+  for (const [k, v] of Object.entries(tree)) {
+    if (typeof v === 'string') out.set(prefix + k, v);
+    else flatLabels(v, `${prefix}${k}.`, out);
+  }
+  return out;
+}
 type Labels = ReturnType<typeof rosterLabels>;
+
+/** Reason keys (plan §5, set by the dibao rule) saying 低保 and 特困 are one or the other. */
+const eitherOrKeys = ['dibao.instead_of_tekun', 'dibao.either_or_tekun'];
+/** Reason key: the 特困 members are supported apart, the others may have 低保. */
+const splitKey = 'dibao.tekun_members_excluded';
+const open = (v: Verdict) => v === 'likely' || v === 'possible';
+
+/** The short label of why a program is flagged: its first met reason that has one. */
+function reasonLabel(p: ProgramResult, labels: Labels): string {
+  for (const r of p.reasons) {
+    if (r.kind !== 'met') continue;
+    const label = labels.flagReasons.get(r.key);
+    if (label !== undefined) return label;
+  }
+  return labels.flagReasons.get('other') ?? '';
+}
+
+/**
+ * The flag and its reasons. 低保 and 特困 are never listed side by side as two payments (national
+ * rule: 特困 people are not counted into 低保): when the dibao rule says so (either-or / split
+ * keys), or whenever both are likely or possible, they become one entry that says so; if the
+ * household already receives one of the two, the other is not flagged.
+ */
+function flagOf(programs: ProgramResult[], current: string[], labels: Labels) {
+  const dibao = programs.find((p) => p.id === 'dibao');
+  const tekun = programs.find((p) => p.id === 'tekun');
+  const split = dibao?.reasons.find((r) => r.key === splitKey);
+  const eitherKey = dibao?.reasons.find((r) => eitherOrKeys.includes(r.key))?.key;
+  const paired =
+    dibao !== undefined &&
+    tekun !== undefined &&
+    (split !== undefined || eitherKey !== undefined || (open(dibao.verdict) && open(tekun.verdict)));
+  const flags: string[] = [];
+  const reasons: string[] = [];
+  let pairDone = false;
+  for (const p of programs) {
+    if (p.verdict !== 'likely' || current.includes(p.id)) continue;
+    if (paired && (p.id === 'dibao' || p.id === 'tekun')) {
+      if (pairDone) continue;
+      pairDone = true;
+      if (split) {
+        const count = split.params.count ?? split.params.n;
+        flags.push(typeof count === 'number' ? labels.split(count) : labels.splitUnknown);
+        reasons.push(labels.flagReasons.get(splitKey) ?? '');
+        continue;
+      }
+      // Already receives the other of the two: nothing more to flag.
+      if (current.includes(p.id === 'dibao' ? 'tekun' : 'dibao')) continue;
+      flags.push(labels.eitherOr);
+      reasons.push(labels.flagReasons.get(eitherKey ?? 'either_or') ?? '');
+      continue;
+    }
+    flags.push(labels.programs[p.id]);
+    reasons.push(reasonLabel(p, labels));
+  }
+  return { flag: flags.join(labels.separator), flagReason: reasons.join(labels.reasonSeparator) };
+}
 
 function resultRow(
   result: ScreenResult,
@@ -138,20 +236,18 @@ function resultRow(
   members: number,
   perCapita: number,
 ) {
-  let flag = '';
   let dibaoTier = '';
   let dibaoMonthly: number | undefined;
   const verdicts = new Array<string>(result.programs.length);
   for (let i = 0; i < result.programs.length; i++) {
     const p = result.programs[i]!;
     verdicts[i] = labels.verdicts[p.verdict];
-    if (p.verdict === 'likely' && !current.includes(p.id))
-      flag += (flag ? labels.separator : '') + labels.programs[p.id];
     if (p.id === 'dibao') {
       dibaoTier = p.tier ? (labels.tiers[p.tier] ?? p.tier) : '';
       if (p.verdict === 'likely') dibaoMonthly = p.monthlyAmount;
     }
   }
+  const { flag, flagReason } = flagOf(result.programs, current, labels);
   return {
     household_id: (first.household_id ?? '').trim(),
     township: (first.township ?? '').trim(),
@@ -159,6 +255,7 @@ function resultRow(
     members,
     per_capita_income: perCapita,
     flag,
+    flag_reason: flagReason,
     dibao_tier: dibaoTier,
     dibao_monthly: dibaoMonthly,
     verdicts,

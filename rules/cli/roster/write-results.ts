@@ -18,6 +18,8 @@ export interface ResultRow {
   members: number;
   per_capita_income: number;
   flag: string;
+  /** Why each flagged program is flagged, in the same order (short labels, no numbers). */
+  flag_reason: string;
   dibao_tier: string;
   dibao_monthly: number | undefined;
   verdicts: string[];
@@ -40,6 +42,7 @@ export function headers(t: TFunction): string[] {
     c('members'),
     c('per_capita_income'),
     c('flag'),
+    c('flag_reason'),
     c('dibao_tier'),
     c('dibao_monthly'),
     ...programIds.map((id) => t(`programs.${id}`)),
@@ -54,6 +57,7 @@ const cells = (r: ResultRow) =>
     r.members,
     r.per_capita_income,
     r.flag,
+    r.flag_reason,
     r.dibao_tier,
     r.dibao_monthly,
     ...r.verdicts,

@@ -5,12 +5,13 @@
  *   A  no income at all, with serious illness or severe disability (or other special
  *      circumstances the township finds)
  *   B  per-capita income 100–250 rural / 100–300 urban, with a member partly without labour or
- *      self-care capacity through old age, minority, disability or serious illness
+ *      self-care capacity (through old age, minority, disability, serious illness "等")
  *   C  250–507 rural / 300–678 urban, hardship from other causes
  *
  * Gaps, read as a caseworker would (documented in rules/jurisdictions/tekes.yaml):
  * below the B band (including zero income without A's conditions) is B with a vulnerable member,
- * else C; the B band without one is C; the shared boundary 250/300 goes to B.
+ * else C; the B band without one is C; the shared boundary 250/300 goes to B (the higher
+ * tier) when a member is partly unable to work or care for themselves.
  */
 import type { Maybe } from '../../engine/context.ts';
 import type { ParameterValue } from '../../engine/parameter-catalog.ts';
@@ -45,7 +46,9 @@ export function readTekesTier(
     tier: hasVulnerableMember === true ? 'B' : 'C',
     basis: hasVulnerableMember === true ? basis : basis === 'b_band' ? 'gap_b_band_no_vulnerable' : basis,
     uncertain: hasVulnerableMember === undefined,
-    sharedBoundary: boundary,
+    // Only B is the higher tier on the shared boundary; a household that ends in C has no
+    // "favourable" choice to report.
+    sharedBoundary: boundary && hasVulnerableMember === true,
   });
 
   if (perCapita === 0) {

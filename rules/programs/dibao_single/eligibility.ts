@@ -69,20 +69,22 @@ export const dibaoSingle: ProgramRule = {
         { perCapita: yuan(ctx.perCapita), limit: yuan(limit) },
         fromMarginal,
       );
+      // Three bands as 001 §三(七) gives them (full, partly counted, not counted); a table
+      // without them is not filled in from code.
       const shares = f.param('dibao_single.support_shares');
-      if (shares) {
-        const [full, partial, none] = shares.value;
+      const [full, partial, none] = shares?.value ?? [];
+      if (shares && full && partial && none) {
         f.unknown(
           'dibao_single.own_income',
           {
-            fullFrom: full?.fromAge ?? 18,
-            partialFrom: partial?.fromAge ?? 60,
-            partialShare: (partial?.share ?? 0.3) * 100,
-            noneFrom: none?.fromAge ?? 70,
+            fullFrom: full.fromAge,
+            partialFrom: partial.fromAge,
+            partialShare: partial.share * 100,
+            noneFrom: none.fromAge,
           },
           shares,
         );
-      }
+      } else if (shares) f.notConfigured('dibao_single.support_shares');
     } else {
       f.unknown('dibao_single.national_conditions', {}, citations.singleNational);
     }

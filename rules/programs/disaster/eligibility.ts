@@ -15,8 +15,9 @@ export const disaster: ProgramRule = {
     const f = startFinding(ctx, 'disaster');
     const rule = f.param('disaster.assistance');
     if (!rule) {
-      f.notConfigured('disaster.assistance');
-      return f.done('possible');
+      // Nothing configured for this county: not screened here; the township knows its rules.
+      f.note('program.ask_township');
+      return f.done('ask');
     }
     const em = ctx.household.emergency;
     if (em === undefined) {

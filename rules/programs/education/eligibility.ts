@@ -18,8 +18,9 @@ export const education: ProgramRule = {
     const f = startFinding(ctx, 'education');
     const rule = f.param('education.assistance');
     if (!rule) {
-      f.notConfigured('education.assistance');
-      return f.done('possible');
+      // Nothing configured for this county: not screened here; the township knows its rules.
+      f.note('program.ask_township');
+      return f.done('ask');
     }
     const h = ctx.household;
     const minor = f.param('minor_age');

@@ -17,10 +17,17 @@ export const employment: ProgramRule = {
     const f = startFinding(ctx, 'employment');
     const rule = f.param('employment.assistance');
     if (!rule) {
-      f.notConfigured('employment.assistance');
+      // Nothing configured for this county: not screened here; the township knows its rules.
+      f.note('program.ask_township');
+      return f.done('ask');
+    }
+    // No invented age: without the minor age in force the screen cannot tell adults apart.
+    const minorAge = f.param('minor_age');
+    if (!minorAge) {
+      f.notConfigured('minor_age');
       return f.done('possible');
     }
-    const adult = f.param('minor_age')?.value ?? 18;
+    const adult = minorAge.value;
     const able = ctx.household.members.filter((m) => m.age >= adult && m.laborCapacity !== 'none');
     const jobless = able.filter((m) => m.employed === false);
     if (jobless.length === 0) {

@@ -17,8 +17,9 @@ export const housing: ProgramRule = {
     const f = startFinding(ctx, 'housing');
     const rule = f.param('housing.assistance');
     if (!rule) {
-      f.notConfigured('housing.assistance');
-      return f.done('possible');
+      // Nothing configured for this county: not screened here; the township knows its rules.
+      f.note('program.ask_township');
+      return f.done('ask');
     }
     const h = ctx.household;
     if (h.housingDifficulty === undefined) {

@@ -46,7 +46,8 @@ export const marginal: ProgramRule = {
     }
     f.met('marginal.income_below', params, multiple);
     f.met('marginal.property_within', {}, citations.marginalProperty);
-    const transfer = f.param('process.transfer_to_marginal');
+    // Wengyuan's direct transfer exists only there: elsewhere its absence is not "not configured".
+    const transfer = f.optional('process.transfer_to_marginal');
     if (transfer) f.note('process.transfer_to_marginal', {}, transfer);
     else f.note('process.township_decides', {}, citations.applyAtTownship);
     const pending = basicPrograms.some((id) => groupStatus(ctx, id) === 'maybe');

@@ -15,8 +15,9 @@ export const medical: ProgramRule = {
     const f = startFinding(ctx, 'medical');
     const rule = f.param('medical.assistance');
     if (!rule) {
-      f.notConfigured('medical.assistance');
-      return f.done('possible');
+      // Nothing configured for this county: not screened here; the township knows its rules.
+      f.note('program.ask_township');
+      return f.done('ask');
     }
     const h = ctx.household;
     const costs = h.members.some((m) => m.seriousIllness === true) || (h.rigidExpenses12m?.medical ?? 0) > 0;

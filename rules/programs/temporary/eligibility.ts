@@ -22,11 +22,24 @@ export const temporary: ProgramRule = {
     const em = h.emergency;
     if (em) return emergencyAmount(ctx, f, em);
 
-    // No emergency (or not yet asked): the pending-application route may still apply.
-    const pending = f.param('temporary.pending_application_months');
+    // No emergency, or not yet asked. The pending-application route (001 §三(九)1) is for people
+    // whose living "暂时陷入困境" while dibao or 特困 is processed: with no hardship at all (null)
+    // it is only mentioned; unasked, it keeps temporary assistance possible.
+    const pending = f.optional('temporary.pending_application_months');
     const applying = basicPrograms.find(
       (id) => !h.current?.includes(id) && ctx.outcomes[id] && groupStatus(ctx, id) !== 'no',
     );
+    if (em === null) {
+      f.failed('temporary.no_emergency', {}, citations.temporaryCriteria);
+      if (pending && applying)
+        f.note(
+          'temporary.pending_if_hardship',
+          { program: applying, min: pending.value.min, max: pending.value.max },
+          citations.temporaryPending,
+        );
+      return f.done('unlikely');
+    }
+    f.ask('emergency');
     if (pending && applying) {
       const standard = f.param(standardName(h.area));
       const perMonth = standard ? standard.value * ctx.size : undefined;
@@ -40,16 +53,10 @@ export const temporary: ProgramRule = {
         },
         pending,
       );
-      if (em === undefined) f.ask('emergency');
       return f.done('possible', perMonth ? { amount: perMonth * pending.value.max } : {});
     }
-    if (em === undefined) {
-      f.ask('emergency');
-      f.unknown('temporary.emergency_unknown', {}, citations.temporaryCriteria);
-      return f.done('possible');
-    }
-    f.failed('temporary.no_emergency', {}, citations.temporaryCriteria);
-    return f.done('unlikely');
+    f.unknown('temporary.emergency_unknown', {}, citations.temporaryCriteria);
+    return f.done('possible');
   },
 };
 

@@ -11,7 +11,7 @@ import { translator } from '../../../locales/i18n.ts';
 import { parameterCatalog, parameterNames } from '../../../rules/engine/parameter-catalog.ts';
 import { resolveParameters } from '../../../rules/engine/parameter-table.ts';
 import { chinaToday } from '../../../rules/engine/screen.ts';
-import { clauseLabel, formatAmount } from '../../../rules/explain/result-view.ts';
+import { formatAmount, sourceView } from '../../../rules/explain/result-view.ts';
 import { formValues } from '../../web/household-form.ts';
 import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
@@ -221,10 +221,7 @@ export function countyRoutes(deps: StaffDeps): Router {
       value: typeof p.value === 'number' ? formatAmount(p.value, lang) : JSON.stringify(p.value),
       from: p.from,
       level: t(`staff.local.levels.${level(p.layer)}`),
-      source: t('cli.source', {
-        document: t(`documents.${p.source.file}`),
-        clause: clauseLabel(p.source.clause, lang),
-      }),
+      source: sourceView(t, p.source, lang, j.id).text,
     }));
     const notConfigured = parameterNames
       .filter((n) => parameterCatalog[n].local && !table.has(n))

@@ -19,6 +19,7 @@ import { formatDate } from '../format-date.ts';
 import { formValues } from '../household-form.ts';
 import { pageLanguage, renderPage } from '../page.ts';
 import type { WebDeps } from '../web-deps.ts';
+import { isReferred } from '../../../rules/explain/result-view.ts';
 
 /** As typed: lower case, spaces, and the letters Crockford base32 reads as digits (O→0, I/L→1). */
 export function readReference(input: string): string | undefined {
@@ -114,7 +115,7 @@ export function statusRoutes(deps: WebDeps): Router {
           status: found.status,
           updated: formatDate(found.updatedAt ?? found.createdAt, lang),
           programs: found.programs
-            .filter((p) => p.verdict !== 'unlikely')
+            .filter((p) => isReferred(p.verdict))
             .map((p) => t(`programs.${p.id}`))
             .join(t('cli.listSeparator')),
           // The steps so far, in the resident's language (staff notes stay with the staff).
