@@ -5,7 +5,7 @@
 import type { TFunction } from 'i18next';
 import { type Language, translator } from '../../locales/i18n.ts';
 import { textTemplates } from '../../templates/render.ts';
-import { type ProgramView, reasonText, resultView } from '../../rules/explain/result-view.ts';
+import { isReferred, type ProgramView, reasonText, resultView } from '../../rules/explain/result-view.ts';
 import type { ProgramResult, Reason } from '../../rules/engine/result.ts';
 import type { Reply } from './replies.ts';
 import { programIds } from '../../rules/engine/household-values.ts';
@@ -34,7 +34,7 @@ export function renderReplies(replies: Reply[], lang: Language): string[] {
         break;
       case 'summary': {
         const programs = r.result.programs
-          .filter((p) => p.verdict !== 'unlikely')
+          .filter((p) => isReferred(p.verdict))
           .map((p) => t(`programs.${p.id}`));
         const data = {
           t,

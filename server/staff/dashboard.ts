@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { type Answers, toHousehold } from '../../bot/dialog/answers.ts';
 import { closedStatuses, type ReferralRecord } from '../../bot/referral/referral-record.ts';
 import { chinaDate } from './referral-view.ts';
+import { isReferred } from '../../rules/explain/result-view.ts';
 
 export interface Bar {
   id: string;
@@ -56,7 +57,7 @@ export function dashboard(items: ReferralRecord[], now: Date) {
   }
   return {
     byProgram: tally(
-      referrals.flatMap((r) => r.programs.filter((p) => p.verdict !== 'unlikely').map((p) => p.id)),
+      referrals.flatMap((r) => r.programs.filter((p) => isReferred(p.verdict)).map((p) => p.id)),
     ),
     byTownship: tally(items.map((r) => r.township ?? '')),
     byStatus: tally(items.map((r) => r.status)),

@@ -15,6 +15,7 @@ import {
 import type { SearchIndex } from '../../bot/store/search-index.ts';
 import { canSee } from './access.ts';
 import type { StaffUser } from './staff-records.ts';
+import { isReferred } from '../../rules/explain/result-view.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const blankToUndefined = (v: unknown) => (v === '' || (Array.isArray(v) && v.length === 0) ? undefined : v);
@@ -74,7 +75,7 @@ function matches(
 ): boolean {
   if (!ignoreStatus && f.status && r.status !== f.status) return false;
   if (f.kind && r.kind !== f.kind) return false;
-  if (f.program && !r.programs.some((p) => p.id === f.program && p.verdict !== 'unlikely')) return false;
+  if (f.program && !r.programs.some((p) => p.id === f.program && isReferred(p.verdict))) return false;
   if (f.township && (r.township ?? '') !== (f.township === '-' ? '' : f.township)) return false;
   if (f.from && chinaDay(r.createdAt) < f.from) return false;
   if (f.to && chinaDay(r.createdAt) > f.to) return false;
