@@ -11,9 +11,11 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { Language, translator } from '../../locales/i18n.ts';
 import { textTemplates } from '../../templates/render.ts';
-import { issueText, resultView } from '../explain/result-view.ts';
+import { resultView } from '../explain/result-view.ts';
 import type { Screener } from '../engine/screen.ts';
 import { JsonSplitter, JsonStreamError } from './json-stream.ts';
+import { resultText, screenText } from './screen-one.ts';
+import { ScreenPool } from './screen-pool.ts';
 
 export const jsonExtensions = ['.json', '.ndjson', '.jsonl'];
 
@@ -21,6 +23,8 @@ export const jsonExtensions = ['.json', '.ndjson', '.jsonl'];
 const shownErrors = 100;
 /** Output is handed to the stream in batches of about this many characters. */
 const batchChars = 256 * 1024;
+/** Households sent to a worker at once (--jobs): enough to make a message's cost small. */
+const jobBatch = 256;
 
 export interface JsonRunOptions {
   format: 'json' | 'text';
@@ -28,6 +32,8 @@ export interface JsonRunOptions {
   date?: string | undefined;
   pretty: boolean;
   ndjson: boolean;
+  /** Worker threads screening in parallel; 1 screens in this thread. Text output always does. */
+  jobs?: number | undefined;
 }
 
 type T = ReturnType<typeof translator>;
@@ -84,25 +90,56 @@ export async function screenJson(
 
   const one = async (text: string) => {
     n++;
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      return fail(t('cli.fileError', { file, detail: (e as Error).message.split('\n')[0] ?? '' }));
-    }
-    const r = screener.screen(withDate(data, options.date));
-    if (!r.ok) return fail(r.issues.map((issue) => `  ${issueText(t, issue)}`).join('\n'));
-    const o = open();
+    const r = screenText(text, screener, t, file, options.date);
+    if (!r.ok) return fail(r.detail);
     if (env) {
       const view = resultView(t, r.value, lang);
+      const o = open();
       await o.write(env.render('cli/result.njk', { t, view, household: t('cli.household', { n }) }));
       await o.write('\n');
-    } else {
-      const json = options.pretty ? JSON.stringify(r.value, null, 2) : JSON.stringify(r.value);
-      if (asArray) await o.write(written === 0 ? `[\n${json}` : `,\n${json}`);
-      else await o.write(`${json}\n`);
-    }
+      written++;
+    } else await put(resultText(r.value, options.pretty));
+  };
+  const put = async (json: string) => {
+    const o = open();
+    if (asArray) await o.write(written === 0 ? `[\n${json}` : `,\n${json}`);
+    else await o.write(`${json}\n`);
     written++;
+  };
+  // --jobs: texts are batched to worker threads; replies are written in input order.
+  const jobs = env ? 1 : (options.jobs ?? 1);
+  const pool =
+    jobs > 1 ? new ScreenPool(jobs, { lang, file, date: options.date, pretty: options.pretty }) : undefined;
+  let batch: string[] = [];
+  const take = async () => {
+    const reply = await pool!.next();
+    let e = 0;
+    for (const json of reply.jsons) {
+      n++;
+      if (json === null) fail(reply.errors[e++]!);
+      else await put(json);
+    }
+  };
+  const send = async () => {
+    if (batch.length === 0) return;
+    pool!.send(batch);
+    batch = [];
+    while (pool!.full) await take();
+  };
+  const each = async (texts: string[]) => {
+    if (!pool) {
+      for (const text of texts) await one(text);
+      return;
+    }
+    for (const text of texts) {
+      batch.push(text);
+      if (batch.length >= jobBatch) await send();
+    }
+  };
+  const drain = async () => {
+    if (!pool) return;
+    await send();
+    while (pool.inFlight > 0) await take();
   };
   const fail = (detail: string) => {
     if (failed++ < shownErrors)
@@ -113,15 +150,23 @@ export async function screenJson(
     for await (const chunk of input as AsyncIterable<string>) {
       const texts = splitter.push(chunk);
       if (splitter.shape === 'array' && !ndjsonIn && !options.ndjson && !env) asArray = true;
-      for (const text of texts) await one(text);
+      await each(texts);
     }
-    for (const text of splitter.end()) await one(text);
+    await each(splitter.end());
+    await drain();
   } catch (e) {
-    if (!(e instanceof JsonStreamError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
+    if (!(e instanceof JsonStreamError) && (e as NodeJS.ErrnoException).code === undefined) {
+      await pool?.close();
+      throw e;
+    }
+    // What was read before the break is still written, as without --jobs.
+    await drain();
+    await pool?.close();
     await finish();
     process.stderr.write(`${t('cli.fileError', { file, detail: (e as Error).message })}\n`);
     return 2;
   }
+  await pool?.close();
   await finish();
   if (failed > shownErrors)
     process.stderr.write(`${t('cli.householdErrorsTruncated', { count: failed - shownErrors })}\n`);
@@ -131,10 +176,4 @@ export async function screenJson(
     if (asArray) await open().write(written === 0 ? '[]\n' : '\n]\n');
     if (output || (options.out && options.out !== '-')) await open().close();
   }
-}
-
-function withDate(input: unknown, date: string | undefined) {
-  if (!date || typeof input !== 'object' || input === null || Array.isArray(input) || 'date' in input)
-    return input;
-  return { ...input, date };
 }

@@ -1,12 +1,13 @@
 /**
  * The screening CLI.
  *
- *   npm run screen -- households.json|.ndjson|- [--out FILE|-] [--pretty] [--ndjson] [--format json|text] [--lang zh|ug|kk]
+ *   npm run screen -- households.json|.ndjson|- [--out FILE|-] [--pretty] [--ndjson] [--jobs N] [--format json|text] [--lang zh|ug|kk]
  *   npm run screen -- roster.csv|roster.xlsx --out results.xlsx|results.csv [--date YYYY-MM-DD] [--lang zh]
  *
  * Bad input exits non-zero with the field and the problem on stderr, in the chosen language.
  */
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
@@ -46,6 +47,10 @@ export async function main(argv: string[]): Promise<number> {
   if (format !== 'json' && format !== 'text') return badOption(t, '--format', format);
   if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
     return badOption(t, '--date', values.date);
+  // JSON results are screened by N worker threads (default: one per core), written in input order.
+  if (values.jobs !== undefined && !/^[1-9]\d{0,2}$/.test(values.jobs))
+    return badOption(t, '--jobs', values.jobs);
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
 
   let screener: Screener;
   try {
@@ -78,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     date: values.date,
     pretty: values.pretty === true,
     ndjson: values.ndjson === true,
+    jobs,
   });
 }
 
@@ -93,6 +99,7 @@ function parse(argv: string[]) {
       date: { type: 'string' },
       pretty: { type: 'boolean' },
       ndjson: { type: 'boolean' },
+      jobs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
