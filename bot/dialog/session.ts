@@ -55,6 +55,8 @@ export interface Session {
   asked: number;
   /** Questions likely after the current one (for the progress line). */
   remaining?: number;
+  /** The "about" total shown last: kept so that it never goes down mid-conversation. */
+  about?: number;
   /** Wrong answers to the current question; after three a person is offered. */
   misses: number;
   /** For "back": the state before each answer, newest last, bounded. */
