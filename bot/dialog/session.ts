@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Language } from '../../locales/i18n.ts';
 import type { Answers } from './answers.ts';
+import type { Reply } from './replies.ts';
 import type { Progress } from './next-question.ts';
 import type { Ask } from './steps.ts';
 
@@ -36,6 +37,15 @@ export interface ReferralDraft {
   reference?: string;
 }
 
+/** One exchange in the web chat: the resident's answer (as they saw it) and the replies to it. */
+export interface Turn {
+  lang: Language;
+  said?: string;
+  /** The answer was a name, phone or ID number: it is not kept, only that one was given. */
+  hidden?: true;
+  replies: Reply[];
+}
+
 interface Snapshot {
   answers: Answers;
   progress: Progress;
@@ -64,6 +74,12 @@ export interface Session {
   referral?: ReferralDraft;
   /** The channel's address for the resident (a WeChat contact id), for status notices. */
   contact?: string;
+  /**
+   * What the web chat showed, so a reloaded page shows the conversation so far: newest last,
+   * bounded. Results and the referral summary are not kept (the page shows them again from the
+   * answers), nor a name, phone or ID number the resident typed.
+   */
+  transcript?: Turn[];
   /** While asking "continue or start over?": the phase to continue in. */
   resumePhase?: Phase;
   createdAt: string;
@@ -90,9 +106,10 @@ export const sessionStoreOptions = { shards: 16, coalesceMs: 1000, fsync: false 
 
 /**
  * Encrypted at rest: the answers (also in each "back" snapshot), the contact details typed
- * before sending (the referral draft) and the channel's address for the resident.
+ * before sending (the referral draft), the channel's address for the resident and what the web
+ * chat showed (answers as typed).
  */
-export const sessionPersonalFields = ['answers', 'back', 'referral', 'contact'] as const;
+export const sessionPersonalFields = ['answers', 'back', 'referral', 'contact', 'transcript'] as const;
 
 export function loadSession(stored: Session | undefined): Session | undefined {
   return stored?.v === sessionVersion ? stored : undefined;
