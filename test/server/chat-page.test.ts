@@ -48,7 +48,7 @@ function bubbles(html: string) {
 
 /** The numbered list in the newest question bubble. */
 function listed(html: string): string[] {
-  const questions = [...html.matchAll(/<ol class="choices">([\s\S]*?)<\/ol>/g)];
+  const questions = [...html.matchAll(/<ol class="numbered-choices">([\s\S]*?)<\/ol>/g)];
   const last = questions.at(-1)?.[1] ?? '';
   return [...last.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => textOf(m[1]!).trim());
 }
