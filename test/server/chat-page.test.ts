@@ -4,7 +4,7 @@
  * bubble keeps its own language; a reload shows the conversation so far; the reference number
  * is kept whole and the status page linked; a name or phone typed is not shown again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import zhWeb from '../../locales/zh/web.json' with { type: 'json' };
 import { programIds } from '../../rules/engine/household-values.ts';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
+import { storedSessions } from '../helpers/stored-referrals.ts';
 
 let server: Started;
 const dataDir = mkdtempSync(join(tmpdir(), 'chat-page-'));
@@ -161,5 +162,25 @@ describe('the web chat without JavaScript', () => {
     expect(reloaded.filter((b) => b.who === 'you').map((b) => b.text)).toContain(zhWeb.chat.answer_not_kept);
     expect(page.last).not.toContain('阿依古丽');
     expect(page.last).not.toContain('1234');
+  });
+
+  it('keeps the conversation shown encrypted on disk, without the name and phone typed', async () => {
+    await server.stop(); // flushes the coalesced session writes
+    const raw = readdirSync(dataDir)
+      .filter((f) => /^sessions-\d+\.json$/.test(f))
+      .map((f) => readFileSync(join(dataDir, f), 'utf8'))
+      .join('\n');
+    const sessions = Object.values(storedSessions(dataDir));
+    const transcripts = sessions.map((s) => JSON.stringify(s.transcript ?? ''));
+    // Decrypted, the conversations hold what the chat showed (the programs picked, by name) ...
+    expect(transcripts.some((t) => t.includes(`${programNames('zh')[0]}、${programNames('zh')[5]}`))).toBe(
+      true,
+    );
+    // ... but not the name and phone typed for the referral ...
+    expect(transcripts.join('')).not.toContain('阿依古丽');
+    expect(transcripts.join('')).not.toContain('1234');
+    // ... and on disk none of it is readable.
+    expect(raw).not.toContain(programNames('zh')[5]!);
+    expect(raw).not.toContain('"said"');
   });
 });
