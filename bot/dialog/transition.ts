@@ -242,6 +242,7 @@ function answerQuestion(s: Session, input: string, deps: DialogDeps): Outcome {
   const pending = fromQueue ? s.progress.pending.slice(1) : s.progress.pending;
   const askedSteps = fromQueue ? s.progress.asked : [...s.progress.asked, s.current.step];
   const { answers, followUps } = def.apply(s.answers, read.value as never, s.current.subject);
+  const said = def.kind === 'amount' ? [understood(s.current.step, read.value as number, read.range)] : [];
   return ask(
     {
       ...s,
@@ -251,7 +252,24 @@ function answerQuestion(s: Session, input: string, deps: DialogDeps): Outcome {
       back: [...s.back, snapshot].slice(-maxBackSteps),
     },
     deps,
+    said,
   );
+}
+
+/**
+ * An amount is said back before the next question ("understood: 700 yuan a month"), a range
+ * with both ends and the middle taken, so a misread figure is seen and fixed with "back".
+ */
+function understood(step: Ask['step'], value: number, range?: [number, number]): Reply {
+  const what = step === 'income' ? 'income' : step === 'emergency_months' ? 'months' : 'expense';
+  const figure = (n: number) => String(Math.round(n * 100) / 100);
+  return range
+    ? text(`chat.understood.${what}_range`, {
+        amount: figure(value),
+        low: figure(range[0]),
+        high: figure(range[1]),
+      })
+    : text(`chat.understood.${what}`, { amount: figure(value) });
 }
 
 const sameAsk = (a: Ask | undefined, b: Ask) =>
