@@ -423,11 +423,14 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
       // said before the proof. That number is the confirmation too.
       if (s.referral?.reference)
         return {
-          session: { ...s, phase: 'delete_phone' },
+          session: { ...s, phase: 'delete_phone', returnTo: returnPhase(s) },
           replies: [text('chat.commands.delete_ask_phone')],
         };
       if (s.callback?.reference)
-        return { session: { ...s, phase: 'delete_phone' }, replies: [text('chat.person.delete_ask_phone')] };
+        return {
+          session: { ...s, phase: 'delete_phone', returnTo: returnPhase(s) },
+          replies: [text('chat.person.delete_ask_phone')],
+        };
       // Nothing sent: one tap must still not wipe every answer, so "are you sure?" first.
       return {
         session: { ...s, phase: 'delete_confirm', returnTo: returnPhase(s) },
@@ -442,7 +445,8 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
 async function confirmDeletion(s: Session, input: string, deps: DialogDeps): Promise<Outcome> {
   const sent = s.referral?.reference ? s.referral : s.callback;
   const reference = sent?.reference;
-  const done: Session = { ...s, phase: 'done' };
+  // A wrong number deletes nothing and the resident goes on where they were.
+  const done: Session = { ...s, phase: s.returnTo ?? 'done', returnTo: undefined };
   if (!reference) return { session: null, replies: [text('chat.commands.deleted')] };
   const phone = readPhone(input) ?? '';
   const proof = deps.provePhone
@@ -502,6 +506,7 @@ function hasAnswers(s: Session): boolean {
  * were (the same question asked again), not somewhere new.
  */
 const detours: ReadonlySet<Phase> = new Set<Phase>([
+  'delete_phone',
   'delete_confirm',
   'restart_confirm',
   'person_county',

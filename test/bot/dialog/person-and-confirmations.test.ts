@@ -192,6 +192,8 @@ describe('"talk to a person" stores a call-back only with a phone someone can ca
     expect(asked.all).toContain(t('zh', 'chat.person.delete_ask_phone'));
     const wrong = await chat(['13900000000'], asked.session);
     expect(onDisk()[0]).toMatchObject({ phone: '13912345678' });
+    // Nothing deleted, and the resident is back at the question they were on.
+    expect(wrong.session!.phase).toBe('questions');
     const right = await chat(['删除', '13912345678'], wrong.session);
     expect(right.session).toBeUndefined();
     expect(onDisk()[0]).toMatchObject({ phone: '', name: '' });
