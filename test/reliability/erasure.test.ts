@@ -103,7 +103,7 @@ describe('status lookups are limited per reference, whatever the address', () =>
     expect(textOf(owner.last)).toContain(zhWeb.status.locked.replace('{{minutes}}', '15'));
     expect(owner.last).not.toContain('data-status');
     // Deletion is refused too while it waits, even with the whole phone number.
-    await owner.post('/zh/status/delete', { reference, digits: '1234', phone });
+    await owner.post('/zh/status/delete', { reference, digits: '1234', confirm: 'yes', phone });
     expect(owner.status).toBe(429);
     // The caseworker's history of the case has a note, without any address or digits.
     await admin.get(`/staff/referrals/${reference}`);
@@ -120,17 +120,17 @@ describe('status lookups are limited per reference, whatever the address', () =>
     await page.get('/zh/status');
     await page.post('/zh/status', { reference, digits: '5678' });
     expect(page.status).toBe(200);
-    await page.post('/zh/status/delete', { reference, digits: '5678' });
+    await page.post('/zh/status/delete', { reference, digits: '5678', confirm: 'yes' });
     expect(page.status).toBe(400);
     expect(textOf(page.last)).toContain(zhWeb.status.delete_phone_needed);
     expect(textOf(page.last)).not.toContain(zhWeb.status.deleted.split('。')[0]!);
-    await page.post('/zh/status/delete', { reference, digits: '5678', phone: '13655515678' });
+    await page.post('/zh/status/delete', { reference, digits: '5678', confirm: 'yes', phone: '13655515678' });
     expect(page.status).toBe(403);
     expect(textOf(page.last)).toContain(zhWeb.status.delete_phone_wrong);
     await admin.get(`/staff/referrals/${reference}`);
     expect(admin.last).toContain('data-status="new"');
     expect(textOf(admin.last)).toContain('四位测试');
-    await page.post('/zh/status/delete', { reference, digits: '5678', phone });
+    await page.post('/zh/status/delete', { reference, digits: '5678', confirm: 'yes', phone });
     expect(page.status).toBe(200);
     expect(textOf(page.last)).toContain(zhWeb.status.deleted.replace('{{reference}}', reference));
     await admin.get(`/staff/referrals/${reference}`);
@@ -192,7 +192,7 @@ describe('deleting my data from the status page', () => {
     const page = new PageClient(server.base);
     await page.get('/zh/status');
     await page.post('/zh/status', { reference, digits: '7777' });
-    await page.post('/zh/status/delete', { reference, digits: '7777', phone: person.phone });
+    await page.post('/zh/status/delete', { reference, digits: '7777', confirm: 'yes', phone: person.phone });
     expect(textOf(page.last)).toContain(zhWeb.status.deleted.replace('{{reference}}', reference));
     // A retry already under way may still arrive; none may start after it.
     const deletedAt = Date.now() + 1_000;

@@ -291,7 +291,12 @@ describe('data protection', () => {
     await resident.get('/zh/status');
     await resident.post('/zh/status', { reference, digits: '3333' });
     expect(resident.last).toContain('删除我的个人信息');
-    await resident.post('/zh/status/delete', { reference, digits: '3333', phone: '13600003333' });
+    await resident.post('/zh/status/delete', {
+      reference,
+      digits: '3333',
+      confirm: 'yes',
+      phone: '13600003333',
+    });
     expect(resident.last).toContain('您的个人信息已经删除');
     // Gone for the resident's lookup too (no phone left to match), and for staff.
     await resident.get('/zh/status');

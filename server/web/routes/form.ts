@@ -33,6 +33,7 @@ import {
   supporters,
 } from '../household-form.ts';
 import { pageLanguage, renderPage } from '../page.ts';
+import { pageOffice } from '../office-view.ts';
 import { placeFromQuery, type WebDeps } from '../web-deps.ts';
 
 export function formRoutes(deps: WebDeps): Router {
@@ -131,6 +132,7 @@ export function formRoutes(deps: WebDeps): Router {
       view: resultView(t, result, lang),
       session: session.id,
       form: values,
+      office: pageOffice(deps, lang, parsed.answers.jurisdiction, parsed.answers.township),
     });
   });
   return router;
