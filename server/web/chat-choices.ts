@@ -48,12 +48,22 @@ export function quickReplies(session: Session, replies: Reply[], lang: Language)
     results: () => yesNo('results'),
     referral_consent: () => yesNo('consent'),
     referral_confirm: () => yesNo('confirm'),
+    restart_confirm: () => yesNo('restart'),
+    delete_confirm: () => yesNo('delete'),
+    person_consent: () => yesNo('person'),
     referral_id: () => [
       { value: t('chat.referral.skip_words').split('|')[0]!, label: t('web.chat.quick.skip') },
     ],
   };
   const fromPhase = byPhase[session.phase];
   if (fromPhase) return fromPhase();
+  // A choice outside the questions (the county or township for a call-back): its options.
+  const choice = replies.findLast((r) => r.kind === 'choose');
+  if (choice?.kind === 'choose')
+    return choice.options.map((o, i) => ({
+      value: String(i + 1),
+      label: o.text ? o.text[lang] : t(`chat.options.${o.label}`),
+    }));
   const q = lastQuestion(replies);
   if (session.phase !== 'questions' || !q || manyChoiceSteps.has(q.step)) return [];
   if (!q.options.length && !yesNoSteps.has(q.step)) return [];

@@ -13,9 +13,19 @@ import { type TurnView, turnView } from './reply-view.ts';
 export const maxTurns = 40;
 
 /** Phases whose answer is personal data the session keeps elsewhere (or must not keep at all). */
-const privateAnswers = new Set<Phase>(['referral_name', 'referral_phone', 'referral_id', 'delete_phone']);
+const privateAnswers = new Set<Phase>([
+  'referral_name',
+  'referral_phone',
+  'referral_id',
+  'delete_phone',
+  'person_name',
+  'person_phone',
+]);
 
-const kept = (replies: Reply[]) => replies.filter((r) => r.kind === 'text' || r.kind === 'question');
+const kept = (replies: Reply[]) =>
+  replies.filter(
+    (r) => r.kind === 'text' || r.kind === 'question' || r.kind === 'choose' || r.kind === 'office',
+  );
 
 /**
  * The session after one exchange, with the exchange added. `before` is the phase the answer was

@@ -71,15 +71,24 @@ function replyView(r: Reply, t: ReturnType<typeof translator>, lang: Language): 
     const reference = r.params?.reference;
     if (typeof reference !== 'string') return { ...s, kind: 'text', text: t(r.key, r.params ?? {}) };
     const [before = '', after = ''] = t(r.key, { ...r.params, reference: mark }).split(mark);
+    // Nothing to look up once it is deleted: the number is still kept whole, without the link.
+    const gone = /deleted/.test(r.key);
     return {
       ...s,
       kind: 'text',
       text: t(r.key, r.params),
-      reference: { before, reference, after, href: `/${lang}/status`, link: t('web.referral.status_link') },
+      reference: {
+        before,
+        reference,
+        after,
+        href: gone ? '' : `/${lang}/status`,
+        link: gone ? '' : t('web.referral.status_link'),
+      },
     };
   }
   if (r.kind === 'results') return { ...s, kind: 'results', view: resultView(t, r.result, lang) };
-  if (r.kind === 'summary') return { ...s, kind: 'text', text: renderReplies([r], lang).join('\n') };
+  if (r.kind === 'summary' || r.kind === 'choose' || r.kind === 'office')
+    return { ...s, kind: 'text', text: renderReplies([r], lang).join('\n') };
   const q: ReplyView = {
     ...s,
     kind: 'question',

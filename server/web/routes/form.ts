@@ -33,6 +33,7 @@ import {
   supporters,
 } from '../household-form.ts';
 import { pageLanguage, renderPage } from '../page.ts';
+import { pageOffice } from '../office-view.ts';
 import { placeFromQuery, type WebDeps } from '../web-deps.ts';
 
 export function formRoutes(deps: WebDeps): Router {
@@ -107,7 +108,8 @@ export function formRoutes(deps: WebDeps): Router {
       return showForm(ctx, lang, { ...values, rows: String(Math.min(rowCount(values) + 3, maxRows)) });
     }
     const parsed = readHouseholdForm(values, ctxSteps);
-    if (!parsed.answers) return showForm(ctx, lang, values, { errors: parsed.errors, status: 400 });
+    if (!parsed.answers)
+      return showForm(ctx, lang, { ...values, ...parsed.corrected }, { errors: parsed.errors, status: 400 });
 
     const household = toHousehold(parsed.answers, deps.dialog.date);
     const screened = household && deps.screener.screen(household);
@@ -130,6 +132,7 @@ export function formRoutes(deps: WebDeps): Router {
       view: resultView(t, result, lang),
       session: session.id,
       form: values,
+      office: pageOffice(deps, lang, parsed.answers.jurisdiction, parsed.answers.township),
     });
   });
   return router;

@@ -12,6 +12,7 @@ import { readIdNumber, readName, readPhone } from '../../../bot/referral/contact
 import { StoreWriteError } from '../../../bot/store/store-errors.ts';
 import { type Language, translator } from '../../../locales/i18n.ts';
 import { formValues } from '../household-form.ts';
+import { pageOffice } from '../office-view.ts';
 import { pageLanguage, renderPage } from '../page.ts';
 import type { WebDeps } from '../web-deps.ts';
 
@@ -35,7 +36,8 @@ export function referralRoutes(deps: WebDeps): Router {
     const { lang, session } = found;
     if (!session || !['results', 'done'].includes(session.phase)) return expired(ctx, lang);
     const reference = session.referral?.reference;
-    if (reference) return renderPage(ctx, 'referral-sent', lang, { reference });
+    const office = pageOffice(deps, lang, session.answers.jurisdiction, session.answers.township);
+    if (reference) return renderPage(ctx, 'referral-sent', lang, { reference, office });
     renderPage(ctx, 'referral', lang, { session: session.id, v: {}, errors: {} });
   });
 
