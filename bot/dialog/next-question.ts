@@ -31,13 +31,15 @@ export interface NextQuestionDeps {
 
 export function nextQuestion(a: Answers, progress: Progress, deps: NextQuestionDeps): Next {
   if (progress.pending.length) {
+    // The follow-ups queued, and after them what the rules still need (counting only the
+    // follow-ups made the count drop, then jump back up once they were answered).
     return {
       ask: progress.pending[0]!,
-      remaining: progress.pending.length - 1 + (a.current === undefined ? 1 : 0),
+      remaining: progress.pending.length - 1 + needStepsLeft(a, progress, deps),
     };
   }
   const base = nextBaseQuestion(a, deps.steps);
-  if (base) return { ask: base, remaining: baseQuestionsLeft(a) - 1 + typicalNeedQuestions + 1 };
+  if (base) return { ask: base, remaining: baseQuestionsLeft(a, deps.steps) - 1 + typicalNeedQuestions + 1 };
 
   const household = toHousehold(a, deps.date);
   const screened = household && deps.screener.screen(household);
@@ -68,6 +70,20 @@ export function nextQuestion(a: Answers, progress: Progress, deps: NextQuestionD
   return { done: result };
 }
 
+/** What the rules still need after the queued follow-ups: one question per open step, and "what do you receive?". */
+function needStepsLeft(a: Answers, progress: Progress, deps: NextQuestionDeps): number {
+  const currentLeft = a.current === undefined && !progress.asked.includes('current') ? 1 : 0;
+  const household = toHousehold(a, deps.date);
+  const screened = household && deps.screener.screen(household);
+  if (!screened?.ok) return currentLeft;
+  const needs = new Set(screened.value.programs.flatMap((p) => p.needs ?? []));
+  const asked = new Set([...progress.asked, ...progress.pending.map((p) => p.step)]);
+  const open = new Set(
+    needSteps.filter(([need, step]) => needs.has(need) && !asked.has(step)).map(([, step]) => step),
+  );
+  return open.size + currentLeft;
+}
+
 /** The screening result for the answers as they stand (the base facts must be known). */
 export function screenAnswers(a: Answers, deps: NextQuestionDeps) {
   const household = toHousehold(a, deps.date);
@@ -77,12 +93,14 @@ export function screenAnswers(a: Answers, deps: NextQuestionDeps) {
 }
 
 /** How many base facts are still missing (one question each, work capacity per adult). */
-function baseQuestionsLeft(a: Answers): number {
+function baseQuestionsLeft(a: Answers, ctx: StepContext): number {
   const adults = a.members
     ? a.members.filter((m) => m.age >= workingAge && m.laborCapacity === undefined).length
     : 2;
   return (
     (a.jurisdiction ? 0 : 1) +
+    // The township is asked where the county lists townships (before the county is known: most do).
+    (a.township || (a.jurisdiction && ctx.townships(a.jurisdiction).length === 0) ? 0 : 1) +
     (a.area ? 0 : 1) +
     (a.size === undefined ? 1 : 0) +
     (a.members ? 0 : 1) +

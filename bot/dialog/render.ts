@@ -8,7 +8,7 @@ import { textTemplates } from '../../templates/render.ts';
 import { isReferred, type ProgramView, reasonText, resultView } from '../../rules/explain/result-view.ts';
 import type { ProgramResult, Reason } from '../../rules/engine/result.ts';
 import type { Reply } from './replies.ts';
-import { programIds } from '../../rules/engine/household-values.ts';
+import { choiceLabels, yesNoSteps } from './choices.ts';
 import { officeView } from '../referral/township-office.ts';
 
 export function renderReplies(replies: Reply[], lang: Language): string[] {
@@ -21,10 +21,8 @@ export function renderReplies(replies: Reply[], lang: Language): string[] {
         out.push(t(r.key, r.params ?? {}));
         break;
       case 'question': {
-        const options =
-          r.step === 'current'
-            ? programIds.map((id) => t(`chat.options.program_${id}`))
-            : r.options.map((o) => (o.text ? o.text[lang] : t(`chat.options.${o.label}`)));
+        // Yes and no are said in one line ("reply 1 yes, 2 no"), not listed.
+        const options = yesNoSteps.has(r.step) && !r.options.length ? [] : choiceLabels(r, lang, t);
         const yesNo = r.options.length === 0 && yesNoSteps.has(r.step);
         const note = r.localNote ? t('chat.property_rules', { rules: r.localNote[lang] }) : '';
         out.push(env.render('chat/question.njk', { t, q: r, options, yesNo, note }).trim());
@@ -61,9 +59,6 @@ export function renderReplies(replies: Reply[], lang: Language): string[] {
   }
   return out;
 }
-
-/** Questions answered yes or no (1 or 2). */
-export const yesNoSteps = new Set(['property', 'expenses_any', 'emergency_any', 'housing']);
 
 function renderResults(result: Parameters<typeof resultView>[1], t: TFunction, lang: Language): string[] {
   const env = textTemplates();

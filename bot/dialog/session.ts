@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Language } from '../../locales/i18n.ts';
 import type { Answers } from './answers.ts';
+import type { Reply } from './replies.ts';
 import type { Progress } from './next-question.ts';
 import type { Ask } from './steps.ts';
 
@@ -60,6 +61,15 @@ export interface CallbackDraft {
   reference?: string;
 }
 
+/** One exchange in the web chat: the resident's answer (as they saw it) and the replies to it. */
+export interface Turn {
+  lang: Language;
+  said?: string;
+  /** The answer was a name, phone or ID number: it is not kept, only that one was given. */
+  hidden?: true;
+  replies: Reply[];
+}
+
 interface Snapshot {
   answers: Answers;
   progress: Progress;
@@ -79,6 +89,8 @@ export interface Session {
   asked: number;
   /** Questions likely after the current one (for the progress line). */
   remaining?: number;
+  /** The "about" total shown last: kept so that it never goes down mid-conversation. */
+  about?: number;
   /** Wrong answers to the current question; after three a person is offered. */
   misses: number;
   /** For "back": the state before each answer, newest last, bounded. */
@@ -86,6 +98,12 @@ export interface Session {
   referral?: ReferralDraft;
   /** The channel's address for the resident (a WeChat contact id), for status notices. */
   contact?: string;
+  /**
+   * What the web chat showed, so a reloaded page shows the conversation so far: newest last,
+   * bounded. Results and the referral summary are not kept (the page shows them again from the
+   * answers), nor a name, phone or ID number the resident typed.
+   */
+  transcript?: Turn[];
   /** While asking "continue or start over?": the phase to continue in. */
   resumePhase?: Phase;
   /** During a confirmation or a call-back request: the phase to go back to afterwards. */
@@ -115,10 +133,17 @@ export const sessionStoreOptions = { shards: 16, coalesceMs: 1000, fsync: false 
 
 /**
  * Encrypted at rest: the answers (also in each "back" snapshot), the contact details typed
- * before sending (the referral draft), the call-back's name and phone, and the channel's
- * address for the resident.
+ * before sending (the referral draft), the call-back's name and phone, the channel's address
+ * for the resident, and what the web chat showed (answers as typed).
  */
-export const sessionPersonalFields = ['answers', 'back', 'referral', 'contact', 'callback'] as const;
+export const sessionPersonalFields = [
+  'answers',
+  'back',
+  'referral',
+  'contact',
+  'callback',
+  'transcript',
+] as const;
 
 export function loadSession(stored: Session | undefined): Session | undefined {
   return stored?.v === sessionVersion ? stored : undefined;

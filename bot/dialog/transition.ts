@@ -231,7 +231,11 @@ function ask(s: Session, deps: DialogDeps, before: Reply[] = []): Outcome {
     };
   }
   const current = next.ask;
-  const session = { ...s, current, misses: 0, remaining: next.remaining };
+  // The total shown never goes down mid-conversation ("about 14 → 12 → 15" read as a mistake):
+  // finishing earlier than said is good news; it rises only when more questions are certain.
+  const estimate = s.asked + 1 + next.remaining;
+  const about = s.asked === 0 ? estimate : Math.max(s.about ?? 0, estimate);
+  const session = { ...s, current, misses: 0, remaining: next.remaining, about };
   return { session, replies: [...before, questionReply(session, current, deps)] };
 }
 
@@ -243,7 +247,7 @@ function questionReply(s: Session, current: Ask, deps: DialogDeps): Reply {
     options: def.options ? def.options(s.answers, deps.steps) : [],
     number: s.asked + 1,
     // Answered + this one + what the rules still seem to need: an estimate, said as "about".
-    about: s.asked + 1 + (s.remaining ?? 0),
+    about: Math.max(s.about ?? 0, s.asked + 1 + (s.remaining ?? 0)),
   };
   const age = current.subject !== undefined ? s.answers.members?.[current.subject]?.age : undefined;
   if (age !== undefined) reply.subjectAge = age;

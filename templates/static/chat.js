@@ -5,7 +5,30 @@
   const box = document.getElementById('composer-box');
   const chat = document.getElementById('chat');
   if (!box || !chat || !window.fetch || !window.DOMParser) return;
+  // The buttons under the chat carry the choices: the numbered lists in the bubbles (for pages
+  // without JavaScript) would say them twice.
+  document.documentElement.classList.add('js');
   let busy = false;
+
+  /**
+   * The resident switched language: the page around the chat follows (header, title, footer,
+   * the address), while the bubbles already shown keep their own lang and dir.
+   */
+  const follow = (page, action) => {
+    const root = document.documentElement;
+    const lang = page.documentElement.lang;
+    if (!lang || lang === root.lang) return;
+    root.lang = lang;
+    root.dir = page.documentElement.dir;
+    document.title = page.title;
+    document.body.className = page.body.className;
+    for (const selector of ['.skip', 'header.top', 'main > h1', 'footer.foot']) {
+      const mine = document.querySelector(selector);
+      const theirs = page.querySelector(selector);
+      if (mine && theirs) mine.replaceWith(document.importNode(theirs, true));
+    }
+    if (action && window.history?.replaceState) window.history.replaceState(null, '', action);
+  };
 
   box.addEventListener('submit', async (event) => {
     const form = event.target;
@@ -39,8 +62,7 @@
         throw new Error('unexpected page');
       }
       // The reply may be in another language (the resident switched): follow the page.
-      document.documentElement.lang = page.documentElement.lang;
-      document.documentElement.dir = page.documentElement.dir;
+      follow(page, next.querySelector('form')?.getAttribute('action'));
       turn.removeAttribute('id');
       chat.append(turn);
       const old = document.getElementById('turn');

@@ -18,20 +18,34 @@ import { handle, type Outcome, promptAgain, startIn } from '../../../bot/dialog/
 import type { Reply } from '../../../bot/dialog/replies.ts';
 import { type Language, translator } from '../../../locales/i18n.ts';
 import { pageLanguage, renderPage } from '../page.ts';
-import { quickReplies, replyViews } from '../reply-view.ts';
+import { echo, pickReplies, quickReplies } from '../chat-choices.ts';
+import { history, historyBeforePrompt, withTurn } from '../chat-transcript.ts';
+import { replyViews, type TurnView, turnView } from '../reply-view.ts';
 import { placeFromQuery, type WebDeps } from '../web-deps.ts';
 
 const cookie = 'chat';
 const postSchema = z.object({
   text: z.string().max(2000).optional(),
   quick: z.string().max(200).optional(),
+  // Toggles picked ("which programs do you receive?"): one value, or several of the same name.
+  pick: z.union([z.string().max(10), z.array(z.string().max(10)).max(20)]).optional(),
   action: z.enum(['send', 'restart']).optional(),
   at: z.string().max(40).optional(),
   // A fresh page's poster place (not stored yet): checked against the known places.
   county: z.string().max(40).optional(),
   township: z.string().max(40).optional(),
 });
+type Posted = z.infer<typeof postSchema>;
 type Place = { county?: string; township?: string };
+
+const picked = (posted: Posted) =>
+  (Array.isArray(posted.pick) ? posted.pick : posted.pick ? [posted.pick] : [])
+    .map((p) => p.trim())
+    .filter(Boolean);
+
+/** What the dialog reads: the tapped value, the toggles picked ("1 7"), or the text typed. */
+const sentText = (posted: Posted) =>
+  (posted.quick ?? (picked(posted).length ? picked(posted).join(' ') : (posted.text ?? ''))).trim();
 
 export function chatRoutes(deps: WebDeps): Router {
   const router = new Router();
@@ -57,21 +71,43 @@ export function chatRoutes(deps: WebDeps): Router {
     remember(ctx, out.session!.id);
     return out;
   };
+  /** How the resident's answer is shown back: the label tapped, in the page's language. */
+  const echoOf = (session: Session, lang: Language, posted: Posted, text: string) =>
+    echo(session, promptAgain(session, deps.dialog), lang, {
+      quick: posted.quick,
+      picks: picked(posted),
+      text,
+    });
   const show = (
     ctx: Context,
     session: Session | null,
     replies: Reply[],
     lang: Language,
-    extra: { said?: string; notice?: string; draft?: string; status?: number; fresh?: Place } = {},
+    extra: {
+      said?: string;
+      /** The language of the page the answer was given on (the dialog may have switched). */
+      saidIn?: Language;
+      earlier?: TurnView[];
+      notice?: string;
+      draft?: string;
+      status?: number;
+      fresh?: Place;
+    } = {},
   ) => {
     renderPage(
       ctx,
       'chat',
       lang,
       {
-        said: extra.said,
+        earlier: extra.earlier ?? [],
+        // The answer is shown in the language of the page it was given on (before a switch).
+        you:
+          extra.said === undefined
+            ? undefined
+            : turnView({ lang: extra.saidIn ?? lang, said: extra.said, replies: [] }).you,
         replies: replyViews(replies, lang),
         quick: session ? quickReplies(session, replies, lang) : [],
+        picks: session ? pickReplies(session, replies, lang) : undefined,
         // A fresh (unstored) session posts no time: its first post is the first answer.
         at: extra.fresh ? '' : (session?.updatedAt ?? ''),
         place: extra.fresh,
@@ -96,7 +132,7 @@ export function chatRoutes(deps: WebDeps): Router {
     if (session.lang !== lang)
       session = { ...session, lang, phase: session.phase === 'language' ? 'questions' : session.phase };
     keep(ctx, session);
-    show(ctx, session, promptAgain(session, deps.dialog), lang);
+    show(ctx, session, promptAgain(session, deps.dialog), lang, { earlier: historyBeforePrompt(session) });
   });
 
   router.post('/:lang/chat', async (ctx, next) => {
@@ -118,24 +154,41 @@ export function chatRoutes(deps: WebDeps): Router {
     const text =
       posted.action === 'restart'
         ? translator(pageLang)('chat.commandWords.restart').split('|')[0]!
-        : (posted.quick ?? posted.text ?? '').trim();
+        : sentText(posted);
     // Nothing typed, or a post made on an older page (double tap, reload): ask again, change nothing.
     if (!text || posted.at !== session.updatedAt)
-      return show(ctx, session, promptAgain(session, deps.dialog), pageLang);
+      return show(ctx, session, promptAgain(session, deps.dialog), pageLang, {
+        earlier: historyBeforePrompt(session),
+      });
 
+    const said = posted.action === 'restart' ? text : echoOf(session, pageLang, posted, text);
     const { session: current, greeting } = sessionForMessage(session, new Date());
     if (greeting?.session) {
-      keep(ctx, greeting.session);
-      return show(ctx, greeting.session, greeting.replies, greeting.session.lang, { said: text });
+      const updated = withTurn(
+        greeting.session,
+        { lang: pageLang, said, replies: greeting.replies },
+        session.phase,
+      );
+      keep(ctx, updated);
+      return show(ctx, updated, greeting.replies, updated.lang, {
+        said,
+        saidIn: pageLang,
+        earlier: history(updated, true),
+      });
     }
     const out = await handle(current, text, deps.dialog);
     if (!out.session) {
       await deps.sessions.deleteDurably(session.id);
       ctx.cookies.set(cookie, null);
-      return show(ctx, null, out.replies, pageLang, { said: text });
+      return show(ctx, null, out.replies, pageLang, { said, saidIn: pageLang });
     }
-    keep(ctx, out.session);
-    show(ctx, out.session, out.replies, out.session.lang, { said: text });
+    const updated = withTurn(out.session, { lang: pageLang, said, replies: out.replies }, session.phase);
+    keep(ctx, updated);
+    show(ctx, updated, out.replies, updated.lang, {
+      said,
+      saidIn: pageLang,
+      earlier: history(updated, true),
+    });
   });
 
   /**
@@ -143,23 +196,27 @@ export function chatRoutes(deps: WebDeps): Router {
    * only now is the conversation stored, counted against the address's budget. From an older
    * page (its session expired) the answer was meant for another question: greet afresh.
    */
-  const firstAnswer = async (ctx: Context, lang: Language, posted: z.infer<typeof postSchema>) => {
+  const firstAnswer = async (ctx: Context, lang: Language, posted: Posted) => {
     const place = placeFromQuery(posted, deps);
     const fresh = start(ctx, lang, place);
     const again = (extra: { notice?: string; draft?: string; status?: number } = {}) =>
       show(ctx, fresh.session, fresh.replies, lang, { ...extra, fresh: place });
     if (!ctx.state.csrfOk)
       return again({ notice: translator(lang)('web.form.expired'), draft: posted.text ?? '', status: 403 });
-    const text = posted.action === 'restart' ? '' : (posted.quick ?? posted.text ?? '').trim();
+    const text = posted.action === 'restart' ? '' : sentText(posted);
     if (!text || posted.at) return again();
     deps.newConversation(ctx);
+    const said = echoOf(fresh.session!, lang, posted, text);
     const out = await handle(fresh.session!, text, deps.dialog);
     if (!out.session) {
       ctx.cookies.set(cookie, null);
-      return show(ctx, null, out.replies, lang, { said: text });
+      return show(ctx, null, out.replies, lang, { said });
     }
-    keep(ctx, out.session);
-    show(ctx, out.session, out.replies, out.session.lang, { said: text });
+    // Stored from the first answer on: the greeting and first question it answered, then the answer.
+    const greeted = withTurn(out.session, { lang, replies: fresh.replies });
+    const updated = withTurn(greeted, { lang, said, replies: out.replies }, fresh.session!.phase);
+    keep(ctx, updated);
+    show(ctx, updated, out.replies, updated.lang, { said, saidIn: lang, earlier: history(updated, true) });
   };
   return router;
 }
