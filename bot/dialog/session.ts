@@ -64,6 +64,15 @@ export interface Session {
   contact?: string;
   /** While asking "continue or start over?": the phase to continue in. */
   resumePhase?: Phase;
+  /**
+   * A results page (the session id is then its address): deleted at this time whatever
+   * happens in between, so "kept until" on the page is a promise.
+   */
+  expiresAt?: string;
+  /** The web form as typed, so "change answers" on a results page brings it back filled in. */
+  form?: Record<string, string | string[]>;
+  /** A results page made from a chat: the chat's session, so deleting that one deletes this too. */
+  resultsOf?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -88,9 +97,10 @@ export const sessionStoreOptions = { shards: 16, coalesceMs: 1000, fsync: false 
 
 /**
  * Encrypted at rest: the answers (also in each "back" snapshot), the contact details typed
- * before sending (the referral draft) and the channel's address for the resident.
+ * before sending (the referral draft), the channel's address for the resident and the web
+ * form as typed.
  */
-export const sessionPersonalFields = ['answers', 'back', 'referral', 'contact'] as const;
+export const sessionPersonalFields = ['answers', 'back', 'referral', 'contact', 'form'] as const;
 
 export function loadSession(stored: Session | undefined): Session | undefined {
   return stored?.v === sessionVersion ? stored : undefined;

@@ -28,7 +28,7 @@ export async function residentWithResults(base: string, n: number): Promise<Resi
     ['property', 'yes'],
     ['action', 'results'],
   ]);
-  const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)?.[1];
+  const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(page.last)?.[1];
   if (!link) return undefined;
   // Names are letters only (digits are refused): one Han character per resident number.
   const name = `居民${String.fromCodePoint(0x4e00 + (n % 20_000))}`;

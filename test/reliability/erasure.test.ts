@@ -65,7 +65,7 @@ async function referral(contact: { name: string; phone: string; id_number?: stri
     ['property', 'yes'],
     ['action', 'results'],
   ]);
-  const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)![1]!;
+  const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(page.last)![1]!;
   await page.get(link);
   await page.post(link, { consent: 'yes', ...contact });
   await page.get(link);

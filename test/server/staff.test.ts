@@ -43,7 +43,7 @@ async function residentReferral(township: string, name: string, phone: string, v
     ['action', 'results'],
   ];
   await page.post('/zh/form', base);
-  const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)![1]!;
+  const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(page.last)![1]!;
   await page.get(link);
   await page.post(link, { consent: 'yes', name, phone, village });
   await page.get(link);
