@@ -11,7 +11,7 @@ import { resultView } from '../../rules/explain/result-view.ts';
 export type ReplyView =
   | { kind: 'text'; text: string }
   | { kind: 'question'; progress: string; text: string; note?: string }
-  | { kind: 'results'; view: ReturnType<typeof resultView> };
+  | { kind: 'results'; view: ReturnType<typeof resultView>; link?: string };
 
 export interface QuickReply {
   value: string;
@@ -20,9 +20,13 @@ export interface QuickReply {
   lang?: Language;
 }
 
-export function replyViews(replies: Reply[], lang: Language): ReplyView[] {
+/** @param resultsLink the results' own address (to keep or print), shown with the result cards */
+export function replyViews(replies: Reply[], lang: Language, resultsLink?: string): ReplyView[] {
   const t = translator(lang);
-  return replies.map((r) => replyView(r, t, lang));
+  return replies.map((r) => {
+    const v = replyView(r, t, lang);
+    return v.kind === 'results' && resultsLink ? { ...v, link: resultsLink } : v;
+  });
 }
 
 function replyView(r: Reply, t: ReturnType<typeof translator>, lang: Language): ReplyView {

@@ -8,9 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Answers } from '../../bot/dialog/answers.ts';
+import type { Reply } from '../../bot/dialog/replies.ts';
 import { loadSession, newSession, type Session } from '../../bot/dialog/session.ts';
 import { expired } from '../../bot/dialog/session-lifecycle.ts';
 import type { Language } from '../../locales/i18n.ts';
+import { AppError } from '../errors.ts';
 import type { WebDeps } from './web-deps.ts';
 
 /** 32 random bytes in base64url: 43 characters, far beyond guessing (≥ 128 bits asked). */
@@ -54,4 +56,31 @@ export function findResults(deps: WebDeps, token: string): Session | 'gone' | un
     return 'gone';
   }
   return session;
+}
+
+/**
+ * The web chat's results get the same address (to keep or print), made when the chat reaches
+ * them: a copy of the answers tied to the chat's session, so deleting that deletes this. Beyond
+ * the address's budget the chat simply offers no link (its answer is not lost for it).
+ */
+export function chatResultsLink(
+  deps: WebDeps,
+  ctx: Context,
+  session: Session,
+  replies: readonly Reply[],
+  lang: Language,
+): string | undefined {
+  if (session.phase !== 'results' || !replies.some((r) => r.kind === 'results')) return undefined;
+  try {
+    return `/${lang}/results/${keepResults(deps, ctx, lang, { answers: session.answers, resultsOf: session.id })}`;
+  } catch (e) {
+    if (e instanceof AppError && e.status === 429) return undefined;
+    throw e;
+  }
+}
+
+/** A chat deleted or restarted without a referral takes the results pages made from it along. */
+export async function forgetChatResults(deps: WebDeps, chatId: string): Promise<void> {
+  const pages = [...deps.sessions.entries()].filter(([, s]) => s.resultsOf === chatId).map(([id]) => id);
+  for (const id of pages) await deps.sessions.deleteDurably(id);
 }

@@ -239,6 +239,20 @@ describe('the chat page without JavaScript', () => {
     }
     expect(textOf(page.last)).toContain('估计每月：668 元');
     expect(page.last).toContain('需要，请乡镇联系我');
+    // The same results at an address of their own, to keep or print, as the form gives.
+    const kept =
+      /<a class="button secondary" href="(\/zh\/results\/[A-Za-z0-9_-]{43})">查看或打印结果<\/a>/.exec(
+        page.last,
+      )?.[1];
+    expect(kept).toBeDefined();
+    await page.get(`${kept}/print`);
+    expect(page.status).toBe(200);
+    expect(textOf(page.last)).toContain('估计每月：668 元');
+    // "Delete" in the chat deletes its results page too.
+    await page.get('/zh/chat');
+    await say('text', '删除');
+    await page.get(kept!);
+    expect(page.status).toBe(404);
   });
 });
 

@@ -19,6 +19,7 @@ import type { Reply } from '../../../bot/dialog/replies.ts';
 import { type Language, translator } from '../../../locales/i18n.ts';
 import { pageLanguage, renderPage } from '../page.ts';
 import { quickReplies, replyViews } from '../reply-view.ts';
+import { chatResultsLink, forgetChatResults } from '../results-store.ts';
 import { placeFromQuery, type WebDeps } from '../web-deps.ts';
 
 const cookie = 'chat';
@@ -70,7 +71,12 @@ export function chatRoutes(deps: WebDeps): Router {
       lang,
       {
         said: extra.said,
-        replies: replyViews(replies, lang),
+        // Reaching the results by an answer (not a reload): they get an address to keep or print.
+        replies: replyViews(
+          replies,
+          lang,
+          extra.said && session ? chatResultsLink(deps, ctx, session, replies, lang) : undefined,
+        ),
         quick: session ? quickReplies(session, replies, lang) : [],
         // A fresh (unstored) session posts no time: its first post is the first answer.
         at: extra.fresh ? '' : (session?.updatedAt ?? ''),
@@ -131,6 +137,7 @@ export function chatRoutes(deps: WebDeps): Router {
     const out = await handle(current, text, deps.dialog);
     if (!out.session) {
       await deps.sessions.deleteDurably(session.id);
+      await forgetChatResults(deps, session.id);
       ctx.cookies.set(cookie, null);
       return show(ctx, null, out.replies, pageLang, { said: text });
     }
