@@ -41,6 +41,8 @@ export async function sendReferral(
   r: Resident,
   extra: Record<string, string> = {},
 ): Promise<string | undefined> {
+  // From the results page (which has no form), the referral page first, as a browser would.
+  if (!r.page.token()) await r.page.get(r.link);
   await r.page.post(r.link, { consent: 'yes', name: r.name, phone: r.phone, ...extra });
   if (r.page.status >= 400) return undefined;
   await r.page.get(r.link);
