@@ -20,6 +20,11 @@ const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   /**
+   * A copy of rules/ holding the county's own configuration (townships and their offices'
+   * phone, address and hours); unset: the shipped rules/, which configure no office phones.
+   */
+  RULES_DIR: z.string().min(1).optional(),
+  /**
    * The key that encrypts personal fields at rest; unset: DATA_DIR/keys/data.key (made on the
    * first start). DATA_KEY_PREVIOUS: older keys, comma-separated, that still decrypt.
    */

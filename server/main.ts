@@ -38,7 +38,7 @@ async function main() {
 }
 
 async function run(config: Config, log: Logger, store: Store) {
-  const screener = createScreener();
+  const screener = createScreener(config.RULES_DIR ? { rulesDir: config.RULES_DIR } : {});
   const storage = await openDialogStorage(store, 'web');
   const { sessions } = storage;
   expireSessions(sessions, new Date());

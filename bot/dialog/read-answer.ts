@@ -5,9 +5,10 @@
 import type { Language } from '../../locales/i18n.ts';
 import { limits, type ProgramId, programIds } from '../../rules/engine/household-values.ts';
 import { maxAnswerLength, normalizeAnswer } from '../parse/normalize.ts';
-import { parseAmount, parseCount, parseNumber } from '../parse/numbers.ts';
+import { parseCount } from '../parse/numbers.ts';
 import { type Option, parseOption } from '../parse/options.ts';
 import { fail, type Parsed } from '../parse/result.ts';
+import { type Reading, readAge, readAmount, readNumberList } from '../parse/resident-numbers.ts';
 import { parseYesNo } from '../parse/yes-no.ts';
 import type { Answers } from './answers.ts';
 import type { AnswerKind, StepOption } from './steps.ts';
@@ -18,7 +19,8 @@ export type AnswerError =
   | 'no_such_age'
   | 'age_out_of_range';
 export type Read<T> =
-  | { ok: true; value: T }
+  // reading and range: how an amount was read, so the dialog can say it back (resident-numbers.ts)
+  | { ok: true; value: T; reading?: Reading; range?: [number, number] }
   | { ok: false; error: AnswerError; params?: Record<string, number> };
 
 /** "None" in every language, for questions answered with a list of people or programs. */
@@ -40,9 +42,6 @@ const noneWords = [
   'ەشكىم',
   'жоқ',
 ];
-/** Words after an age that say it is an age ("45岁", "45 ياش", "45 جاس"). */
-const ageWords = /岁|周岁|ياش|ياشلىق|جاس|жас/g;
-const listSeparators = /[\s,，、،;；和及与]+|\band\b|ۋە|جانە/;
 
 export interface ReadContext {
   lang: Language;
@@ -76,7 +75,7 @@ export function readAnswer(
       return parseYesNo(text, ctx.lang);
     }
     case 'amount':
-      return parseAmount(text, { max: limits.monthlyIncome * 12 });
+      return readAmount(text);
     case 'count':
       return parseCount(text, limits.members);
     case 'ages':
@@ -97,25 +96,13 @@ function isNone(text: string): boolean {
   return noneWords.includes(n);
 }
 
-function readList(text: string): number[] | undefined {
-  const parts = normalizeAnswer(text).replace(ageWords, ' ').split(listSeparators).filter(Boolean);
-  if (parts.length === 0) return undefined;
-  const values: number[] = [];
-  for (const p of parts) {
-    const v = parseNumber(p);
-    if (v === undefined) return undefined;
-    values.push(v);
-  }
-  return values;
-}
-
 /** Everyone's age in one answer: "45 43 12", "45、43、12岁", "٤٥ ٤٣". */
 function readAges(text: string, size: number | undefined): Read<number[]> {
   if (normalizeAnswer(text) === '') return fail('empty');
-  const ages = readList(text);
+  const ages = readNumberList(text);
   if (!ages) return fail('not_a_number');
-  if (ages.some((a) => !Number.isInteger(a) || a < 0 || a > limits.age))
-    return { ok: false, error: 'age_out_of_range' };
+  // The same rule as the form's one age per field (resident-numbers.ts readAge).
+  if (ages.some((a) => !readAge(String(a)).ok)) return { ok: false, error: 'age_out_of_range' };
   if (size !== undefined && ages.length !== size)
     return { ok: false, error: 'ages_count', params: { expected: size, got: ages.length } };
   return { ok: true, value: ages };
@@ -125,7 +112,7 @@ function readAges(text: string, size: number | undefined): Read<number[]> {
 function readPersons(text: string, a: Answers): Read<number[]> {
   if (normalizeAnswer(text) === '') return fail('empty');
   if (isNone(text)) return { ok: true, value: [] };
-  const ages = readList(text);
+  const ages = readNumberList(text);
   if (!ages) return fail('not_a_number');
   const members = a.members ?? [];
   const picked: number[] = [];
@@ -141,7 +128,7 @@ function readPersons(text: string, a: Answers): Read<number[]> {
 function readPrograms(text: string, ctx: ReadContext): Read<ProgramId[]> {
   if (normalizeAnswer(text) === '') return fail('empty');
   if (isNone(text)) return { ok: true, value: [] };
-  const numbers = readList(text);
+  const numbers = readNumberList(text);
   if (numbers) {
     const picked = numbers.map((n) => programIds[n - 1]);
     if (picked.some((p) => p === undefined)) return fail('not_an_option');

@@ -9,6 +9,7 @@ import { isReferred, type ProgramView, reasonText, resultView } from '../../rule
 import type { ProgramResult, Reason } from '../../rules/engine/result.ts';
 import type { Reply } from './replies.ts';
 import { programIds } from '../../rules/engine/household-values.ts';
+import { officeView } from '../referral/township-office.ts';
 
 export function renderReplies(replies: Reply[], lang: Language): string[] {
   const t = translator(lang, 'screen');
@@ -44,6 +45,16 @@ export function renderReplies(replies: Reply[], lang: Language): string[] {
           programs: programs.join(t('cli.listSeparator')),
         };
         out.push(env.render('chat/summary.njk', data).trim());
+        break;
+      }
+      case 'choose': {
+        const options = r.options.map((o) => (o.text ? o.text[lang] : t(`chat.options.${o.label}`)));
+        out.push(env.render('chat/choose.njk', { t, key: r.key, options }).trim());
+        break;
+      }
+      case 'office': {
+        const office = officeView(r.office, lang, (county) => t(`chat.options.county_${county}`));
+        out.push(env.render('chat/office.njk', { t, office }).trim());
         break;
       }
     }

@@ -1,6 +1,7 @@
 /** What the dialog says, as data: channels render it in the session's language (render.ts). */
 import type { ScreenResult } from '../../rules/engine/result.ts';
 import type { LocalText } from '../../rules/engine/rule-file-schema.ts';
+import type { OfficeInfo } from '../referral/township-office.ts';
 import type { StepId, StepOption } from './steps.ts';
 
 export type Reply =
@@ -17,7 +18,11 @@ export type Reply =
       localNote?: LocalText;
     }
   | { kind: 'results'; result: ScreenResult }
-  | { kind: 'summary'; name: string; phone: string; idNumber?: string; result: ScreenResult };
+  | { kind: 'summary'; name: string; phone: string; idNumber?: string; result: ScreenResult }
+  /** A choice outside the questionnaire (the county or township for a call-back): text, numbered options. */
+  | { kind: 'choose'; key: string; options: StepOption[] }
+  /** The township office to phone or visit, as the county configured it. */
+  | { kind: 'office'; office: OfficeInfo };
 
 export const text = (key: string, params?: Record<string, string | number>): Reply =>
   params ? { kind: 'text', key, params } : { kind: 'text', key };

@@ -22,7 +22,18 @@ export type Phase =
   | 'referral_confirm'
   | 'done'
   /** "Delete" on a conversation that sent a referral: waiting for the whole phone number. */
-  | 'delete_phone';
+  | 'delete_phone'
+  /** "Delete" with nothing sent: "are you sure?" (yes/no), as the answers cannot come back. */
+  | 'delete_confirm'
+  /** "Start over" with answers given: "are you sure? your answers will be cleared" (yes/no). */
+  | 'restart_confirm'
+  /** "Talk to a person": which county, which township (for routing), if not yet answered. */
+  | 'person_county'
+  | 'person_township'
+  /** "May we keep your name and phone for the call-back?" — no: the office's number instead. */
+  | 'person_consent'
+  | 'person_name'
+  | 'person_phone';
 
 export interface ReferralDraft {
   /** Separate, explicit consent to store health, disability and income answers (PIPL Art. 28–29). */
@@ -33,6 +44,19 @@ export interface ReferralDraft {
   idNumber?: string;
   /** Optional: the village or address, to help the township find the household. */
   village?: string;
+  reference?: string;
+}
+
+/**
+ * A call-back request being made ("talk to a person"): only a name and a phone, kept with their
+ * own consent and stored only once the phone is a real number (never a call-back nobody can
+ * return). The place routes it; the reference lets "delete" find it again.
+ */
+export interface CallbackDraft {
+  county?: string;
+  township?: string;
+  name?: string;
+  phone?: string;
   reference?: string;
 }
 
@@ -73,6 +97,9 @@ export interface Session {
   form?: Record<string, string | string[]>;
   /** A results page made from a chat: the chat's session, so deleting that one deletes this too. */
   resultsOf?: string;
+  /** During a confirmation or a call-back request: the phase to go back to afterwards. */
+  returnTo?: Phase;
+  callback?: CallbackDraft;
   createdAt: string;
   updatedAt: string;
 }
@@ -97,10 +124,10 @@ export const sessionStoreOptions = { shards: 16, coalesceMs: 1000, fsync: false 
 
 /**
  * Encrypted at rest: the answers (also in each "back" snapshot), the contact details typed
- * before sending (the referral draft), the channel's address for the resident and the web
- * form as typed.
+ * before sending (the referral draft), the call-back's name and phone, the channel's
+ * address for the resident and the web form as typed.
  */
-export const sessionPersonalFields = ['answers', 'back', 'referral', 'contact', 'form'] as const;
+export const sessionPersonalFields = ['answers', 'back', 'referral', 'contact', 'callback', 'form'] as const;
 
 export function loadSession(stored: Session | undefined): Session | undefined {
   return stored?.v === sessionVersion ? stored : undefined;

@@ -5,7 +5,7 @@
  * whose answer calls for them.
  */
 import type { ProgramId } from '../../rules/engine/household-values.ts';
-import type { LocalText } from '../../rules/engine/rule-file-schema.ts';
+import type { LocalText, TownshipOffice } from '../../rules/engine/rule-file-schema.ts';
 import type { Answers, Capacity, DisabilityKind, MemberAnswers, Schooling } from './answers.ts';
 import { workingAge } from './answers.ts';
 
@@ -28,7 +28,7 @@ export interface Ask {
 export interface StepContext {
   /** Counties the questionnaire offers, and townships per county (configuration). */
   counties: readonly string[];
-  townships: (county: string) => readonly { id: string; name: LocalText }[];
+  townships: (county: string) => readonly { id: string; name: LocalText; office?: TownshipOffice }[];
   /** The county's own words for "property within the local limits", if configured. */
   propertyRules: (county: string) => LocalText | undefined;
 }

@@ -15,8 +15,9 @@ import { parseYesNo } from '../parse/yes-no.ts';
 import { type Command, type CommandWords, readCommand } from './commands.ts';
 import { nextQuestion, screenAnswers } from './next-question.ts';
 import { readAnswer } from './read-answer.ts';
+import { officeInfo } from '../referral/township-office.ts';
 import { type Reply, text } from './replies.ts';
-import { maxBackSteps, newSession, type Session } from './session.ts';
+import { type CallbackDraft, maxBackSteps, newSession, type Phase, type Session } from './session.ts';
 import { type Ask, type StepContext, steps } from './steps.ts';
 
 export interface DialogDeps {
@@ -33,7 +34,11 @@ export interface DialogDeps {
   date?: string;
   /** Stores the referral durably and returns its reference number. */
   submitReferral: (session: Session, result: ScreenResult) => Promise<string>;
-  /** Records a call-back request for the township ("talk to a person"); may resolve to its reference. */
+  /**
+   * Records a call-back request for the township ("talk to a person") from `session.callback`
+   * (or a sent referral's contact); called only with a phone that passed `readPhone`. May
+   * resolve to its reference.
+   */
   requestCallback: (session: Session) => Promise<unknown>;
   /** The resident asked for deletion: removes the person from every store (delete-person.ts). */
   requestDeletion?: (reference: string) => Promise<boolean>;
@@ -87,6 +92,20 @@ export async function handle(
       return { session: s, replies: [text('chat.done.again')] };
     case 'delete_phone':
       return confirmDeletion(s, input, deps);
+    case 'delete_confirm':
+      return confirmDelete(s, input, deps);
+    case 'restart_confirm':
+      return confirmRestart(s, input, deps);
+    case 'person_county':
+      return personCounty(s, input, deps);
+    case 'person_township':
+      return personTownship(s, input, deps);
+    case 'person_consent':
+      return personConsent(s, input, deps);
+    case 'person_name':
+      return personName(s, input);
+    case 'person_phone':
+      return personPhone(s, input, deps);
   }
 }
 
@@ -112,6 +131,7 @@ function resume(s: Session, input: string, deps: DialogDeps): Outcome {
     ]);
   const phase = s.resumePhase ?? 'questions';
   const continued: Session = { ...s, phase, resumePhase: undefined };
+  if (detours.has(phase)) return { session: continued, replies: promptAgain(continued, deps) };
   if (phase === 'questions' && continued.current)
     return { session: continued, replies: [questionReply(continued, continued.current, deps)] };
   return {
@@ -166,7 +186,23 @@ export function promptAgain(s: Session, deps: DialogDeps): Reply[] {
         ? [text('chat.referral.sent', { reference: s.referral.reference })]
         : [text('chat.done.again')];
     case 'delete_phone':
-      return [text('chat.commands.delete_ask_phone')];
+      return [
+        text(s.referral?.reference ? 'chat.commands.delete_ask_phone' : 'chat.person.delete_ask_phone'),
+      ];
+    case 'delete_confirm':
+      return [text('chat.commands.delete_ask')];
+    case 'restart_confirm':
+      return [text('chat.commands.restart_ask')];
+    case 'person_county':
+      return [countyChoice(deps)];
+    case 'person_township':
+      return [townshipChoice(s.callback?.county ?? '', deps)];
+    case 'person_consent':
+      return [text('chat.person.purpose'), text('chat.person.consent')];
+    case 'person_name':
+      return [text('chat.person.name')];
+    case 'person_phone':
+      return [text('chat.referral.phone')];
   }
 }
 
@@ -242,6 +278,7 @@ function answerQuestion(s: Session, input: string, deps: DialogDeps): Outcome {
   const pending = fromQueue ? s.progress.pending.slice(1) : s.progress.pending;
   const askedSteps = fromQueue ? s.progress.asked : [...s.progress.asked, s.current.step];
   const { answers, followUps } = def.apply(s.answers, read.value as never, s.current.subject);
+  const said = def.kind === 'amount' ? [understood(s.current.step, read.value as number, read.range)] : [];
   return ask(
     {
       ...s,
@@ -251,7 +288,24 @@ function answerQuestion(s: Session, input: string, deps: DialogDeps): Outcome {
       back: [...s.back, snapshot].slice(-maxBackSteps),
     },
     deps,
+    said,
   );
+}
+
+/**
+ * An amount is said back before the next question ("understood: 700 yuan a month"), a range
+ * with both ends and the middle taken, so a misread figure is seen and fixed with "back".
+ */
+function understood(step: Ask['step'], value: number, range?: [number, number]): Reply {
+  const what = step === 'income' ? 'income' : step === 'emergency_months' ? 'months' : 'expense';
+  const figure = (n: number) => String(Math.round(n * 100) / 100);
+  return range
+    ? text(`chat.understood.${what}_range`, {
+        amount: figure(value),
+        low: figure(range[0]),
+        high: figure(range[1]),
+      })
+    : text(`chat.understood.${what}`, { amount: figure(value) });
 }
 
 const sameAsk = (a: Ask | undefined, b: Ask) =>
@@ -361,9 +415,12 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
       return { session: restored, replies: [questionReply(restored, previous.current!, deps)] };
     }
     case 'restart':
-      return ask({ ...newSession(s.id, s.lang, s.updatedAt), createdAt: s.createdAt }, deps, [
-        text('chat.commands.restarted'),
-      ]);
+      // Answers cannot come back once cleared: asked first, unless there is nothing to lose.
+      if (!hasAnswers(s)) return restart(s, deps);
+      return {
+        session: { ...s, phase: 'restart_confirm', returnTo: returnPhase(s) },
+        replies: [text('chat.commands.restart_ask')],
+      };
     case 'language':
       return { session: { ...s, phase: 'language' }, replies: [text('chat.language.choose')] };
     case 'help':
@@ -376,19 +433,27 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
           : [text('chat.why.general')],
       };
     case 'person':
-      if ((await unlessNotSaved(() => deps.requestCallback(s))) === notSaved)
-        return { session: s, replies: [text('chat.hints.not_saved'), ...repeat(s, deps)] };
-      return { session: s, replies: [text('chat.commands.person')] };
+      return askForPerson(s, deps);
     case 'delete':
-      // A sent referral is deleted only with the same proof as on the status page (the whole
-      // phone number): a conversation id alone, or a phone left unlocked, must not withdraw a
-      // case, and nothing about it (not even its reference) is said before the proof.
+      // A sent referral (or stored call-back) is deleted only with the same proof as on the
+      // status page (the whole phone number): a conversation id alone, or a phone left
+      // unlocked, must not withdraw a case, and nothing about it (not even its reference) is
+      // said before the proof. That number is the confirmation too.
       if (s.referral?.reference)
         return {
-          session: { ...s, phase: 'delete_phone' },
+          session: { ...s, phase: 'delete_phone', returnTo: returnPhase(s) },
           replies: [text('chat.commands.delete_ask_phone')],
         };
-      return { session: null, replies: [text('chat.commands.deleted')] };
+      if (s.callback?.reference)
+        return {
+          session: { ...s, phase: 'delete_phone', returnTo: returnPhase(s) },
+          replies: [text('chat.person.delete_ask_phone')],
+        };
+      // Nothing sent: one tap must still not wipe every answer, so "are you sure?" first.
+      return {
+        session: { ...s, phase: 'delete_confirm', returnTo: returnPhase(s) },
+        replies: [text('chat.commands.delete_ask')],
+      };
     case 'changed':
       return situationChanged(s, deps);
   }
@@ -396,13 +461,15 @@ async function runCommand(command: Command, s: Session, deps: DialogDeps): Promi
 
 /** The whole phone number for a referral-linked conversation's "delete"; anything else keeps it. */
 async function confirmDeletion(s: Session, input: string, deps: DialogDeps): Promise<Outcome> {
-  const reference = s.referral?.reference;
-  const done: Session = { ...s, phase: 'done' };
+  const sent = s.referral?.reference ? s.referral : s.callback;
+  const reference = sent?.reference;
+  // A wrong number deletes nothing and the resident goes on where they were.
+  const done: Session = { ...s, phase: s.returnTo ?? 'done', returnTo: undefined };
   if (!reference) return { session: null, replies: [text('chat.commands.deleted')] };
   const phone = readPhone(input) ?? '';
   const proof = deps.provePhone
     ? await deps.provePhone(reference, phone)
-    : { ok: sameSecret(s.referral?.phone ?? '', phone), locked: false as const };
+    : { ok: sameSecret(sent?.phone ?? '', phone), locked: false as const };
   if (!proof.ok)
     return {
       session: done,
@@ -415,7 +482,207 @@ async function confirmDeletion(s: Session, input: string, deps: DialogDeps): Pro
   // Never say "deleted" unless the deletion is on disk.
   if ((await unlessNotSaved(() => deps.requestDeletion?.(reference) ?? Promise.resolve(false))) === notSaved)
     return { session: done, replies: [text('chat.hints.not_saved')] };
-  return { session: null, replies: [text('chat.commands.deleted_with_referral', { reference })] };
+  const said = s.referral?.reference ? 'chat.commands.deleted_with_referral' : 'chat.person.deleted';
+  return { session: null, replies: [text(said, { reference })] };
+}
+
+/** Yes/no after "delete" with nothing sent: yes forgets the conversation, no changes nothing. */
+function confirmDelete(s: Session, input: string, deps: DialogDeps): Outcome {
+  const yes = yesNo(s, input);
+  if (yes === undefined)
+    return { session: s, replies: [text('chat.hints.not_yes_no'), text('chat.commands.delete_ask')] };
+  if (yes) return { session: null, replies: [text('chat.commands.deleted')] };
+  return backTo(s, deps, [text('chat.commands.delete_kept')]);
+}
+
+/** Yes/no after "start over": yes clears the answers, no goes on where the resident was. */
+function confirmRestart(s: Session, input: string, deps: DialogDeps): Outcome {
+  const yes = yesNo(s, input);
+  if (yes === undefined)
+    return { session: s, replies: [text('chat.hints.not_yes_no'), text('chat.commands.restart_ask')] };
+  if (yes) return restart(s, deps);
+  return backTo(s, deps, [text('chat.commands.restart_kept')]);
+}
+
+function restart(s: Session, deps: DialogDeps): Outcome {
+  return ask({ ...newSession(s.id, s.lang, s.updatedAt), createdAt: s.createdAt }, deps, [
+    text('chat.commands.restarted'),
+  ]);
+}
+
+/** Something a restart or a deletion would lose: an answer, a referral or a call-back. */
+function hasAnswers(s: Session): boolean {
+  return (
+    Object.values(s.answers).some((v) => v !== undefined) ||
+    s.referral !== undefined ||
+    s.callback !== undefined
+  );
+}
+
+/**
+ * Confirmations and the call-back request are detours: the resident ends up back where they
+ * were (the same question asked again), not somewhere new.
+ */
+const detours: ReadonlySet<Phase> = new Set<Phase>([
+  'delete_phone',
+  'delete_confirm',
+  'restart_confirm',
+  'person_county',
+  'person_township',
+  'person_consent',
+  'person_name',
+  'person_phone',
+]);
+
+/** Where a detour started now returns to (a detour begun inside another keeps the first's). */
+function returnPhase(s: Session): Phase {
+  return detours.has(s.phase) ? (s.returnTo ?? 'questions') : s.phase;
+}
+
+function backTo(s: Session, deps: DialogDeps, before: Reply[]): Outcome {
+  const back: Session = { ...s, phase: s.returnTo ?? 'questions', returnTo: undefined };
+  // The results are long: after a detour only their question is asked again.
+  const again =
+    back.phase === 'results'
+      ? [text('chat.referral.offer')]
+      : back.phase === 'done'
+        ? []
+        : promptAgain(back, deps);
+  return { session: back, replies: [...before, ...again] };
+}
+
+/**
+ * "Talk to a person". A call-back is stored only with a name and a phone someone can call,
+ * given with their own consent, and routed to the township; a resident who would rather not
+ * leave them gets the township office's phone, address and hours (as configured) and nothing
+ * is stored. A sent referral already holds a phone given for the township to call.
+ */
+async function askForPerson(s: Session, deps: DialogDeps): Promise<Outcome> {
+  if (s.phase.startsWith('person_')) return { session: s, replies: promptAgain(s, deps) };
+  if (s.callback?.reference)
+    return {
+      session: s,
+      replies: [text('chat.person.already', { reference: s.callback.reference }), officeReply(s, deps)],
+    };
+  if (s.referral?.reference && s.referral.phone) {
+    const stored = await unlessNotSaved(() => deps.requestCallback(s));
+    if (stored === notSaved)
+      return { session: s, replies: [text('chat.hints.not_saved'), ...repeat(s, deps)] };
+    const linked = typeof stored === 'string' ? { ...s, callback: { reference: stored } } : s;
+    return { session: linked, replies: [...storedReplies(s.referral.phone, stored), officeReply(s, deps)] };
+  }
+  const callback: CallbackDraft = {};
+  if (s.answers.jurisdiction) callback.county = s.answers.jurisdiction;
+  if (s.answers.township) callback.township = s.answers.township;
+  return personNext({ ...s, returnTo: returnPhase(s), callback }, deps);
+}
+
+/** The next thing the call-back needs: the county, the township (to route it), then consent. */
+function personNext(s: Session, deps: DialogDeps, before: Reply[] = []): Outcome {
+  const c = { ...s.callback };
+  if (!c.county && deps.steps.counties.length === 1) c.county = deps.steps.counties[0];
+  if (!c.county)
+    return {
+      session: { ...s, callback: c, phase: 'person_county' },
+      replies: [...before, countyChoice(deps)],
+    };
+  if (!c.township && s.phase !== 'person_township' && deps.steps.townships(c.county).length)
+    return {
+      session: { ...s, callback: c, phase: 'person_township' },
+      replies: [...before, townshipChoice(c.county, deps)],
+    };
+  return {
+    session: { ...s, callback: c, phase: 'person_consent' },
+    replies: [...before, text('chat.person.purpose'), text('chat.person.consent')],
+  };
+}
+
+const countyOptions = (deps: DialogDeps) => steps.county.options!({}, deps.steps);
+const townshipOptions = (county: string, deps: DialogDeps) =>
+  steps.township.options!({ jurisdiction: county }, deps.steps);
+const countyChoice = (deps: DialogDeps): Reply => ({
+  kind: 'choose',
+  key: 'chat.person.county',
+  options: countyOptions(deps),
+});
+const townshipChoice = (county: string, deps: DialogDeps): Reply => ({
+  kind: 'choose',
+  key: 'chat.person.township',
+  options: townshipOptions(county, deps),
+});
+
+function pickOption(s: Session, input: string, options: ReturnType<typeof countyOptions>, deps: DialogDeps) {
+  const read = readAnswer('option', input, options, {
+    lang: s.lang,
+    answers: s.answers,
+    optionWords: deps.optionWords,
+  });
+  return read.ok ? (read.value as string) : undefined;
+}
+
+function personCounty(s: Session, input: string, deps: DialogDeps): Outcome {
+  const county = pickOption(s, input, countyOptions(deps), deps);
+  if (!county) return { session: s, replies: [text('chat.hints.not_an_option'), countyChoice(deps)] };
+  return personNext({ ...s, callback: { ...s.callback, county } }, deps);
+}
+
+/** The township, or "skip" (not known): then the call-back goes to the county's inbox. */
+function personTownship(s: Session, input: string, deps: DialogDeps): Outcome {
+  const county = s.callback?.county ?? '';
+  if (deps.skipWords.has(normalizeAnswer(input))) return personNext(s, deps);
+  const township = pickOption(s, input, townshipOptions(county, deps), deps);
+  if (!township)
+    return { session: s, replies: [text('chat.hints.not_an_option'), townshipChoice(county, deps)] };
+  return personNext({ ...s, callback: { ...s.callback, township } }, deps);
+}
+
+/** The same separate consent as a referral's, for a name and a phone only; no: the office, nothing kept. */
+function personConsent(s: Session, input: string, deps: DialogDeps): Outcome {
+  const yes = yesNo(s, input);
+  if (yes === undefined)
+    return { session: s, replies: [text('chat.hints.not_yes_no'), text('chat.person.consent')] };
+  if (yes) return { session: { ...s, phase: 'person_name' }, replies: [text('chat.person.name')] };
+  const office = officeReply(s, deps);
+  return backTo({ ...s, callback: undefined }, deps, [text('chat.person.declined'), office]);
+}
+
+function personName(s: Session, input: string): Outcome {
+  const name = readName(input);
+  if (!name) return { session: s, replies: [text('chat.hints.bad_name'), text('chat.person.name')] };
+  return {
+    session: { ...s, phase: 'person_phone', callback: { ...s.callback, name } },
+    replies: [text('chat.referral.phone')],
+  };
+}
+
+/** Stored (with fsync) only now, with a phone that reads as a real number. */
+async function personPhone(s: Session, input: string, deps: DialogDeps): Promise<Outcome> {
+  const phone = readPhone(input);
+  if (!phone) return { session: s, replies: [text('chat.hints.bad_phone'), text('chat.referral.phone')] };
+  const withPhone: Session = { ...s, callback: { ...s.callback, phone } };
+  const stored = await unlessNotSaved(() => deps.requestCallback(withPhone));
+  if (stored === notSaved)
+    return { session: s, replies: [text('chat.hints.not_saved'), text('chat.referral.phone')] };
+  const callback = { ...withPhone.callback, ...(typeof stored === 'string' ? { reference: stored } : {}) };
+  return backTo({ ...withPhone, callback }, deps, [
+    ...storedReplies(phone, stored),
+    officeReply(withPhone, deps),
+  ]);
+}
+
+function storedReplies(phone: string, reference: unknown): Reply[] {
+  return [
+    text('chat.person.stored', { phone }),
+    ...(typeof reference === 'string' ? [text('chat.person.reference', { reference })] : []),
+  ];
+}
+
+/** The township office as configured (or "not configured" with where to go instead). */
+function officeReply(s: Session, deps: DialogDeps): Reply {
+  const county = s.callback?.county ?? s.answers.jurisdiction ?? deps.steps.counties[0] ?? '';
+  const township = s.callback?.county ? s.callback.township : s.answers.township;
+  const office = officeInfo(deps.steps, county, township) ?? { county };
+  return { kind: 'office', office };
 }
 
 const notSaved = Symbol('not saved');

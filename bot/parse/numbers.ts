@@ -244,8 +244,12 @@ function tokenize(text: string): Token[] | undefined {
       i++;
       continue;
     }
-    // ASCII number, with thousands grouping (1,500 / 1 500 / 1،500) and decimals.
-    const num = /^\d{1,3}(?:[,،]\d{3})+(?:\.\d+)?|^\d+(?:\.\d+)?/.exec(text.slice(i));
+    // ASCII number, with thousands grouping (1,500 / 1 500 / 1،500) and decimals (1500.5, and
+    // the decimal comma of phones set to other locales: 1500,5 / 12,50; three digits after a
+    // comma are a thousands group, never decimals).
+    const num = /^\d{1,3}(?:[,،]\d{3})+(?:\.\d+)?(?!\d)|^\d+[,،]\d{1,2}(?!\d)|^\d+(?:\.\d+)?/.exec(
+      text.slice(i),
+    );
     if (num) {
       let literal = num[0];
       let j = i + literal.length;
@@ -254,7 +258,8 @@ function tokenize(text: string): Token[] | undefined {
         literal += text.slice(j + 1, j + 4);
         j += 4;
       }
-      const value = Number(literal.replace(/[,،]/g, ''));
+      const decimalComma = /^\d+[,،]\d{1,2}$/.test(literal);
+      const value = Number(decimalComma ? literal.replace(/[,،]/, '.') : literal.replace(/[,،]/g, ''));
       const after = tokens.at(-1);
       tokens.push({ kind: 'digit', value, abbreviates: after?.kind === 'unit' && /^\d$/.test(literal) });
       i = j;

@@ -72,6 +72,7 @@ export function personDeletion(stores: PersonStores) {
       .filter(
         ([, s]) =>
           (s.referral?.reference !== undefined && references.has(s.referral.reference)) ||
+          (s.callback?.reference !== undefined && references.has(s.callback.reference)) ||
           (s.contact !== undefined && contacts.has(s.contact)),
       )
       .map(([id]) => id);

@@ -104,7 +104,7 @@ export async function openDialogStorage(
       return write;
     };
   const requestCallbackVia = (via: string) => async (session: Session) => {
-    const reference = unusedReference(session.answers.jurisdiction ?? 'xx');
+    const reference = unusedReference(session.callback?.county ?? session.answers.jurisdiction ?? 'xx');
     await referrals.setDurably(reference, callbackRecord(reference, session, via, now()));
     return reference;
   };

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type ScreenResult, verdicts } from '../../rules/engine/result.ts';
 import type { Session } from '../dialog/session.ts';
+import { readPhone } from './contact.ts';
 import type { IndexFields } from '../store/search-index.ts';
 
 /** new → contacted → visit scheduled → application accepted → approved | declined | withdrawn. */
@@ -183,7 +184,9 @@ export function referralRecord(
 
 /**
  * "Talk to a person": an inbox item without answers (no consent was asked for them), routed by
- * the county and township the resident gave, linked to their referral if they made one.
+ * the county and township the resident gave, linked to their referral if they made one. Only
+ * with a phone someone can call back: the one given for the call-back (with its own consent) or
+ * the one a sent referral holds. A call-back nobody can return is refused here, not stored.
  */
 export function callbackRecord(
   reference: string,
@@ -191,6 +194,13 @@ export function callbackRecord(
   channel: string,
   now: string,
 ): ReferralRecord {
+  const c = session.callback;
+  const r = session.referral?.consent ? session.referral : undefined;
+  const name = c?.name ?? r?.name ?? '';
+  const phone = c?.phone ?? r?.phone;
+  if (!phone || readPhone(phone) !== phone) throw new Error('a call-back needs a phone number to call');
+  const jurisdiction = c?.county ?? session.answers.jurisdiction ?? '';
+  const township = c?.county ? c.township : session.answers.township;
   return {
     reference,
     kind: 'callback',
@@ -199,12 +209,12 @@ export function callbackRecord(
     channel,
     ...(session.contact ? { contact: session.contact } : {}),
     lang: session.lang,
-    jurisdiction: session.answers.jurisdiction ?? '',
-    ...(session.answers.township ? { township: session.answers.township } : {}),
+    jurisdiction,
+    ...(township ? { township } : {}),
     answers: {},
     programs: [],
-    name: session.referral?.consent ? (session.referral.name ?? '') : '',
-    phone: session.referral?.consent ? (session.referral.phone ?? '') : '',
+    name,
+    phone,
     status: 'new',
     history: [
       {

@@ -17,7 +17,6 @@
  * `openMemoryStore` has the same interface and writes nothing, for unit tests.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { z } from 'zod';
@@ -25,6 +24,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { type DataKeyring, type EnvKeys, keyId, loadDataKeys } from './data-keys.ts';
 import { DurableJsonFile, type FileCodec } from './durable-json-file.ts';
 import { type RecordCodec, recordCodec } from './field-cipher.ts';
+import { privateDir } from './private-file.ts';
 import { type IndexFields, type SearchIndex, searchIndex } from './search-index.ts';
 import { InvalidIdError, StoreWriteError } from './store-errors.ts';
 
@@ -121,8 +121,7 @@ function fileCodec<T>(codec: RecordCodec): FileCodec<FileShape<T>> {
 }
 
 export async function openFileStore(dir: string, options: StoreOptions = {}): Promise<Store> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  privateDir(dir);
   const lock = lockDataDir(dir);
   let ring: DataKeyring;
   try {

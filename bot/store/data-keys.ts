@@ -9,19 +9,9 @@
  * the key it needs, and the same key gives the same id from the environment or the file.
  */
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncDir, privateDir, writePrivateFile } from './private-file.ts';
 import { DataKeyError } from './store-errors.ts';
 
 export const keyBytes = 32;
@@ -112,27 +102,14 @@ export function addKeyToFile(ring: DataKeyring): DataKeyring {
 /** Written whole to a temp file, fsync'd and renamed: a crash never leaves a half key file. */
 function writeKeyFile(file: string, keys: Buffer[]) {
   const dir = join(file, '..');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  privateDir(dir);
   const temp = `${file}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(
-      fd,
-      `# Data keys, newest (current) first. Keep a copy apart from the data: without it the data is lost.\n${keys.map((k) => k.toString('base64')).join('\n')}\n`,
-    );
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  chmodSync(temp, 0o600);
+  writePrivateFile(
+    temp,
+    `# Data keys, newest (current) first. Keep a copy apart from the data: without it the data is lost.\n${keys.map((k) => k.toString('base64')).join('\n')}\n`,
+  );
   renameSync(temp, file);
-  const dfd = openSync(dir, 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
+  fsyncDir(dir);
 }
 
 export const encryptedMarker = '"enc:v1:';

@@ -18,6 +18,7 @@ import {
   layerFileSchema,
   type ParameterDefinition,
   type LocalText,
+  type TownshipOffice,
   type RuleSettings,
   type Reference,
   seedDocumentsFileSchema,
@@ -54,7 +55,7 @@ export interface Jurisdiction {
   /** Lowest first; the jurisdiction's own layer is last and wins. */
   stack: Layer[];
   staleWaiver?: { until: string; reason: string };
-  townships: { id: string; name: LocalText }[];
+  townships: { id: string; name: LocalText; office?: TownshipOffice }[];
   propertyRules?: LocalText;
 }
 

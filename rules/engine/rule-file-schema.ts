@@ -102,6 +102,25 @@ export const seedDocumentsFileSchema = z.strictObject({
   ),
 });
 
+/**
+ * A township office residents can phone or visit (乡镇人民政府 / 社会救助窗口): county
+ * configuration, never guessed. Each part is optional; what is missing is said to be "not
+ * configured yet" rather than made up. The phone is digits as dialled (landline with area
+ * code, or a mobile), with optional spaces or dashes for reading.
+ */
+export const townshipOfficeSchema = z.strictObject({
+  phone: z
+    .string()
+    .regex(
+      /^(?:0\d{2,3}[- ]?\d{7,8}|1[3-9]\d{9})$/,
+      'a mainland phone number (area code and number, or a mobile)',
+    )
+    .optional(),
+  address: localText.optional(),
+  hours: localText.optional(),
+});
+export type TownshipOffice = z.infer<typeof townshipOfficeSchema>;
+
 export const jurisdictionFileSchema = z.strictObject({
   id: identifier,
   level: z.enum(['county', 'prefecture', 'province']),
@@ -113,7 +132,9 @@ export const jurisdictionFileSchema = z.strictObject({
    * The county's townships (乡镇), where applications are accepted and referrals go; names in
    * the three languages. County configuration: the seeds list none.
    */
-  townships: z.array(z.strictObject({ id: identifier, name: localText })).optional(),
+  townships: z
+    .array(z.strictObject({ id: identifier, name: localText, office: townshipOfficeSchema.optional() }))
+    .optional(),
   /** What "property within the local limits" means here, to tell the resident; county configuration. */
   propertyRules: localText.optional(),
   documents: z

@@ -5,18 +5,9 @@
  * (random 32 bytes, directory 0700, file 0600). Back it up apart from the data directory.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncDir, privateDir, writePrivateFile } from '../../bot/store/private-file.ts';
 
 export interface AuditKey {
   key: Buffer;
@@ -49,22 +40,16 @@ export function loadAuditKey(dataDir: string, fromEnv?: string): AuditKey {
   const pending = `${file}.new`;
   let key = existsSync(pending) ? parseKey(readFileSync(pending, 'utf8')) : undefined;
   if (!key) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    privateDir(dir);
     key = randomBytes(32);
-    const fd = openSync(pending, 'w', 0o600);
-    writeSync(fd, `${key.toString('hex')}\n`);
-    fsyncSync(fd);
-    closeSync(fd);
+    writePrivateFile(pending, `${key.toString('hex')}\n`);
   }
   return {
     key,
     origin: 'new-file',
     keep: () => {
       renameSync(pending, file);
-      const dirFd = openSync(dir, 'r');
-      fsyncSync(dirFd);
-      closeSync(dirFd);
+      fsyncDir(dir);
     },
   };
 }

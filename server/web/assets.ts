@@ -1,5 +1,5 @@
 /**
- * The pages' stylesheet and scripts (templates/static), read once at start and served with a
+ * The pages' stylesheet, scripts and icon (templates/static), read once at start and served with a
  * content hash in the URL, so phones on slow links cache them for a year and never see a stale one.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +12,8 @@ const dir = fileURLToPath(new URL('../../templates/static/', import.meta.url));
 const types: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
 };
 
 interface Asset {
@@ -39,8 +41,20 @@ export function serveAsset(ctx: Context, file: string): boolean {
   const m = /^([a-z0-9-]+)\.([0-9a-f]{12})(\.[a-z]+)$/.exec(file);
   const a = m ? assets.get(`${m[1]}${m[3]}`) : undefined;
   if (!a || a.hash !== m![2]) return false;
-  ctx.type = a.type;
-  ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-  ctx.body = a.body;
+  send(ctx, a, 'public, max-age=31536000, immutable');
   return true;
+}
+
+/**
+ * /favicon.ico: browsers ask for it at this fixed address whatever the page links, so it cannot
+ * carry a hash; cached for a week (not forever) so a new icon still reaches phones.
+ */
+export function serveFavicon(ctx: Context): void {
+  send(ctx, assets.get('favicon.ico')!, 'public, max-age=604800');
+}
+
+function send(ctx: Context, a: Asset, cacheControl: string): void {
+  ctx.type = a.type;
+  ctx.set('Cache-Control', cacheControl);
+  ctx.body = a.body;
 }

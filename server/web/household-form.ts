@@ -16,9 +16,10 @@ import type {
 } from '../../bot/dialog/answers.ts';
 import { workingAge } from '../../bot/dialog/answers.ts';
 import { needSteps, type StepContext, type StepId } from '../../bot/dialog/steps.ts';
-import { parseAmount, parseNumber } from '../../bot/parse/numbers.ts';
+import { type NumberRead, readAge, readAmount } from '../../bot/parse/resident-numbers.ts';
 import {
   capacityLevels,
+  limits,
   disabilityKinds as contractDisabilityKinds,
   emergencyKinds as contractEmergencyKinds,
   emergencyConsequences,
@@ -94,12 +95,32 @@ export function seenSections(v: FormValues): Set<Section> {
 export interface ParsedForm {
   answers?: Answers;
   errors: FormErrors;
+  /**
+   * Figures the form filled in for the resident to check (a range "600-800" becomes its middle,
+   * "700"): shown back in the fields, each with a message in `errors` saying what was read.
+   */
+  corrected: FormValues;
   /** Sections the resident answered or was shown: blanks there mean none. */
   known: Set<Section>;
 }
 
 export function readHouseholdForm(v: FormValues, ctx: StepContext): ParsedForm {
   const errors: FormErrors = {};
+  const corrected: FormValues = {};
+  /**
+   * One amount field through the chat's reader (resident-numbers.ts): a range is never taken
+   * silently; its middle is filled in and the resident asked to check it.
+   */
+  const amount = (name: string, text: string): NumberRead | undefined => {
+    const r = readAmount(text);
+    if (!r.ok) return undefined;
+    if (r.reading === 'range') {
+      const [low, high] = r.range!;
+      corrected[name] = String(r.value);
+      errors[name] = { key: 'range_check', params: { low, high, amount: r.value } };
+    }
+    return r;
+  };
   const seen = seenSections(v);
   const filled = (names: string[]) => names.some((n) => list(v, n).some((x) => x.trim() !== ''));
   const rows = rowCount(v);
@@ -124,11 +145,12 @@ export function readHouseholdForm(v: FormValues, ctx: StepContext): ParsedForm {
   for (let i = 0; i < rows; i++) {
     const ageText = one(v, `age_${i}`);
     if (!ageText) continue;
-    const age = parseNumber(ageText);
-    if (age === undefined || !Number.isInteger(age) || age < 0 || age > 120) {
-      errors[`age_${i}`] = { key: 'age' };
+    const read = readAge(ageText);
+    if (!read.ok) {
+      errors[`age_${i}`] = { key: 'age', params: { max: limits.age } };
       continue;
     }
+    const age = read.value;
     const m: MemberAnswers = { age };
     const work = pick(one(v, `work_${i}`), capacities);
     if (age >= workingAge) {
@@ -157,9 +179,9 @@ export function readHouseholdForm(v: FormValues, ctx: StepContext): ParsedForm {
   if (!members.length && !Object.keys(errors).some((k) => k.startsWith('age_')))
     errors.age_0 = { key: 'members' };
 
-  const income = parseAmount(one(v, 'income'));
+  const income = one(v, 'income') ? amount('income', one(v, 'income')) : undefined;
   if (!one(v, 'income')) errors.income = { key: 'required' };
-  else if (!income.ok) errors.income = { key: 'amount' };
+  else if (!income) errors.income = { key: 'amount' };
   const property = pick(one(v, 'property'), ['yes', 'no'] as const);
   if (!property) errors.property = { key: 'choose' };
 
@@ -169,7 +191,7 @@ export function readHouseholdForm(v: FormValues, ctx: StepContext): ParsedForm {
     ...(area ? { area } : {}),
     size: members.length,
     members,
-    ...(income.ok ? { monthlyIncome: income.value } : {}),
+    ...(income?.ok ? { monthlyIncome: income.value } : {}),
     ...(property ? { propertyWithinLimits: property === 'yes' } : {}),
   };
 
@@ -177,8 +199,8 @@ export function readHouseholdForm(v: FormValues, ctx: StepContext): ParsedForm {
     const spent: NonNullable<Answers['rigidExpenses12m']> = {};
     for (const k of ['medical', 'education', 'disaster'] as const) {
       const text = one(v, k);
-      const amount = text ? parseAmount(text) : { ok: true as const, value: 0 };
-      if (amount.ok) spent[k] = amount.value;
+      const spentOn = text ? amount(k, text) : { ok: true as const, value: 0 };
+      if (spentOn?.ok) spent[k] = spentOn.value;
       else errors[k] = { key: 'amount' };
     }
     a.rigidExpenses12m = spent;
@@ -189,8 +211,9 @@ export function readHouseholdForm(v: FormValues, ctx: StepContext): ParsedForm {
     const kind = pick(emergency, emergencyKinds);
     if (kind) {
       const monthsText = one(v, 'months');
-      const months = monthsText ? parseNumber(monthsText) : 1;
-      if (months === undefined || months < 0 || months > 60) errors.months = { key: 'months' };
+      const read = monthsText ? amount('months', monthsText) : { ok: true as const, value: 1 };
+      const months = read?.ok ? read.value : undefined;
+      if (months === undefined || months > 60) errors.months = { key: 'months' };
       a.emergency = {
         kind,
         months: Math.max(months ?? 1, 0.5),
@@ -206,7 +229,7 @@ export function readHouseholdForm(v: FormValues, ctx: StepContext): ParsedForm {
   if (known.has('current')) {
     a.current = list(v, 'current').flatMap((p) => pick(p, programIds as readonly ProgramId[]) ?? []);
   }
-  return Object.keys(errors).length ? { errors, known } : { answers: a, errors, known };
+  return Object.keys(errors).length ? { errors, known, corrected } : { answers: a, errors, known, corrected };
 }
 
 const sectionOfStep: Partial<Record<StepId, Section>> = {

@@ -36,8 +36,20 @@ export function pageLanguage(ctx: Context): Language | undefined {
   return isLanguage(lang) ? lang : undefined;
 }
 
-/** The same path in another language: /ug/form → /kk/form. */
+/**
+ * The same page in another language: /ug/form → /kk/form; a page without a language in its
+ * path (/api, /poster) takes it from ?lang=, so /api?lang=zh → /api?lang=kk.
+ */
 function otherLanguages(ctx: Context, lang: Language) {
+  const prefix = new RegExp(`^/${lang}(?=/|$)`);
+  const href = (l: Language) => {
+    if (prefix.test(ctx.path)) {
+      return ctx.path.replace(prefix, `/${l}`) + (ctx.querystring ? `?${ctx.querystring}` : '');
+    }
+    const query = new URLSearchParams(ctx.querystring);
+    query.set('lang', l);
+    return `${ctx.path}?${query}`;
+  };
   return languages
     .filter((l) => l !== lang)
     .map((l) => ({
@@ -45,9 +57,7 @@ function otherLanguages(ctx: Context, lang: Language) {
       tag: languageTags[l],
       dir: textDirection[l],
       name: translator(l)('web.site.language_name'),
-      href:
-        ctx.path.replace(new RegExp(`^/${lang}(?=/|$)`), `/${l}`) +
-        (ctx.querystring ? `?${ctx.querystring}` : ''),
+      href: href(l),
     }));
 }
 

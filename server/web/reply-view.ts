@@ -32,7 +32,8 @@ export function replyViews(replies: Reply[], lang: Language, resultsLink?: strin
 function replyView(r: Reply, t: ReturnType<typeof translator>, lang: Language): ReplyView {
   if (r.kind === 'text') return { kind: 'text', text: t(r.key, r.params ?? {}) };
   if (r.kind === 'results') return { kind: 'results', view: resultView(t, r.result, lang) };
-  if (r.kind === 'summary') return { kind: 'text', text: renderReplies([r], lang).join('\n') };
+  if (r.kind === 'summary' || r.kind === 'choose' || r.kind === 'office')
+    return { kind: 'text', text: renderReplies([r], lang).join('\n') };
   const q: ReplyView = {
     kind: 'question',
     progress: t('chat.progress', { number: r.number, about: r.about }),
@@ -60,12 +61,22 @@ export function quickReplies(session: Session, replies: Reply[], lang: Language)
     results: () => yesNo('results'),
     referral_consent: () => yesNo('consent'),
     referral_confirm: () => yesNo('confirm'),
+    restart_confirm: () => yesNo('restart'),
+    delete_confirm: () => yesNo('delete'),
+    person_consent: () => yesNo('person'),
     referral_id: () => [
       { value: t('chat.referral.skip_words').split('|')[0]!, label: t('web.chat.quick.skip') },
     ],
   };
   const fromPhase = byPhase[session.phase];
   if (fromPhase) return fromPhase();
+  // A choice outside the questions (the county or township for a call-back): its options.
+  const choice = replies.findLast((r) => r.kind === 'choose');
+  if (choice?.kind === 'choose')
+    return choice.options.map((o, i) => ({
+      value: String(i + 1),
+      label: o.text ? o.text[lang] : t(`chat.options.${o.label}`),
+    }));
   const q = replies.findLast((r) => r.kind === 'question');
   if (session.phase !== 'questions' || !q || q.kind !== 'question') return [];
   if (q.options.length)

@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../app.ts';
 import type { NewConversation } from '../limits/new-conversations.ts';
-import { serveAsset } from './assets.ts';
+import { serveAsset, serveFavicon } from './assets.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { formRoutes } from './routes/form.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -26,6 +26,7 @@ export function webRoutes(app: AppDeps, newConversation: NewConversation): Route
   };
   const router = new Router();
   router.get('/static/:file', (ctx, next) => (serveAsset(ctx, ctx.params.file ?? '') ? undefined : next()));
+  router.get('/favicon.ico', serveFavicon);
   for (const r of [
     infoRoutes(deps, app.rateLimitPerMinute),
     homeRoutes(deps),

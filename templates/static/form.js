@@ -17,3 +17,14 @@
   county.addEventListener('change', update);
   update();
 })();
+
+// A person who cannot fully work: their disability, illness and self-care decide programs, so
+// their folded "more about this person" opens by itself (the server does the same without JS).
+(() => {
+  for (const work of document.querySelectorAll('select[name^="work_"]')) {
+    work.addEventListener('change', () => {
+      const more = work.closest('fieldset.person')?.querySelector('details.more');
+      if (more && (work.value === 'none' || work.value === 'partial')) more.open = true;
+    });
+  }
+})();

@@ -104,8 +104,13 @@ async function main() {
         const name = `居民${String.fromCodePoint(0x4e00 + ((r * 7 + round) % 20_000))}`;
         const phone = `139${String(10_000_000 + r * 1000 + (round % 1000)).slice(-8)}`;
         const again = conversation !== undefined && !newConversations;
+        const restart = async (path: string) => {
+          // "Start over" with answers asks first (issue 15 item 7): yes.
+          const asked = await send(path, '重新开始');
+          return asked.phase === 'restart_confirm' ? send(path, '1') : asked;
+        };
         const first = again
-          ? await send(`/api/v1/conversations/${conversation}/messages`, '重新开始')
+          ? await restart(`/api/v1/conversations/${conversation}/messages`)
           : await send('/api/v1/conversations', coupleZh[0]!);
         conversation = again ? conversation : first.id;
         let last = first;

@@ -3,26 +3,16 @@
  * same results as the English ones; a missing required column stops the run (exit 2, no file);
  * every flag says why; 低保 and 特困 are never flagged side by side as two payments.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { screenCli } from '../helpers/screen-cli.ts';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'roster-headers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'rules/cli/screen.ts', ...args]);
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (...args: string[]) => screenCli(args);
 const write = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text);

@@ -1,28 +1,16 @@
 /** The screening CLI as a user runs it: a real child process, real files. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { screenCli } from '../helpers/screen-cli.ts';
 import { exampleHousehold } from '../../server/api-example.ts';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'screen-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'rules/cli/screen.ts', ...args], {
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (...args: string[]) => screenCli(args);
 const file = (name: string, content: unknown) => {
   const p = join(dir, name);
   writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));

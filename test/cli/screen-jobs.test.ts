@@ -3,33 +3,16 @@
  * order: the compact JSON.stringify of screener.screen for each household, as an array or one
  * per line, with the same errors by household number on stderr, whatever the number of jobs.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createScreener } from '../../rules/engine/screen.ts';
 import { random, syntheticHousehold } from '../bench/synthetic.ts';
+import { screenCli as cli } from '../helpers/screen-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'screen-jobs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'rules/cli/screen.ts', ...args], {
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })),
-  );
-}
 
 const total = 2_500;
 const r = random(23);

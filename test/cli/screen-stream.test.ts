@@ -3,7 +3,6 @@
  * Results stream out as they are made, so the output equals in-process screening household by
  * household whatever the input shape, and a county file does not need its size in memory.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,27 +10,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createScreener } from '../../rules/engine/screen.ts';
 import { random, syntheticHousehold } from '../bench/synthetic.ts';
+import { screenCli as cli } from '../helpers/screen-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'screen-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: string[], stdin?: string, nodeArgs: string[] = []) {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'rules/cli/screen.ts', ...args], {
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d) => {
-    stderr += d;
-  });
-  child.stdin.end(stdin ?? '');
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })),
-  );
-}
 
 const r = random(11);
 const households = Array.from({ length: 7 }, () => syntheticHousehold(r));

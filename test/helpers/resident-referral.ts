@@ -48,3 +48,38 @@ export async function sendReferral(
   await r.page.get(r.link);
   return /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(r.page.last)?.[1];
 }
+
+/**
+ * The form's answers for a Tekes rural couple (45 and 43, both able to work, 600 yuan a month,
+ * property within the limits): tier C dibao, so the results offer a referral.
+ */
+export function coupleForm(township = 'karadala'): [string, string][] {
+  return [
+    ['rows', '4'],
+    ['county', 'tekes'],
+    ['township', township],
+    ['area', 'rural'],
+    ['age_0', '45'],
+    ['work_0', 'full'],
+    ['age_1', '43'],
+    ['work_1', 'full'],
+    ['income', '600'],
+    ['property', 'yes'],
+  ];
+}
+
+/** That couple's referral through the web form, with these contact fields; returns its reference. */
+export async function coupleReferral(
+  base: string,
+  contact: Record<string, string>,
+  township = 'karadala',
+): Promise<string> {
+  const page = new PageClient(base);
+  await page.get('/zh/form');
+  await page.post('/zh/form', [...coupleForm(township), ['action', 'results']]);
+  const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(page.last)![1]!;
+  await page.get(link);
+  await page.post(link, { consent: 'yes', ...contact });
+  await page.get(link);
+  return /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(page.last)![1]!;
+}

@@ -105,7 +105,7 @@ const sameInBoth = new Set([
 ]);
 /** Words every language accepts on purpose (typed commands, machine words in operator text). */
 const latinOnPurpose =
-  /^(chat\.commandWords\.|chat\.referral\.skip_words$|screen\.cli\.|screen\.validation\.expected_boolean$)/;
+  /^(chat\.commandWords\.|chat\.numberWords\.|chat\.referral\.skip_words$|screen\.cli\.|screen\.validation\.expected_boolean$)/;
 /** The language menu names each language in its own script. */
 const otherScriptOnPurpose = new Set(['chat.language.choose']);
 

@@ -106,6 +106,7 @@ describe('the disk fills up while residents submit referrals', () => {
         reference: referenceA,
         digits: a.phone.slice(-4),
         phone: a.phone,
+        confirm: 'yes',
       });
       expect(status.status).toBe(503);
       expect(textOf(status.last)).toContain(zhWeb.error_page.storage_unavailable);

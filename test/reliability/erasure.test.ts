@@ -15,9 +15,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentTotp } from '../../server/staff/totp.ts';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { PageFromAddress } from '../helpers/page-from-address.ts';
+import { coupleReferral } from '../helpers/resident-referral.ts';
+import { signInAdmin } from '../helpers/staff-sign-in.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 import { coupleZh } from '../helpers/transcripts.ts';
 import zhChat from '../../locales/zh/chat.json' with { type: 'json' };
@@ -49,46 +50,8 @@ function idNumber(first17: string): string {
 }
 
 /** A resident's referral through the web form; returns its reference. */
-async function referral(contact: { name: string; phone: string; id_number?: string; village?: string }) {
-  const page = new PageClient(server.base);
-  await page.get('/zh/form');
-  await page.post('/zh/form', [
-    ['rows', '4'],
-    ['county', 'tekes'],
-    ['township', 'karadala'],
-    ['area', 'rural'],
-    ['age_0', '45'],
-    ['work_0', 'full'],
-    ['age_1', '43'],
-    ['work_1', 'full'],
-    ['income', '600'],
-    ['property', 'yes'],
-    ['action', 'results'],
-  ]);
-  const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(page.last)![1]!;
-  await page.get(link);
-  await page.post(link, { consent: 'yes', ...contact });
-  await page.get(link);
-  return /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(page.last)![1]!;
-}
-
-/** The county admin, signed in with the first password, a second factor and a new password. */
-async function signInAdmin(): Promise<PageClient> {
-  const password = /One-time password: (\S+)/.exec(server.output())![1]!;
-  const page = new PageClient(server.base);
-  await page.get('/staff/login');
-  await page.post('/staff/login', { username: 'admin', password });
-  await page.get('/staff/totp/setup');
-  const secret = /id="totp-secret">([A-Z2-7]{32})</.exec(page.last)![1]!;
-  await page.post('/staff/totp/setup', { secret, code: currentTotp(secret) });
-  await page.get('/staff/password');
-  await page.post('/staff/password', {
-    current: password,
-    new: 'county admin pw',
-    repeat: 'county admin pw',
-  });
-  return page;
-}
+const referral = (contact: { name: string; phone: string; id_number?: string; village?: string }) =>
+  coupleReferral(server.base, contact);
 
 /** Every file under a directory, recursively. */
 function filesUnder(dir: string): string[] {
@@ -107,7 +70,8 @@ beforeAll(async () => {
     LOGINS_PER_MINUTE: '100',
     NOTICE_RETRY_BASE_MS: '200',
   });
-  admin = await signInAdmin();
+  const password = /One-time password: (\S+)/.exec(server.output())![1]!;
+  admin = (await signInAdmin(server.base, 'admin', password)).page;
   await admin.get('/staff/notices');
   const webhook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   await admin.post('/staff/notices', { township: 'karadala', webhook });
@@ -139,7 +103,7 @@ describe('status lookups are limited per reference, whatever the address', () =>
     expect(textOf(owner.last)).toContain(zhWeb.status.locked.replace('{{minutes}}', '15'));
     expect(owner.last).not.toContain('data-status');
     // Deletion is refused too while it waits, even with the whole phone number.
-    await owner.post('/zh/status/delete', { reference, digits: '1234', phone });
+    await owner.post('/zh/status/delete', { reference, digits: '1234', confirm: 'yes', phone });
     expect(owner.status).toBe(429);
     // The caseworker's history of the case has a note, without any address or digits.
     await admin.get(`/staff/referrals/${reference}`);
@@ -156,17 +120,17 @@ describe('status lookups are limited per reference, whatever the address', () =>
     await page.get('/zh/status');
     await page.post('/zh/status', { reference, digits: '5678' });
     expect(page.status).toBe(200);
-    await page.post('/zh/status/delete', { reference, digits: '5678' });
+    await page.post('/zh/status/delete', { reference, digits: '5678', confirm: 'yes' });
     expect(page.status).toBe(400);
     expect(textOf(page.last)).toContain(zhWeb.status.delete_phone_needed);
     expect(textOf(page.last)).not.toContain(zhWeb.status.deleted.split('。')[0]!);
-    await page.post('/zh/status/delete', { reference, digits: '5678', phone: '13655515678' });
+    await page.post('/zh/status/delete', { reference, digits: '5678', confirm: 'yes', phone: '13655515678' });
     expect(page.status).toBe(403);
     expect(textOf(page.last)).toContain(zhWeb.status.delete_phone_wrong);
     await admin.get(`/staff/referrals/${reference}`);
     expect(admin.last).toContain('data-status="new"');
     expect(textOf(admin.last)).toContain('四位测试');
-    await page.post('/zh/status/delete', { reference, digits: '5678', phone });
+    await page.post('/zh/status/delete', { reference, digits: '5678', confirm: 'yes', phone });
     expect(page.status).toBe(200);
     expect(textOf(page.last)).toContain(zhWeb.status.deleted.replace('{{reference}}', reference));
     await admin.get(`/staff/referrals/${reference}`);
@@ -228,7 +192,7 @@ describe('deleting my data from the status page', () => {
     const page = new PageClient(server.base);
     await page.get('/zh/status');
     await page.post('/zh/status', { reference, digits: '7777' });
-    await page.post('/zh/status/delete', { reference, digits: '7777', phone: person.phone });
+    await page.post('/zh/status/delete', { reference, digits: '7777', confirm: 'yes', phone: person.phone });
     expect(textOf(page.last)).toContain(zhWeb.status.deleted.replace('{{reference}}', reference));
     // A retry already under way may still arrive; none may start after it.
     const deletedAt = Date.now() + 1_000;

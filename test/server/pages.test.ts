@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
+import { coupleForm } from '../helpers/resident-referral.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
 
@@ -27,18 +28,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const base = [
-  ['rows', '4'],
-  ['county', 'tekes'],
-  ['township', 'karadala'],
-  ['area', 'rural'],
-  ['age_0', '45'],
-  ['work_0', 'full'],
-  ['age_1', '43'],
-  ['work_1', 'full'],
-  ['income', '600'],
-  ['property', 'yes'],
-] as [string, string][];
+const base = coupleForm();
 
 const referrals = (): Record<string, unknown> => {
   try {

@@ -13,6 +13,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTotp } from '../../server/staff/totp.ts';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
+import { coupleReferral } from '../helpers/resident-referral.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 
 let server: Started;
@@ -26,29 +27,8 @@ const refs: Record<string, string> = {};
 const location = (res: Response) => res.headers.get('location') ?? '';
 
 /** A resident sends a referral through the web form; returns its reference. */
-async function residentReferral(township: string, name: string, phone: string, village = '阿克塔斯村') {
-  const page = new PageClient(server.base);
-  await page.get('/zh/form');
-  const base: [string, string][] = [
-    ['rows', '4'],
-    ['county', 'tekes'],
-    ['township', township],
-    ['area', 'rural'],
-    ['age_0', '45'],
-    ['work_0', 'full'],
-    ['age_1', '43'],
-    ['work_1', 'full'],
-    ['income', '600'],
-    ['property', 'yes'],
-    ['action', 'results'],
-  ];
-  await page.post('/zh/form', base);
-  const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(page.last)![1]!;
-  await page.get(link);
-  await page.post(link, { consent: 'yes', name, phone, village });
-  await page.get(link);
-  return /id="reference">([A-Z]{2}-[0-9A-Z]{8})/.exec(page.last)![1]!;
-}
+const residentReferral = (township: string, name: string, phone: string, village = '阿克塔斯村') =>
+  coupleReferral(server.base, { name, phone, village }, township);
 
 async function loginAs(username: string, password: string) {
   const page = new PageClient(server.base);
@@ -311,7 +291,12 @@ describe('data protection', () => {
     await resident.get('/zh/status');
     await resident.post('/zh/status', { reference, digits: '3333' });
     expect(resident.last).toContain('删除我的个人信息');
-    await resident.post('/zh/status/delete', { reference, digits: '3333', phone: '13600003333' });
+    await resident.post('/zh/status/delete', {
+      reference,
+      digits: '3333',
+      confirm: 'yes',
+      phone: '13600003333',
+    });
     expect(resident.last).toContain('您的个人信息已经删除');
     // Gone for the resident's lookup too (no phone left to match), and for staff.
     await resident.get('/zh/status');

@@ -107,7 +107,8 @@ export function formRoutes(deps: WebDeps): Router {
       return showForm(ctx, lang, { ...values, rows: String(Math.min(rowCount(values) + 3, maxRows)) });
     }
     const parsed = readHouseholdForm(values, ctxSteps);
-    if (!parsed.answers) return showForm(ctx, lang, values, { errors: parsed.errors, status: 400 });
+    if (!parsed.answers)
+      return showForm(ctx, lang, { ...values, ...parsed.corrected }, { errors: parsed.errors, status: 400 });
 
     const household = toHousehold(parsed.answers, deps.dialog.date);
     const screened = household && deps.screener.screen(household);

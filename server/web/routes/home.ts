@@ -14,10 +14,15 @@ export function homeRoutes(deps: WebDeps): Router {
       dir: textDirection[l],
       name: translator(l)('web.site.language_name'),
       title: translator(l)('web.language_page.title'),
+      decides: translator(l)('web.site.decides'),
       href: `/${l}${query}`,
     }));
     // The chooser speaks every language; its own chrome is Chinese with each choice in its language.
-    renderPage(ctx, 'language', ctx.state.lang ?? 'zh', { choices });
+    const lang = ctx.state.lang ?? 'zh';
+    // The header's language links lead to the language pages too (the default, "this path in
+    // another language", would lead from / back to /).
+    const others = choices.filter((c) => c.lang !== lang);
+    renderPage(ctx, 'language', lang, { choices, others });
   });
   router.get('/:lang', (ctx, next) => {
     const lang = pageLanguage(ctx);

@@ -15,6 +15,7 @@ import { StoreWriteError } from '../../../bot/store/store-errors.ts';
 import { type Language, translator } from '../../../locales/i18n.ts';
 import { formValues } from '../household-form.ts';
 import { isReferred } from '../../../rules/explain/result-view.ts';
+import { pageOffice } from '../office-view.ts';
 import { pageLanguage, renderPage } from '../page.ts';
 import { findResults } from '../results-store.ts';
 import type { WebDeps } from '../web-deps.ts';
@@ -44,6 +45,7 @@ export function referralRoutes(deps: WebDeps): Router {
       programs: view.programs.filter((p) => isReferred(p.verdict)),
       results: session.expiresAt ? `/${lang}/results/${session.id}` : undefined,
       keptUntil: session.expiresAt,
+      office: pageOffice(deps, lang, session.answers.jurisdiction, session.answers.township),
     });
   };
 

@@ -11,6 +11,7 @@ import { screenAnswers } from '../../../bot/dialog/next-question.ts';
 import type { Session } from '../../../bot/dialog/session.ts';
 import { type Language, translator } from '../../../locales/i18n.ts';
 import { resultView } from '../../../rules/explain/result-view.ts';
+import { pageOffice } from '../office-view.ts';
 import { pageLanguage, renderPage } from '../page.ts';
 import { findResults } from '../results-store.ts';
 import type { WebDeps } from '../web-deps.ts';
@@ -47,6 +48,7 @@ export function resultsRoutes(deps: WebDeps): Router {
       keptUntil: found.expiresAt,
       reference: found.referral?.reference,
       canEdit: found.form !== undefined,
+      office: pageOffice(deps, lang, found.answers.jurisdiction, found.answers.township),
     });
     return true;
   };

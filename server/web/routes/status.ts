@@ -4,7 +4,8 @@
  * number (nothing is disclosed on a reference alone). Lookups are rate-limited per client, and
  * wrong tries are counted per reference too (contact-proof.ts): several addresses guessing at
  * one reference are stopped after a few tries, and the resident is told to wait. Deletion,
- * which cannot be undone, asks for the whole phone number, not just the four digits.
+ * which cannot be undone, asks for the whole phone number, not just the four digits, and a
+ * ticked "I understand" box.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -186,20 +187,22 @@ export function statusRoutes(deps: WebDeps): Router {
     if (!lang) return next();
     const posted = readLookup(ctx);
     if (!posted || !deps.dialog.requestDeletion) return;
+    // One tap must not delete: the box "I understand this cannot be undone" is ticked too
+    // (a plain checkbox, so the step works without JavaScript). Unticked, nothing is checked
+    // or counted, and the page asks again.
+    const confirmed = text(posted.v, 'confirm') === 'yes';
     const phone = readPhone(text(posted.v, 'phone'));
     // An empty or malformed number is a slip, not a guess: not counted, asked again.
-    const proof = phone ? await deps.proof.phone(posted.reference, phone) : undefined;
+    const proof = phone && confirmed ? await deps.proof.phone(posted.reference, phone) : undefined;
     if (!proof?.ok) {
       // Someone who knows the digits: their referral again, the phone field marked.
       const shown = proof?.locked ? proof : await deps.proof.digits(posted.reference, posted.digits);
       if (!shown.ok) return refused(ctx, posted.v, shown);
-      return showReferral(
-        ctx,
-        shown.record,
-        posted.digits,
-        { phone: { key: phone ? 'web.status.delete_phone_wrong' : 'web.status.delete_phone_needed' } },
-        phone ? 403 : 400,
-      );
+      const errors: Record<string, { key: string }> = {};
+      if (!confirmed) errors.confirm = { key: 'web.status.delete_confirm_needed' };
+      if (!phone) errors.phone = { key: 'web.status.delete_phone_needed' };
+      else if (proof) errors.phone = { key: 'web.status.delete_phone_wrong' };
+      return showReferral(ctx, shown.record, posted.digits, errors, proof ? 403 : 400);
     }
     await deps.dialog.requestDeletion(proof.record.reference);
     ctx.cookies.set(lookupCookie, null);

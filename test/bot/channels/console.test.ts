@@ -54,7 +54,8 @@ describe('npm run chat -- --replay', () => {
   it('deletes the stored session on request', async () => {
     const data = join(dir, 'delete');
     await chat(coupleZh.slice(0, 5), data);
-    await chat(['1', '删除'], data);
+    // '1' continues the stored conversation; "delete" asks first, '1' confirms.
+    await chat(['1', '删除', '1'], data);
     const sessions = JSON.parse(readFileSync(join(data, 'sessions.json'), 'utf8'));
     expect(sessions.records).toEqual({});
   });

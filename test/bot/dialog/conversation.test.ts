@@ -101,8 +101,9 @@ describe('commands', () => {
     expect(turns[4]!.join()).toContain('城市户还是农村户');
     expect(session!.answers.area).toBe('urban');
   });
-  it('restart starts over', async () => {
-    const { session, all } = await chat(['你好', '1', '1', '农村', '重新开始']);
+  it('restart starts over once confirmed', async () => {
+    const { session, all } = await chat(['你好', '1', '1', '农村', '重新开始', '1']);
+    expect(all).toContain('回答会全部清除');
     expect(all).toContain('我们从头开始');
     expect(session!.answers).toEqual({});
   });
@@ -117,13 +118,16 @@ describe('commands', () => {
     expect(turns[2]!.at(-1)).toContain('城市户还是农村户');
     expect(turns[4]![0]).toContain('城市和农村的低保标准不同');
   });
-  it('talk to a person creates a call-back request', async () => {
-    const { all } = await chat(['你好', '人工']);
+  it('talk to a person creates a call-back request only once a phone is given', async () => {
+    const asked = await chat(['你好', '人工', '1', '1', '1', '张三']);
+    expect(callbacks).toEqual([]);
+    expect(asked.turns.at(-1)!.join()).toContain('请留一个联系电话');
+    const { all } = await chat(['13912345678'], asked.session);
     expect(callbacks).toEqual(['s1']);
-    expect(all).toContain('乡镇工作人员联系您');
+    expect(all).toContain('乡镇工作人员会打 13912345678 给您回电话');
   });
   it('delete removes the session and says what a sent referral involves', async () => {
-    const first = await chat(['你好', '删除']);
+    const first = await chat(['你好', '删除', '1']);
     expect(first.session).toBeUndefined();
     const sent = await chat([
       ...coupleZh,
@@ -182,9 +186,10 @@ describe('when the disk cannot be written', () => {
   });
   it('does not claim a call-back request or a deletion that was not stored', async () => {
     deps.requestCallback = async () => diskFull();
-    const person = await chat(['你好', '人工']);
-    expect(person.all).toContain('系统暂时没能保存');
-    expect(person.all).not.toContain('乡镇工作人员联系您');
+    const person = await chat(['你好', '人工', '1', '1', '1', '张三', '13912345678']);
+    expect(person.turns.at(-1)!.join()).toContain('系统暂时没能保存');
+    expect(person.all).not.toContain('会打 13912345678');
+    expect(person.session!.phase).toBe('person_phone');
     const sent = await chat([...coupleZh, '1', '1', '张三', '13912345678', '跳过', '1']);
     deps.requestDeletion = async () => diskFull();
     const kept = await chat(['删除', '13912345678'], sent.session);

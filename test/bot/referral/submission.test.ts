@@ -94,20 +94,42 @@ describe('submitting a referral', () => {
     expect(reopened.referrals.size).toBe(2);
   });
 
-  it('puts "talk to a person" in the same inbox, routed by township, without the answers', async () => {
+  it('puts "talk to a person" in the same inbox, routed by township, with a phone and without the answers', async () => {
     const { storage } = await open();
     const s = { ...finished(), referral: undefined };
-    await storage.requestCallback(s);
+    // A call-back nobody can return is refused, not stored.
+    await expect(storage.requestCallback(s)).rejects.toThrow(/phone/);
+    await expect(
+      storage.requestCallback({ ...s, callback: { name: '张三', phone: '12345' } }),
+    ).rejects.toThrow();
+    expect(storage.referrals.size).toBe(0);
+    await storage.requestCallback({
+      ...s,
+      callback: { county: 'tekes', township: 'kuokesu', name: '张三', phone: '13912345678' },
+    });
     const [item] = [...storage.referrals.values()];
     expect(item).toMatchObject({
       kind: 'callback',
       jurisdiction: 'tekes',
-      township: 'karadala',
+      township: 'kuokesu',
       status: 'new',
       answers: {},
-      name: '',
-      phone: '',
+      name: '张三',
+      phone: '13912345678',
     });
+  });
+
+  it('deletes a call-back made in the chat without a referral, and the conversation holding it', async () => {
+    const { storage } = await open();
+    const s: Session = {
+      ...newSession('s9', 'zh', '2026-11-23T10:00:00Z'),
+      callback: { county: 'tekes', name: '张三', phone: '13912345678' },
+    };
+    const reference = (await storage.requestCallback(s)) as string;
+    storage.sessions.set('s9', { ...s, callback: { ...s.callback, reference } });
+    expect(await storage.requestDeletion(reference)).toBe(true);
+    expect(storage.referrals.get(reference)).toMatchObject({ name: '', phone: '' });
+    expect(storage.sessions.get('s9')).toBeUndefined();
   });
 
   it('anonymises closed cases after the retention period, keeping what statistics need', async () => {

@@ -1,0 +1,88 @@
+/**
+ * The township office on the results and sent pages, in a real Chromium on a 390-px phone with
+ * JavaScript off, in zh, ug and kk (issue 15 item 3), from a test-only county configuration with
+ * a fake number: the phone is a tel: link that keeps its digit order inside right-to-left text,
+ * the block fits the phone, and the status page's delete needs its box ticked. Screenshots in
+ * test/artifacts/screenshots.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
+import { type Started, startServer } from '../helpers/start-server.ts';
+import { fakeOfficePhone, rulesWithOffices } from '../helpers/test-rules.ts';
+
+declare const document: { documentElement: { scrollWidth: number } };
+
+const phone = { width: 390, height: 844 };
+
+describe.skipIf(!chromiumPath)('the township office in the browser', () => {
+  let server: Started;
+  let browser: Browser;
+  const dataDir = mkdtempSync(join(tmpdir(), 'office-browser-'));
+  const rulesDir = rulesWithOffices();
+
+  beforeAll(async () => {
+    server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir, RULES_DIR: rulesDir });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    'zh',
+    'ug',
+    'kk',
+  ] as const)('%s: results and sent pages show the office; delete asks for the box', async (lang) => {
+    const context = await browser.newContext({ viewport: phone, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/${lang}/form?county=tekes&township=karadala`);
+    await page.check('input[name="area"][value="rural"]');
+    await page.fill('input[name="age_0"]', '70');
+    await page.selectOption('select[name="work_0"]', 'none');
+    await page.fill('#income', '200');
+    await page.check('input[name="property"][value="yes"]');
+    await page.click('.actions button[value="submit"]');
+    await page.click('.actions button[value="results"]');
+    const office = page.locator('section.office');
+    await expect.poll(() => office.locator('a[href="tel:09990000000"]').innerText()).toBe(fakeOfficePhone);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await office.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath(`${lang}-results-office-390`) });
+
+    await page.click('.refer a.button');
+    await page.check('input[name="consent"]');
+    await page.fill('#name', lang === 'zh' ? '张三' : 'ايگۇل');
+    await page.fill('#phone', '13911113333');
+    await page.click('form.referral button[type="submit"]');
+    const reference = await page.locator('#reference').innerText();
+    expect(await office.locator('a[href^="tel:"]').innerText()).toBe(fakeOfficePhone);
+    await page.screenshot({ path: screenshotPath(`${lang}-sent-office-390`), fullPage: true });
+
+    // Status page: the whole phone without the box deletes nothing.
+    await page.goto(`${server.base}/${lang}/status`);
+    await page.fill('#reference', reference);
+    await page.fill('#digits', '3333');
+    await page.click('form button[type="submit"]');
+    await page.fill('form.delete-data #phone', '13911113333');
+    // The box is `required`; a browser would not even send the form, so it is taken off here to
+    // prove the server refuses too.
+    await page.locator('form.delete-data input[name="confirm"]').evaluate((el) => {
+      (el as unknown as { required: boolean }).required = false;
+    });
+    await page.click('form.delete-data button[type="submit"]');
+    await expect.poll(() => page.locator('#err-confirm').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath(`${lang}-status-delete-confirm-390`), fullPage: true });
+    await page.fill('form.delete-data #phone', '13911113333');
+    await page.check('form.delete-data input[name="confirm"]');
+    await page.click('form.delete-data button[type="submit"]');
+    await expect.poll(() => page.locator('.notice').innerText()).toContain(reference);
+    await context.close();
+  });
+});
