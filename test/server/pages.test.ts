@@ -241,6 +241,7 @@ describe('the chat page without JavaScript', () => {
     // "Delete" in the chat deletes its results page too.
     await page.get('/zh/chat');
     await say('text', '删除');
+    await say('quick', '1'); // yes, delete
     await page.get(kept!);
     expect(page.status).toBe(404);
   });

@@ -94,7 +94,12 @@ describe('results at their own address (7 days)', () => {
     await status.post('/zh/status', { reference, digits: '1234' });
     addresses.push(status.seeOther!);
     expect(status.last).toContain('data-status="new"');
-    await status.post('/zh/status/delete', { reference, digits: '1234', phone: contact.phone });
+    await status.post('/zh/status/delete', {
+      reference,
+      digits: '1234',
+      phone: contact.phone,
+      confirm: 'yes',
+    });
     addresses.push(status.seeOther!);
     expect(textOf(status.last)).toContain(zhWeb.status.deleted.replace('{{reference}}', reference));
 
