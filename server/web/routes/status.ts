@@ -154,7 +154,9 @@ export function statusRoutes(deps: WebDeps): Router {
     ctx.redirect(`/${lang}/status/referral`);
   });
 
-  router.get('/:lang/status/referral', limit, async (ctx, next) => {
+  // Not counted against the lookup limit: the pair comes from our own signed cookie, set only
+  // after a lookup that was counted and succeeded, so it cannot be used to guess.
+  router.get('/:lang/status/referral', async (ctx, next) => {
     const lang = pageLanguage(ctx);
     if (!lang) return next();
     const [reference, digits] = (ctx.cookies.get(lookupCookie, { signed: true }) ?? '').split(' ');
