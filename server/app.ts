@@ -50,6 +50,8 @@ export interface AppDeps {
   publicUrl: () => string;
   /** Referral status lookups per minute per client. */
   statusLookupsPerMinute: number;
+  /** How long a results page is kept (RESULTS_DAYS), in milliseconds; default 7 days. */
+  resultsKeepMs?: number;
   /** Staff accounts, sessions and the audit log. */
   staff: StaffStorage;
   /** A status change the resident should hear about (their channel, their language). */

@@ -44,6 +44,11 @@ const configSchema = z.object({
   NEW_CONVERSATIONS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** Referral status lookups per minute per client address (guessing a reference is slow). */
   STATUS_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * Days a resident's results page (/:lang/results/<token>) is kept, counted from when it was
+   * made; then it and the answers behind it are deleted. Fractions allowed (tests use seconds).
+   */
+  RESULTS_DAYS: z.coerce.number().positive().max(90).default(7),
   /** The county of the first county admin, created at the first start (its password is printed once). */
   ADMIN_COUNTY: z
     .string()

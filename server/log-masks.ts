@@ -4,6 +4,8 @@
  * wherever it appears in a path or a message (also percent-encoded, in any letter case).
  */
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** A results page's address token (results-store.ts): 43 base64url characters. */
+const resultsToken = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 const reference = /(?<![A-Za-z0-9])[A-Za-z]{2}(?:-|%2d)[0-9A-Za-z]{8}(?![A-Za-z0-9])/gi;
 /** A staff referral page names its referral in the path, whatever was typed there. */
 const staffReferral = /^(\/staff\/referrals\/)[^/]+/i;
@@ -13,5 +15,7 @@ export function maskReferences(text: string): string {
 }
 
 export function loggedPath(path: string): string {
-  return maskReferences(path.replace(uuid, ':id').replace(staffReferral, '$1:ref'));
+  return maskReferences(
+    path.replace(uuid, ':id').replace(resultsToken, ':id').replace(staffReferral, '$1:ref'),
+  );
 }

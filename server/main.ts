@@ -117,6 +117,7 @@ async function run(config: Config, log: Logger, store: Store) {
     notices: townshipNotices,
     loginsPerMinute: config.LOGINS_PER_MINUTE,
     statusLookupsPerMinute: config.STATUS_LOOKUPS_PER_MINUTE,
+    resultsKeepMs: config.RESULTS_DAYS * 24 * 60 * 60 * 1000,
     staff,
     onStatusChange: (r) => notices.statusChanged(r),
   });

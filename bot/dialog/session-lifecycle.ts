@@ -31,9 +31,12 @@ const idleMs = (s: Session, now: Date) => now.getTime() - new Date(s.updatedAt).
 export const unanswered = (s: Session) =>
   s.asked === 0 && (s.phase === 'language' || s.phase === 'questions' || s.phase === 'resume');
 
-const expired = (s: Session, now: Date, life: SessionLifetime) =>
-  idleMs(s, now) >
-  (unanswered(s) ? Math.min(life.unansweredExpireAfterMs, life.expireAfterMs) : life.expireAfterMs);
+/** A results page keeps its own fixed end (said on the page); any other session its idle limit. */
+export const expired = (s: Session, now: Date, life: SessionLifetime = defaultLifetime) =>
+  s.expiresAt
+    ? now.getTime() >= new Date(s.expiresAt).getTime()
+    : idleMs(s, now) >
+      (unanswered(s) ? Math.min(life.unansweredExpireAfterMs, life.expireAfterMs) : life.expireAfterMs);
 
 /**
  * The stored session for this resident as the next message should see it: none if missing,

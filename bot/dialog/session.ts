@@ -106,6 +106,15 @@ export interface Session {
   transcript?: Turn[];
   /** While asking "continue or start over?": the phase to continue in. */
   resumePhase?: Phase;
+  /**
+   * A results page (the session id is then its address): deleted at this time whatever
+   * happens in between, so "kept until" on the page is a promise.
+   */
+  expiresAt?: string;
+  /** The web form as typed, so "change answers" on a results page brings it back filled in. */
+  form?: Record<string, string | string[]>;
+  /** A results page made from a chat: the chat's session, so deleting that one deletes this too. */
+  resultsOf?: string;
   /** During a confirmation or a call-back request: the phase to go back to afterwards. */
   returnTo?: Phase;
   callback?: CallbackDraft;
@@ -134,7 +143,7 @@ export const sessionStoreOptions = { shards: 16, coalesceMs: 1000, fsync: false 
 /**
  * Encrypted at rest: the answers (also in each "back" snapshot), the contact details typed
  * before sending (the referral draft), the call-back's name and phone, the channel's address
- * for the resident, and what the web chat showed (answers as typed).
+ * for the resident, what the web chat showed (answers as typed) and the web form as typed.
  */
 export const sessionPersonalFields = [
   'answers',
@@ -143,6 +152,7 @@ export const sessionPersonalFields = [
   'contact',
   'callback',
   'transcript',
+  'form',
 ] as const;
 
 export function loadSession(stored: Session | undefined): Session | undefined {

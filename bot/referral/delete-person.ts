@@ -76,7 +76,11 @@ export function personDeletion(stores: PersonStores) {
           (s.contact !== undefined && contacts.has(s.contact)),
       )
       .map(([id]) => id);
-    for (const id of theirs) await stores.sessions.deleteDurably(id);
+    // Results pages made from those conversations (a chat's "keep or print" link) go with them.
+    const pages = [...stores.sessions.entries()]
+      .filter(([, s]) => s.resultsOf !== undefined && theirs.includes(s.resultsOf))
+      .map(([id]) => id);
+    for (const id of [...theirs, ...pages]) await stores.sessions.deleteDurably(id);
   };
 
   return {

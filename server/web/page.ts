@@ -91,6 +91,8 @@ export function renderTemplate(
     csrf: ctx.state.csrfToken,
     others: otherLanguages(ctx, lang),
     path: ctx.path,
+    // Answered to a post (not redirected): the page asks the browser to forget the post.
+    posted: ctx.method === 'POST',
     ...data,
   });
 }

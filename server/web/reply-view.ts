@@ -24,7 +24,7 @@ export type ReplyView = Said &
   (
     | { kind: 'text'; text: string; reference?: ReferenceView }
     | { kind: 'question'; progress: string; text: string; note?: string; choices: string[] }
-    | { kind: 'results'; view: ReturnType<typeof resultView> }
+    | { kind: 'results'; view: ReturnType<typeof resultView>; link?: string }
   );
 
 /** A text that names a reference number: the number kept whole and the status page linked. */
@@ -49,9 +49,13 @@ const said = (lang: Language, who: 'assistant' | 'you'): Said => ({
   who: translator(lang)(`web.chat.${who}`),
 });
 
-export function replyViews(replies: Reply[], lang: Language): ReplyView[] {
+/** @param resultsLink the results' own address (to keep or print), shown with the result cards */
+export function replyViews(replies: Reply[], lang: Language, resultsLink?: string): ReplyView[] {
   const t = translator(lang);
-  return replies.map((r) => replyView(r, t, lang));
+  return replies.map((r) => {
+    const v = replyView(r, t, lang);
+    return v.kind === 'results' && resultsLink ? { ...v, link: resultsLink } : v;
+  });
 }
 
 /** A turn as shown: the answer in the language of the page it was given on. */

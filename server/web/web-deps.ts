@@ -18,6 +18,8 @@ export interface WebDeps {
   proof: ContactProof;
   /** Requests per minute one client may make to the referral status lookup. */
   statusLookupsPerMinute: number;
+  /** How long a results page and the answers behind it are kept, from when it was made. */
+  resultsKeepMs: number;
   /** Counts a conversation about to be stored for the first time; throws 429 beyond the budget. */
   newConversation: NewConversation;
 }

@@ -8,6 +8,7 @@ import { formRoutes } from './routes/form.ts';
 import { homeRoutes } from './routes/home.ts';
 import { infoRoutes } from './routes/info-pages.ts';
 import { referralRoutes } from './routes/referral.ts';
+import { resultsRoutes } from './routes/results.ts';
 import { statusRoutes } from './routes/status.ts';
 import type { WebDeps } from './web-deps.ts';
 
@@ -20,6 +21,7 @@ export function webRoutes(app: AppDeps, newConversation: NewConversation): Route
     proof: app.proof,
     publicUrl: () => app.publicUrl().replace(/\/+$/, ''),
     statusLookupsPerMinute: app.statusLookupsPerMinute,
+    resultsKeepMs: app.resultsKeepMs ?? 7 * 24 * 60 * 60 * 1000,
     newConversation,
   };
   const router = new Router();
@@ -30,6 +32,7 @@ export function webRoutes(app: AppDeps, newConversation: NewConversation): Route
     homeRoutes(deps),
     chatRoutes(deps),
     formRoutes(deps),
+    resultsRoutes(deps),
     referralRoutes(deps),
     statusRoutes(deps),
   ]) {

@@ -43,6 +43,13 @@ export class PageClient {
     return /name="_csrf" value="([^"]+)"/.exec(this.last)?.[1] ?? '';
   }
 
+  /** Where the last post was sent on by a 303 (post → redirect → get), if it was. */
+  seeOther: string | undefined;
+
+  /**
+   * Posts a form. Like a browser, a 303 answer is followed with a GET, and `last` and `status`
+   * are then that page's; the response returned is the post's own (its status, its Location).
+   */
   async post(path: string, fields: [string, string][] | Record<string, string>, withToken = true) {
     const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields));
     if (withToken) body.set('_csrf', this.token());
@@ -55,6 +62,8 @@ export class PageClient {
     this.remember(res);
     this.status = res.status;
     this.last = await res.clone().text();
+    this.seeOther = res.status === 303 ? (res.headers.get('location') ?? undefined) : undefined;
+    if (this.seeOther) await this.get(this.seeOther);
     return res;
   }
 

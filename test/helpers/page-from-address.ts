@@ -9,6 +9,8 @@ export class PageFromAddress {
   private cookies = new Map<string, string>();
   last = '';
   status = 0;
+  /** Where the last post was sent on by a 303, which is followed with a GET like a browser. */
+  seeOther: string | undefined;
 
   constructor(
     readonly base: string,
@@ -54,7 +56,10 @@ export class PageFromAddress {
           res.on('end', () => {
             this.status = res.statusCode ?? 0;
             this.last = text;
-            resolve();
+            const location = res.statusCode === 303 ? res.headers.location : undefined;
+            this.seeOther = method === 'POST' ? location : this.seeOther;
+            if (location) this.send('GET', location).then(resolve, reject);
+            else resolve();
           });
         },
       );

@@ -28,7 +28,7 @@ export async function residentWithResults(base: string, n: number): Promise<Resi
     ['property', 'yes'],
     ['action', 'results'],
   ]);
-  const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)?.[1];
+  const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(page.last)?.[1];
   if (!link) return undefined;
   // Names are letters only (digits are refused): one Han character per resident number.
   const name = `居民${String.fromCodePoint(0x4e00 + (n % 20_000))}`;
@@ -41,6 +41,8 @@ export async function sendReferral(
   r: Resident,
   extra: Record<string, string> = {},
 ): Promise<string | undefined> {
+  // From the results page (which has no form), the referral page first, as a browser would.
+  if (!r.page.token()) await r.page.get(r.link);
   await r.page.post(r.link, { consent: 'yes', name: r.name, phone: r.phone, ...extra });
   if (r.page.status >= 400) return undefined;
   await r.page.get(r.link);
@@ -75,7 +77,7 @@ export async function coupleReferral(
   const page = new PageClient(base);
   await page.get('/zh/form');
   await page.post('/zh/form', [...coupleForm(township), ['action', 'results']]);
-  const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(page.last)![1]!;
+  const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(page.last)![1]!;
   await page.get(link);
   await page.post(link, { consent: 'yes', ...contact });
   await page.get(link);

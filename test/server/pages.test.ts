@@ -53,8 +53,11 @@ async function formToResults(page: PageClient, lang: string, extra: [string, str
     ['housing', 'no'],
     ['action', 'submit'],
   ];
+  // Post → redirect → get: the results have their own address, a token and nothing else.
   const results = await page.post(`/${lang}/form`, answers);
-  expect(results.status).toBe(200);
+  expect(results.status).toBe(303);
+  expect(page.seeOther).toMatch(new RegExp(`^/${lang}/results/[A-Za-z0-9_-]{43}$`));
+  expect(page.status).toBe(200);
   return page.last;
 }
 
@@ -95,7 +98,7 @@ describe('the one-page form without JavaScript', () => {
     expect(text).toMatch(/在 \d{4}年\d{1,2}月\d{1,2}日 执行的标准/);
     const ug = await formToResults(new PageClient(server.base), 'ug');
     expect(ug).toMatch(/<bdi>\d{2}\.\d{2}\.\d{4}<\/bdi>/);
-    expect(html).toMatch(/href="\/zh\/referral\/[0-9a-f-]{36}"/);
+    expect(html).toMatch(/href="\/zh\/referral\/[A-Za-z0-9_-]{43}"/);
   });
 
   it('keeps everything typed when an answer is wrong, with the error in the page language', async () => {
@@ -151,7 +154,7 @@ describe('the referral from the form', () => {
   it('needs separate consent, stores one referral durably, and shows its number', async () => {
     const page = new PageClient(server.base);
     const html = await formToResults(page, 'zh');
-    const link = /href="(\/zh\/referral\/[0-9a-f-]{36})"/.exec(html)![1]!;
+    const link = /href="(\/zh\/referral\/[A-Za-z0-9_-]{43})"/.exec(html)![1]!;
     await page.get(link);
     const refused = await page.post(link, { name: '阿依古丽·买买提', phone: '139 1234 5678' });
     expect(refused.status).toBe(400);
@@ -226,6 +229,21 @@ describe('the chat page without JavaScript', () => {
     }
     expect(textOf(page.last)).toContain('估计每月：668 元');
     expect(page.last).toContain('需要，请乡镇联系我');
+    // The same results at an address of their own, to keep or print, as the form gives.
+    const kept =
+      /<a class="button secondary" href="(\/zh\/results\/[A-Za-z0-9_-]{43})">查看或打印结果<\/a>/.exec(
+        page.last,
+      )?.[1];
+    expect(kept).toBeDefined();
+    await page.get(`${kept}/print`);
+    expect(page.status).toBe(200);
+    expect(textOf(page.last)).toContain('估计每月：668 元');
+    // "Delete" in the chat deletes its results page too.
+    await page.get('/zh/chat');
+    await say('text', '删除');
+    await say('quick', '1'); // yes, delete
+    await page.get(kept!);
+    expect(page.status).toBe(404);
   });
 });
 
@@ -233,7 +251,7 @@ describe('the status page', () => {
   it('shows a referral only for its reference and the phone digits, the same answer otherwise', async () => {
     const page = new PageClient(server.base);
     const html = await formToResults(page, 'kk');
-    const link = /href="(\/kk\/referral\/[0-9a-f-]{36})"/.exec(html)![1]!;
+    const link = /href="(\/kk\/referral\/[A-Za-z0-9_-]{43})"/.exec(html)![1]!;
     await page.get(link);
     await page.post(link, { consent: 'yes', name: 'ايگۇل', phone: '13987654321' });
     await page.get(link);
@@ -242,7 +260,9 @@ describe('the status page', () => {
     const lookup = new PageClient(server.base);
     await lookup.get('/kk/status');
     const ok = await lookup.post('/kk/status', { reference: reference.toLowerCase(), digits: '4321' });
-    expect(ok.status).toBe(200);
+    expect(ok.status).toBe(303);
+    expect(lookup.seeOther).toBe('/kk/status/referral');
+    expect(lookup.status).toBe(200);
     expect(lookup.last).toContain('data-status="new"');
     expect(lookup.last).toContain(`<bdi>${reference}</bdi>`);
     // Everything but the language switch (which names 中文 in Chinese) is in Kazakh.

@@ -21,6 +21,7 @@ import { pageLanguage, renderPage } from '../page.ts';
 import { echo, pickReplies, quickReplies } from '../chat-choices.ts';
 import { history, historyBeforePrompt, withTurn } from '../chat-transcript.ts';
 import { replyViews, type TurnView, turnView } from '../reply-view.ts';
+import { chatResultsLink, forgetChatResults } from '../results-store.ts';
 import { placeFromQuery, type WebDeps } from '../web-deps.ts';
 
 const cookie = 'chat';
@@ -105,7 +106,12 @@ export function chatRoutes(deps: WebDeps): Router {
           extra.said === undefined
             ? undefined
             : turnView({ lang: extra.saidIn ?? lang, said: extra.said, replies: [] }).you,
-        replies: replyViews(replies, lang),
+        // Reaching the results by an answer (not a reload): they get an address to keep or print.
+        replies: replyViews(
+          replies,
+          lang,
+          extra.said && session ? chatResultsLink(deps, ctx, session, replies, lang) : undefined,
+        ),
         quick: session ? quickReplies(session, replies, lang) : [],
         picks: session ? pickReplies(session, replies, lang) : undefined,
         // A fresh (unstored) session posts no time: its first post is the first answer.
@@ -179,6 +185,7 @@ export function chatRoutes(deps: WebDeps): Router {
     const out = await handle(current, text, deps.dialog);
     if (!out.session) {
       await deps.sessions.deleteDurably(session.id);
+      await forgetChatResults(deps, session.id);
       ctx.cookies.set(cookie, null);
       return show(ctx, null, out.replies, pageLang, { said, saidIn: pageLang });
     }

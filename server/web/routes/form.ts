@@ -2,16 +2,14 @@
  * The one-page form (no JavaScript needed): base facts first, optional sections folded. When
  * the rules say a folded section would still decide a program, the form comes back with those
  * sections opened and marked; a second "show results" shows them as they stand. Results are
- * kept as a session (random id), so the referral form that follows can use them.
+ * kept as a session whose random id is the results page's address (results-store.ts), so the
+ * referral form that follows can use them and the resident can come back to them.
  */
-import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { toHousehold } from '../../../bot/dialog/answers.ts';
-import { newSession } from '../../../bot/dialog/session.ts';
 import type { Language } from '../../../locales/i18n.ts';
 import { translator } from '../../../locales/i18n.ts';
-import { resultView } from '../../../rules/explain/result-view.ts';
 import { programIds } from '../../../rules/engine/household-values.ts';
 import {
   capacities,
@@ -33,8 +31,9 @@ import {
   supporters,
 } from '../household-form.ts';
 import { pageLanguage, renderPage } from '../page.ts';
-import { pageOffice } from '../office-view.ts';
+import { findResults, keepResults } from '../results-store.ts';
 import { placeFromQuery, type WebDeps } from '../web-deps.ts';
+import { resultsGone } from './results.ts';
 
 export function formRoutes(deps: WebDeps): Router {
   const router = new Router();
@@ -119,21 +118,21 @@ export function formRoutes(deps: WebDeps): Router {
     if (open.length && values.action !== 'results') {
       return showForm(ctx, lang, values, { open, notice: t('web.form.needed') });
     }
-    // The results are kept as a new session: counted per address like any new conversation.
-    deps.newConversation(ctx);
-    const now = deps.dialog.now();
-    const session = {
-      ...newSession(randomUUID(), lang, now),
-      phase: 'results' as const,
-      answers: parsed.answers,
-    };
-    deps.sessions.set(session.id, session);
-    renderPage(ctx, 'results', lang, {
-      view: resultView(t, result, lang),
-      session: session.id,
-      form: values,
-      office: pageOffice(deps, lang, parsed.answers.jurisdiction, parsed.answers.township),
-    });
+    // Post → redirect → get: the results get their own address, so Back, reload and a bookmark
+    // never post the form again. Kept as a session, counted per address like a new conversation.
+    const { action: _, ...typed } = values;
+    const token = keepResults(deps, ctx, lang, { answers: parsed.answers, form: typed });
+    ctx.status = 303;
+    ctx.redirect(`/${lang}/results/${token}`);
+  });
+
+  // "Change answers" on a results page: the form as it was typed, posted again from there.
+  router.get('/:lang/results/:token/edit', (ctx, next) => {
+    const lang = pageLanguage(ctx);
+    if (!lang) return next();
+    const found = findResults(deps, ctx.params.token ?? '');
+    if (!found || found === 'gone') return resultsGone(ctx, lang, found === 'gone');
+    showForm(ctx, lang, found.form ?? {});
   });
   return router;
 }

@@ -2,7 +2,9 @@
  * From results to a referral on the web: separate consent (its own checkbox, with what is
  * stored and who sees it), a name, a phone and an optional ID number. Post → redirect → page,
  * and a session that already has a reference shows it again: a double tap, a retry or a reload
- * makes one referral, and the number is shown only after the referral is on disk.
+ * makes one referral, and the number is shown only after the referral is on disk. After
+ * sending, the same address shows the sent page (so Back lands there, never on a re-post),
+ * with the papers to bring and a link back to the results.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -12,9 +14,12 @@ import { readIdNumber, readName, readPhone } from '../../../bot/referral/contact
 import { StoreWriteError } from '../../../bot/store/store-errors.ts';
 import { type Language, translator } from '../../../locales/i18n.ts';
 import { formValues } from '../household-form.ts';
+import { isReferred } from '../../../rules/explain/result-view.ts';
 import { pageOffice } from '../office-view.ts';
 import { pageLanguage, renderPage } from '../page.ts';
+import { findResults } from '../results-store.ts';
 import type { WebDeps } from '../web-deps.ts';
+import { resultsOf } from './results.ts';
 
 const idPattern = /^[0-9a-f-]{36}$/;
 
@@ -25,10 +30,24 @@ export function referralRoutes(deps: WebDeps): Router {
     const lang = pageLanguage(ctx);
     if (!lang) return undefined;
     const id = ctx.params.id ?? '';
-    return { lang, session: idPattern.test(id) ? loadSession(deps.sessions.get(id)) : undefined };
+    // A results page's token; or a session id from before results had their own address.
+    if (idPattern.test(id)) return { lang, session: loadSession(deps.sessions.get(id)) };
+    const found = findResults(deps, id);
+    return { lang, session: found === 'gone' ? undefined : found };
   };
   const expired = (ctx: Context, lang: Language) =>
     renderPage(ctx, 'referral', lang, { expired: true, v: {}, errors: {} }, 404);
+  /** The sent page: the number again, the papers to bring per program, and the results' address. */
+  const sent = (ctx: Context, lang: Language, session: Session, reference: string) => {
+    const view = resultsOf(deps, session, lang);
+    renderPage(ctx, 'referral-sent', lang, {
+      reference,
+      programs: view.programs.filter((p) => isReferred(p.verdict)),
+      results: session.expiresAt ? `/${lang}/results/${session.id}` : undefined,
+      keptUntil: session.expiresAt,
+      office: pageOffice(deps, lang, session.answers.jurisdiction, session.answers.township),
+    });
+  };
 
   router.get('/:lang/referral/:id', (ctx, next) => {
     const found = find(ctx);
@@ -36,8 +55,7 @@ export function referralRoutes(deps: WebDeps): Router {
     const { lang, session } = found;
     if (!session || !['results', 'done'].includes(session.phase)) return expired(ctx, lang);
     const reference = session.referral?.reference;
-    const office = pageOffice(deps, lang, session.answers.jurisdiction, session.answers.township);
-    if (reference) return renderPage(ctx, 'referral-sent', lang, { reference, office });
+    if (reference) return sent(ctx, lang, session, reference);
     renderPage(ctx, 'referral', lang, { session: session.id, v: {}, errors: {} });
   });
 

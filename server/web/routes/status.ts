@@ -29,6 +29,18 @@ export function readReference(input: string): string | undefined {
   return m ? `${m[1]}-${m[2]}` : undefined;
 }
 
+/** The reference and phone digits of a lookup that succeeded, for the page it redirects to. */
+const lookupCookie = 'status';
+/** The reference just deleted, for the page that says so. */
+const deletedCookie = 'status_deleted';
+const lookupCookieOptions = {
+  signed: true,
+  httpOnly: true,
+  sameSite: 'strict',
+  overwrite: true,
+  maxAge: 15 * 60_000,
+} as const;
+
 export function statusRoutes(deps: WebDeps): Router {
   const router = new Router();
   const limit = ratelimit({
@@ -129,10 +141,45 @@ export function statusRoutes(deps: WebDeps): Router {
     );
   };
 
+  // Post → redirect → get: a found referral is shown at /:lang/status/referral, the pair that
+  // found it kept in a signed, httpOnly cookie of this browser for a few minutes (never in the
+  // address), so Back and reload show the page again without "confirm form resubmission".
   router.post('/:lang/status', limit, async (ctx, next) => {
-    if (!pageLanguage(ctx)) return next();
+    const lang = pageLanguage(ctx);
+    if (!lang) return next();
     const hit = await lookup(ctx);
-    if (hit) showReferral(ctx, hit.found, hit.digits);
+    if (!hit) return;
+    ctx.cookies.set(lookupCookie, `${hit.found.reference} ${hit.digits}`, lookupCookieOptions);
+    ctx.status = 303;
+    ctx.redirect(`/${lang}/status/referral`);
+  });
+
+  // Not counted against the lookup limit: the pair comes from our own signed cookie, set only
+  // after a lookup that was counted and succeeded, so it cannot be used to guess.
+  router.get('/:lang/status/referral', async (ctx, next) => {
+    const lang = pageLanguage(ctx);
+    if (!lang) return next();
+    const [reference, digits] = (ctx.cookies.get(lookupCookie, { signed: true }) ?? '').split(' ');
+    if (!reference || !digits) return ctx.redirect(`/${lang}/status`);
+    const proof = await deps.proof.digits(reference, digits);
+    if (!proof.ok) {
+      ctx.cookies.set(lookupCookie, null);
+      return refused(ctx, { reference }, proof);
+    }
+    showReferral(ctx, proof.record, digits);
+  });
+
+  // After a deletion: what was deleted, said once (a short cookie), then the plain status page.
+  router.get('/:lang/status/deleted', (ctx, next) => {
+    const lang = pageLanguage(ctx);
+    if (!lang) return next();
+    const reference = readReference(ctx.cookies.get(deletedCookie, { signed: true }) ?? '');
+    if (!reference) return ctx.redirect(`/${lang}/status`);
+    renderPage(ctx, 'status', lang, {
+      v: {},
+      errors: {},
+      notice: translator(lang)('web.status.deleted', { reference }),
+    });
   });
 
   // Irreversible, so the four digits are not enough: the whole phone number, checked in
@@ -160,11 +207,10 @@ export function statusRoutes(deps: WebDeps): Router {
       return showReferral(ctx, shown.record, posted.digits, errors, proof ? 403 : 400);
     }
     await deps.dialog.requestDeletion(proof.record.reference);
-    renderPage(ctx, 'status', lang, {
-      v: {},
-      errors: {},
-      notice: translator(lang)('web.status.deleted', { reference: proof.record.reference }),
-    });
+    ctx.cookies.set(lookupCookie, null);
+    ctx.cookies.set(deletedCookie, proof.record.reference, { ...lookupCookieOptions, maxAge: 5 * 60_000 });
+    ctx.status = 303;
+    ctx.redirect(`/${lang}/status/deleted`);
   });
   return router;
 }

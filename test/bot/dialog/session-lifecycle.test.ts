@@ -29,6 +29,21 @@ describe('sessionForMessage', () => {
 });
 
 describe('expireSessions', () => {
+  it('deletes a results page at its own end, whether or not it was used since', async () => {
+    const sessions = await (await openMemoryStore()).collection('sessions', z.custom<Session>());
+    const page = (updatedAt: string, expiresAt: string) => ({
+      ...newSession('r', 'kk', '2026-11-01T00:00:00Z'),
+      phase: 'results' as const,
+      updatedAt,
+      expiresAt,
+    });
+    // Looked at a minute ago, but its end has passed: gone, as the page promised.
+    sessions.set('ended', page('2026-11-23T11:59:00Z', '2026-11-23T11:00:00Z'));
+    // Not touched for 22 days (past the 7-day idle limit), but kept for 30: stays until then.
+    sessions.set('kept', page('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z'));
+    expect(expireSessions(sessions, now)).toBe(1);
+    expect([...sessions.entries()].map(([k]) => k)).toEqual(['kept']);
+  });
   it('deletes idle sessions and keeps the others; the limit is configurable', async () => {
     const sessions = await (await openMemoryStore()).collection('sessions', z.custom<Session>());
     sessions.set('old', at('2026-11-10T00:00:00Z'));
