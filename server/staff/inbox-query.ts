@@ -29,7 +29,8 @@ export const inboxFilterSchema = z.object({
       .regex(/^[a-z_]{1,40}$/)
       .optional(),
   ),
-  kind: z.preprocess(blankToUndefined, z.enum(['referral', 'callback']).optional()),
+  /** "unreturnable": the call-backs stored without a phone (their own list, never in the work). */
+  kind: z.preprocess(blankToUndefined, z.enum(['referral', 'callback', 'unreturnable']).optional()),
   from: z.preprocess(blankToUndefined, date.optional()),
   to: z.preprocess(blankToUndefined, date.optional()),
   township: z.preprocess(blankToUndefined, z.string().max(60).optional()),
@@ -66,6 +67,18 @@ function searchHashes(q: string | undefined, index: SearchIndex<ReferralRecord> 
 
 type Hashes = ReturnType<typeof searchHashes>;
 
+/**
+ * A call-back stored with no phone (before call-backs required one): nobody can return it, so
+ * it is never counted or listed as work, only in its own list with that said.
+ */
+export const cannotBeReturned = (r: ReferralRecord) => r.kind === 'callback' && !r.phone.trim();
+
+/** Part of a reference as typed ("eq701", "TE-EQ7"): letters and digits only, upper case. */
+const referenceFragment = (q: string) => {
+  const bare = q.toUpperCase().replace(/[\s-]/g, '');
+  return /^[0-9A-Z]{4,10}$/.test(bare) ? bare : undefined;
+};
+
 function matches(
   r: ReferralRecord,
   f: InboxFilter,
@@ -74,7 +87,8 @@ function matches(
   index?: SearchIndex<ReferralRecord>,
 ): boolean {
   if (!ignoreStatus && f.status && r.status !== f.status) return false;
-  if (f.kind && r.kind !== f.kind) return false;
+  if ((f.kind === 'unreturnable') !== cannotBeReturned(r)) return false;
+  if (f.kind && f.kind !== 'unreturnable' && r.kind !== f.kind) return false;
   if (f.program && !r.programs.some((p) => p.id === f.program && isReferred(p.verdict))) return false;
   if (f.township && (r.township ?? '') !== (f.township === '-' ? '' : f.township)) return false;
   if (f.from && chinaDay(r.createdAt) < f.from) return false;
@@ -82,10 +96,9 @@ function matches(
   if (f.village && !(r.village ?? '').includes(f.village)) return false;
   if (f.q) {
     const q = f.q.trim();
-    const upper = q.toUpperCase();
+    const fragment = referenceFragment(q);
     const hit =
-      r.reference === upper ||
-      r.reference.replace('-', '') === upper.replace('-', '') ||
+      (fragment !== undefined && r.reference.replace('-', '').includes(fragment)) ||
       (q.length >= 1 && r.name.includes(q)) ||
       (/^\d{4}$/.test(q) && r.phone.endsWith(q)) ||
       (index !== undefined && hashes.some(([field, h]) => index.of(r)[field] === h));
@@ -102,6 +115,8 @@ export interface InboxPage {
   page: number;
   pages: number;
   counts: Record<ReferralStatus, number>;
+  /** Call-backs this user may see that cannot be returned (no phone): listed apart. */
+  unreturnable: number;
 }
 
 /** Everything the user may see that the filter selects, newest first. */
@@ -126,8 +141,11 @@ export function inboxPage(
   const hashes = searchHashes(f.q?.trim(), index);
   const counts = Object.fromEntries(referralStatuses.map((s) => [s, 0])) as Record<ReferralStatus, number>;
   const items: ReferralRecord[] = [];
+  let unreturnable = 0;
   for (const r of all) {
-    if (!canSee(user, r) || !matches(r, f, true, hashes, index)) continue;
+    if (!canSee(user, r)) continue;
+    if (cannotBeReturned(r)) unreturnable++;
+    if (!matches(r, f, true, hashes, index)) continue;
     counts[r.status]++;
     if (!f.status || r.status === f.status) items.push(r);
   }
@@ -140,5 +158,6 @@ export function inboxPage(
     page,
     pages,
     counts,
+    unreturnable,
   };
 }

@@ -9,6 +9,7 @@ import { maskId } from '../../bot/referral/contact.ts';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import { type Language, translator } from '../../locales/i18n.ts';
 import { formatAmount, resultView, isReferred } from '../../rules/explain/result-view.ts';
+import { cannotBeReturned } from './inbox-query.ts';
 import type { StaffDeps } from './staff-deps.ts';
 import type { StaffUser } from './staff-records.ts';
 
@@ -36,6 +37,8 @@ export function staffName(deps: StaffDeps, id: string | undefined, t: TFunction)
 export interface Row {
   reference: string;
   kind: ReferralRecord['kind'];
+  /** A call-back with no phone: nobody can return it (shown marked, never as work). */
+  unreturnable: boolean;
   created: string;
   name: string;
   phone: string;
@@ -54,6 +57,7 @@ export function listRow(deps: StaffDeps, r: ReferralRecord, lang: Language, full
   return {
     reference: r.reference,
     kind: r.kind,
+    unreturnable: cannotBeReturned(r),
     created: chinaDateTime(r.createdAt),
     name: r.name,
     phone: full ? r.phone : maskPhone(r.phone),

@@ -65,6 +65,7 @@ export function referralRoutes(deps: StaffDeps): Router {
       ).toString(),
       rows: page.items.map((r) => listRow(deps, r, lang)),
       total: page.total,
+      unreturnable: page.unreturnable,
       page: page.page,
       pages: page.pages,
       counts: referralStatuses.map((s) => ({ id: s, name: t(`staff.statuses.${s}`), count: page.counts[s] })),
