@@ -60,8 +60,10 @@ export function staffAuth(deps: StaffDeps) {
     if (open.has(ctx.path)) return next();
     const live = liveSession(deps.staff, ctx.cookies.get(staffCookie, { signed: true }), deps.now());
     if (!live) {
+      // "Expired" only where a session was: a first visit (no cookie at all) is just asked to log in.
+      const hadSession = ctx.cookies.get(staffCookie) !== undefined;
       ctx.cookies.set(staffCookie, null, cookieOptions);
-      return ctx.redirect('/staff/login?expired=1');
+      return ctx.redirect(hadSession ? '/staff/login?expired=1' : '/staff/login');
     }
     // The cookie's path is /staff: a browser sends it only to the exact spelling anyway.
     if (!exactSpelling(ctx.path)) throw new AppError(404, 'not_found');

@@ -140,7 +140,8 @@ describe('the township boundary', () => {
     const stranger = new PageClient(server.base);
     const res = await stranger.get(`/staff/referrals/${refs.karadala}`);
     expect(res.status).toBe(302);
-    expect(location(res)).toBe('/staff/login?expired=1');
+    // No cookie at all: a first visit, asked to log in (issue 16: not told a session expired).
+    expect(location(res)).toBe('/staff/login');
     const forged = await fetch(`${server.base}/staff/export.csv`, {
       headers: { cookie: 'staff=abc; staff.sig=def' },
       redirect: 'manual',

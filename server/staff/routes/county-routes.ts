@@ -102,6 +102,7 @@ export function countyRoutes(deps: StaffDeps): Router {
         displayName: u.displayName,
         role: u.role,
         township: townshipName(deps, u.county, u.township, lang),
+        townshipId: u.township ?? '',
         disabled: u.disabled,
         locked: loginThrottle(deps.staff).throttled(u.username, now.getTime()),
         self: u.id === user.id,
@@ -148,6 +149,26 @@ export function countyRoutes(deps: StaffDeps): Router {
       audit.append(admin.id, 'user_reset_password', target.id, target.username);
       return usersPage(ctx, { reset: { username: target.username, password } });
     }
+    if (ctx.params.action === 'township') {
+      // Only a caseworker has a township, and only one of the admin's own county.
+      const township = deps.townships(admin.county).find((tw) => tw.id === text('township'))?.id;
+      if (target.role !== 'caseworker' || !township)
+        return usersPage(ctx, { error: 'staff.users.invalid' }, 400);
+      if (township !== target.township) {
+        // The session reads the account afresh on every request: open pages see the new township next.
+        await deps.staff.users.setDurably(target.id, { ...target, township });
+        audit.append(
+          admin.id,
+          'user_township',
+          target.id,
+          `${target.username} ${target.township ?? '-'} → ${township}`,
+        );
+      }
+      return ctx.redirect('/staff/users');
+    }
+    // Disabling ends the person's work at once: asked first, in a page of its own (no script needed).
+    if (ctx.params.action === 'disable' && text('confirm') !== 'yes')
+      return usersPage(ctx, { confirmDisable: { id: target.id, username: target.username } });
     if (ctx.params.action === 'disable' || ctx.params.action === 'enable') {
       const disabled = ctx.params.action === 'disable';
       await deps.staff.users.setDurably(target.id, { ...target, disabled });
