@@ -197,8 +197,10 @@ export function callbackRecord(
   const c = session.callback;
   const r = session.referral?.consent ? session.referral : undefined;
   const name = c?.name ?? r?.name ?? '';
-  const phone = c?.phone ?? r?.phone;
-  if (!phone || readPhone(phone) !== phone) throw new Error('a call-back needs a phone number to call');
+  const typed = c?.phone ?? r?.phone;
+  // Stored in the one form readPhone gives, or not at all: a call-back nobody can return is refused.
+  const phone = typed ? readPhone(typed) : undefined;
+  if (!phone) throw new Error('a call-back needs a phone number to call');
   const jurisdiction = c?.county ?? session.answers.jurisdiction ?? '';
   const township = c?.county ? c.township : session.answers.township;
   return {
