@@ -12,19 +12,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referralShards } from '../../../bot/referral/dialog-storage.ts';
-import {
-  type ReferralRecord,
-  referralIndexFields,
-  referralPersonalFields,
-  referralSchema,
-} from '../../../bot/referral/referral-record.ts';
-import { openFileStore } from '../../../bot/store/collection-store.ts';
-import { shardedCollection } from '../../../bot/store/sharded-collection.ts';
+import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import zhStaff from '../../../locales/zh/staff.json' with { type: 'json' };
 import zhWeb from '../../../locales/zh/web.json' with { type: 'json' };
 import { addCaseworker, addStaffUser } from '../../helpers/admin-cli.ts';
 import { readAuditLines } from '../../helpers/audit-tamper.ts';
+import {
+  seededIdNumber as idNumber,
+  seededReferral as referral,
+  seedReferrals,
+} from '../../helpers/seed-referrals.ts';
 import { PageClient } from '../../helpers/browser-session.ts';
 import { signIn, signInAdmin } from '../../helpers/staff-sign-in.ts';
 import { type Started, startServer } from '../../helpers/start-server.ts';
@@ -35,39 +32,6 @@ const env = { PORT: '0', DATA_DIR: dataDir, LOGINS_PER_MINUTE: '100' };
 let server: Started;
 let worker: PageClient;
 let admin: PageClient;
-
-/** A valid 18-character ID number (GB 11643 check character) from a 3-digit sequence. */
-function idNumber(n: number): string {
-  const first17 = `65402319800101${String(n).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * weights[i]!, 0);
-  return `${first17}${'10X98765432'[sum % 11]}`;
-}
-
-const day = (d: number) => new Date(Date.UTC(2026, 10, d, 3)).toISOString();
-function referral(
-  reference: string,
-  created: number,
-  who: { name: string; phone: string; idNumber?: string; village?: string },
-  extra: Partial<ReferralRecord> = {},
-): ReferralRecord {
-  return {
-    reference,
-    kind: 'referral',
-    createdAt: day(created),
-    updatedAt: day(created),
-    channel: 'web',
-    lang: 'zh',
-    jurisdiction: 'tekes',
-    township: 'karadala',
-    answers: {},
-    programs: [],
-    status: 'new',
-    history: [{ at: day(created), by: 'resident', action: 'created' }],
-    ...who,
-    ...extra,
-  };
-}
 
 const uyName = 'ئايگۈل'; // starts with U+0626, which NFD splits into two code points
 const seeds: ReferralRecord[] = [
@@ -102,17 +66,6 @@ const seeds: ReferralRecord[] = [
   referral('TE-NOTDU002', 26, { name: '阿娜尔', phone: '13900000051' }),
 ];
 
-async function seed() {
-  const store = await openFileStore(dataDir);
-  const referrals = await shardedCollection(store, 'referrals', referralSchema, {
-    shards: referralShards,
-    personal: referralPersonalFields,
-    index: referralIndexFields,
-  });
-  for (const r of seeds) await referrals.setDurably(r.reference, r);
-  await store.close();
-}
-
 /** The inbox row of a reference: its possible-duplicate mark's links (undefined: no mark). */
 function badge(html: string, reference: string): { links: string[]; text: string } | undefined {
   const row = new RegExp(`<tr data-reference="${reference}"[^>]*>([\\s\\S]*?)</tr>`).exec(html)?.[1];
@@ -146,7 +99,7 @@ const page = async (client: PageClient, reference: string) => {
 const d = zhStaff.duplicates;
 
 beforeAll(async () => {
-  await seed();
+  await seedReferrals(dataDir, seeds);
   const workerPassword = addCaseworker(dataDir, 'dup.worker', 'karadala');
   const adminPassword = addStaffUser(dataDir, [
     '--username',
