@@ -11,6 +11,7 @@ import { type ScreenResult, verdicts } from '../../rules/engine/result.ts';
 import type { Session } from '../dialog/session.ts';
 import { readPhone } from './contact.ts';
 import type { IndexFields } from '../store/search-index.ts';
+import { nameVillageKey } from './name-village.ts';
 
 /** new → contacted → visit scheduled → application accepted → approved | declined | withdrawn. */
 export const referralStatuses = [
@@ -46,6 +47,11 @@ export const historyActions = [
   'anonymised',
   /** Too many wrong phone digits for this reference: lookups paused (no address kept). */
   'lookup_locked',
+  /** Possible duplicates (server/staff/duplicates.ts): `to`/`from` hold the other reference. */
+  'merged',
+  'merged_from',
+  'not_duplicate',
+  'duplicate_restored',
 ] as const;
 
 const historyEntry = z.strictObject({
@@ -108,6 +114,12 @@ export const referralSchema = z.strictObject({
   outcomes: z.record(z.string(), outcomeSchema).optional(),
   deletionRequestedAt: z.string().optional(),
   anonymisedAt: z.string().optional(),
+  /** Merged as a duplicate into this other case (then closed as withdrawn, the resident not told). */
+  mergedInto: z.string().optional(),
+  /** Cases staff said are not this one's duplicates (either side's entry is enough). */
+  notDuplicateOf: z
+    .array(z.strictObject({ reference: z.string(), at: z.string(), by: z.string() }))
+    .optional(),
 });
 export type ReferralRecord = z.output<typeof referralSchema>;
 
@@ -130,10 +142,14 @@ export const referralPersonalFields = [
   'outcomes.*.reason',
 ] as const;
 
-/** Staff find a case by the whole phone or ID number: keyed hashes of both (stored as digits / upper case). */
+/**
+ * Staff find a case by the whole phone or ID number: keyed hashes of both (stored as digits /
+ * upper case). Name and village together mark a possible duplicate (server/staff/duplicates.ts).
+ */
 export const referralIndexFields: IndexFields<ReferralRecord> = {
   phone: (r) => r.phone || undefined,
   idNumber: (r) => r.idNumber || undefined,
+  nameVillage: (r) => nameVillageKey(r.name, r.village),
 };
 
 /** One submission's fingerprint: the session, the answers and the contact details. */

@@ -191,7 +191,8 @@ export function startWechatChannel(o: WechatChannelOptions) {
     if (found.ok)
       return t('chat.wechat.status_reply', {
         reference,
-        state: t(`web.status.states.${found.record.status}`),
+        // A case merged into the person's other one is not "withdrawn" to them (duplicates.ts).
+        state: t(`web.status.states.${found.record.mergedInto ? 'merged' : found.record.status}`),
       });
     return found.locked
       ? t('chat.wechat.status_locked', { minutes: found.minutes })

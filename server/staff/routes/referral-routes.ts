@@ -16,6 +16,7 @@ import { programIds } from '../../../rules/engine/household-values.ts';
 import { formatDate } from '../../web/format-date.ts';
 import { formValues } from '../../web/household-form.ts';
 import { canSee } from '../access.ts';
+import { duplicateBox, duplicateHistoryText, inboxDuplicateFlags } from '../duplicates-view.ts';
 import { inboxPage, readFilter } from '../inbox-query.ts';
 import {
   answerLines,
@@ -64,6 +65,7 @@ export function referralRoutes(deps: StaffDeps): Router {
           .map(([k, v]): [string, string] => [k, String(v)]),
       ).toString(),
       rows: page.items.map((r) => listRow(deps, r, lang)),
+      duplicates: inboxDuplicateFlags(deps, page.items, user),
       total: page.total,
       unreturnable: page.unreturnable,
       page: page.page,
@@ -108,7 +110,8 @@ export function referralRoutes(deps: StaffDeps): Router {
         at: chinaDateTime(h.at),
         by: staffName(deps, h.by, t),
         text:
-          h.action === 'status'
+          duplicateHistoryText(h, t) ??
+          (h.action === 'status'
             ? t('staff.history.status', {
                 from: t(`staff.statuses.${h.from}`),
                 to: t(`staff.statuses.${h.to}`),
@@ -119,7 +122,7 @@ export function referralRoutes(deps: StaffDeps): Router {
                 ? t('staff.history.outcome', {
                     to: `${t(`programs.${h.from}`)} · ${t(`staff.referral.${h.to}`)}`,
                   })
-                : t(`staff.history.${h.action}`),
+                : t(`staff.history.${h.action}`)),
         note: h.action === 'created' ? undefined : h.note,
         linked: h.action === 'created' ? h.note : undefined,
       })),
@@ -129,6 +132,7 @@ export function referralRoutes(deps: StaffDeps): Router {
       deletion: r.deletionRequestedAt ? formatDate(r.deletionRequestedAt, lang) : undefined,
       anonymised: r.anonymisedAt ? formatDate(r.anonymisedAt, lang) : undefined,
       township: townshipName(deps, r.jurisdiction, r.township, lang),
+      duplicates: r.kind === 'referral' ? duplicateBox(deps, r, user, lang) : undefined,
       notice:
         typeof ctx.query.saved === 'string'
           ? `staff.referral.${ctx.query.saved === 'notified' ? 'notified' : 'saved'}`

@@ -125,7 +125,8 @@ export function statusRoutes(deps: WebDeps): Router {
           reference: found.reference,
           digits,
           received: formatDate(found.createdAt, lang),
-          status: found.status,
+          // A case merged into the person's other one is not "withdrawn" to them (duplicates.ts).
+          status: found.mergedInto ? 'merged' : found.status,
           updated: formatDate(found.updatedAt ?? found.createdAt, lang),
           programs: found.programs
             .filter((p) => isReferred(p.verdict))

@@ -1,0 +1,189 @@
+/**
+ * Possible duplicates: the same person referred twice. Two referrals of one county are flagged
+ * when they share the ID number, the phone, or the name with the village (name-village.ts).
+ * Matching uses the keyed hashes the store already keeps for search (search-index.ts, memoised
+ * per record), never the decrypted values compared pairwise, so it is what a SQL store would do
+ * with an index and costs one pass over the hashes per page.
+ *
+ * Who sees what: a match is listed (reference, status, date, why) only if the viewer may see
+ * that case (canSee); a match in another township is only counted. The count is kept because a
+ * person with a case in two townships is the duplicate that costs most (paid twice, or one
+ * township not knowing it was already decided), and the caseworker needs a reason to ask the
+ * county admin; it carries no reference, name, township, status or reason, so it tells nothing
+ * about that case beyond "exists". The county admin sees every match.
+ *
+ * The two things staff do (both audited by the route, both recorded in both histories):
+ * - merge: this open case is closed into the other (`mergedInto`, status withdrawn, so it leaves
+ *   the work lists and retention applies), with no notice to the resident: "withdrawn" would be
+ *   untrue and frightening; the resident's status page says the case was joined with their other
+ *   referral instead (server/web/routes/status.ts), without naming it.
+ * - not a duplicate: the pair is never flagged again for anyone (either side's entry is enough,
+ *   so a half-written pair still counts); reversible ("restore"), since a wrong click must not
+ *   hide a real duplicate for good.
+ */
+import { z } from 'zod';
+import {
+  closedStatuses,
+  type HistoryEntry,
+  type ReferralRecord,
+} from '../../bot/referral/referral-record.ts';
+import type { Collection } from '../../bot/store/collection-store.ts';
+import type { SearchIndex } from '../../bot/store/search-index.ts';
+import { canSee } from './access.ts';
+import type { StaffUser } from './staff-records.ts';
+
+/** Why two cases look like one person, strongest first (index field names). */
+export const matchReasons = ['idNumber', 'phone', 'nameVillage'] as const;
+export type MatchReason = (typeof matchReasons)[number];
+
+/** Only live referrals take part: not call-backs (a request to talk, usually beside the person's referral), not anonymised or already merged cases. */
+const takesPart = (r: ReferralRecord) => r.kind === 'referral' && !r.anonymisedAt && !r.mergedInto;
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+export interface DuplicateFinder {
+  /** Other cases that look like this one, with why (empty when none). */
+  matchesOf(r: ReferralRecord): Map<string, MatchReason[]>;
+}
+
+/** One pass over the county's hashes: groups of references per (county, reason, hash). */
+export function duplicateFinder(
+  all: Iterable<ReferralRecord>,
+  index: SearchIndex<ReferralRecord> | undefined,
+): DuplicateFinder {
+  const groups = new Map<string, string[]>();
+  const dismissed = new Set<string>();
+  const keyOf = (r: ReferralRecord, reason: MatchReason, hash: string) =>
+    `${r.jurisdiction}\u0000${reason}\u0000${hash}`;
+  if (index)
+    for (const r of all) {
+      for (const n of r.notDuplicateOf ?? []) dismissed.add(pairKey(r.reference, n.reference));
+      if (!takesPart(r)) continue;
+      const hashes = index.of(r);
+      for (const reason of matchReasons) {
+        const h = hashes[reason];
+        if (!h) continue;
+        const key = keyOf(r, reason, h);
+        const group = groups.get(key);
+        if (group) group.push(r.reference);
+        else groups.set(key, [r.reference]);
+      }
+    }
+  return {
+    matchesOf(r) {
+      const out = new Map<string, MatchReason[]>();
+      if (!index || !takesPart(r)) return out;
+      const hashes = index.of(r);
+      for (const reason of matchReasons) {
+        const h = hashes[reason];
+        for (const other of (h && groups.get(keyOf(r, reason, h))) || []) {
+          if (other === r.reference || dismissed.has(pairKey(r.reference, other))) continue;
+          out.set(other, [...(out.get(other) ?? []), reason]);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+export interface DuplicatesSeen {
+  /** The matches this user may see, oldest first. */
+  visible: { record: ReferralRecord; reasons: MatchReason[] }[];
+  /** Matches outside what this user may see: a number only. */
+  elsewhere: number;
+}
+
+export function duplicatesSeenBy(
+  r: ReferralRecord,
+  finder: DuplicateFinder,
+  user: StaffUser,
+  get: (reference: string) => ReferralRecord | undefined,
+): DuplicatesSeen {
+  const visible: DuplicatesSeen['visible'] = [];
+  let elsewhere = 0;
+  for (const [reference, reasons] of finder.matchesOf(r)) {
+    const other = get(reference);
+    if (!other) continue;
+    if (canSee(user, other)) visible.push({ record: other, reasons });
+    else elsewhere++;
+  }
+  visible.sort((a, b) => (a.record.createdAt < b.record.createdAt ? -1 : 1));
+  return { visible, elsewhere };
+}
+
+const referencePattern = /^[A-Z]{2}-[0-9A-Z]{8}$/;
+
+/** The form of every duplicate action: the other case's reference (the CSRF token is checked apart). */
+export const duplicateFormSchema = z.object({ other: z.string().regex(referencePattern) });
+
+export const duplicateActions = ['merge', 'not-duplicate', 'restore'] as const;
+export type DuplicateAction = (typeof duplicateActions)[number];
+
+export type DuplicateResult =
+  | { ok: true; records: [ReferralRecord, ReferralRecord] }
+  | { ok: false; error: 'not_found' | 'not_a_match' | 'closed' | 'not_dismissed' };
+
+/**
+ * Merge, dismiss or restore a pair, both records changed in one synchronous step and then
+ * written durably. The pair must be one the user may see on both sides; merge and dismiss only
+ * a pair currently flagged (a crafted post cannot merge two unrelated cases).
+ */
+export async function changeDuplicatePair(
+  referrals: Collection<ReferralRecord>,
+  action: DuplicateAction,
+  reference: string,
+  otherReference: string,
+  user: StaffUser,
+  now: Date,
+): Promise<DuplicateResult> {
+  const at = now.toISOString();
+  const r = referrals.get(reference);
+  const o = referrals.get(otherReference);
+  if (!r || !o || reference === otherReference || !canSee(user, r) || !canSee(user, o))
+    return { ok: false, error: 'not_found' };
+  const entry = (e: Omit<HistoryEntry, 'at' | 'by'>): HistoryEntry => ({ at, by: user.id, ...e });
+  let next: [ReferralRecord, ReferralRecord];
+  if (action === 'restore') {
+    const listed = (x: ReferralRecord, y: string) => (x.notDuplicateOf ?? []).some((n) => n.reference === y);
+    if (!listed(r, o.reference) && !listed(o, r.reference)) return { ok: false, error: 'not_dismissed' };
+    const without = (x: ReferralRecord, y: string): ReferralRecord => ({
+      ...x,
+      notDuplicateOf: (x.notDuplicateOf ?? []).filter((n) => n.reference !== y),
+      history: [...x.history, entry({ action: 'duplicate_restored', to: y })],
+      updatedAt: at,
+    });
+    next = [without(r, o.reference), without(o, r.reference)];
+  } else {
+    const finder = duplicateFinder([r, o], referrals.index);
+    if (!finder.matchesOf(r).has(o.reference)) return { ok: false, error: 'not_a_match' };
+    if (action === 'merge') {
+      // A closed case carries a decision: merge the open one into it, never the other way.
+      if (closedStatuses.has(r.status)) return { ok: false, error: 'closed' };
+      next = [
+        {
+          ...r,
+          mergedInto: o.reference,
+          status: 'withdrawn',
+          history: [...r.history, entry({ action: 'merged', from: r.status, to: o.reference })],
+          updatedAt: at,
+        },
+        {
+          ...o,
+          history: [...o.history, entry({ action: 'merged_from', to: r.reference })],
+          updatedAt: at,
+        },
+      ];
+    } else {
+      const dismiss = (x: ReferralRecord, y: string): ReferralRecord => ({
+        ...x,
+        notDuplicateOf: [...(x.notDuplicateOf ?? []), { reference: y, at, by: user.id }],
+        history: [...x.history, entry({ action: 'not_duplicate', to: y })],
+        updatedAt: at,
+      });
+      next = [dismiss(r, o.reference), dismiss(o, r.reference)];
+    }
+  }
+  // Both are set in memory synchronously here (setDurably sets before it awaits the disk).
+  await Promise.all([referrals.setDurably(r.reference, next[0]), referrals.setDurably(o.reference, next[1])]);
+  return { ok: true, records: next };
+}
