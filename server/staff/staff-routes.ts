@@ -6,6 +6,7 @@
 import Router from '@koa/router';
 import { authRoutes } from './routes/auth-routes.ts';
 import { countyRoutes } from './routes/county-routes.ts';
+import { localValueRoutes } from './routes/local-value-routes.ts';
 import { referralRoutes } from './routes/referral-routes.ts';
 import type { StaffDeps } from './staff-deps.ts';
 
@@ -14,5 +15,6 @@ export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   const router = new Router({ sensitive: true });
   for (const r of [authRoutes(deps, loginsPerMinute), referralRoutes(deps), countyRoutes(deps)])
     router.use(r.routes());
+  router.use(localValueRoutes(deps).routes());
   return router;
 }
