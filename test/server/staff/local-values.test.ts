@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaToday } from '../../../rules/engine/screen.ts';
-import { type PageClient, textOf } from '../../helpers/browser-session.ts';
+import { PageClient, textOf } from '../../helpers/browser-session.ts';
+import { coupleForm } from '../../helpers/resident-referral.ts';
 import { type Started, startServer } from '../../helpers/start-server.ts';
 import { signIn, signInAdmin } from '../../helpers/staff-sign-in.ts';
 import { rulesWithOffices } from '../../helpers/test-rules.ts';
@@ -87,6 +88,16 @@ const rowOf = (html: string, name: string) =>
       .split('<tr')
       .find((r) => r.includes(name)) ?? '',
   );
+
+/** The same couple through the resident's one-page web form: the results page's text. */
+async function formResults() {
+  const page = new PageClient(server.base);
+  await page.get('/zh/form');
+  const fields = coupleForm().map(([k, v]): [string, string] => [k, k === 'income' ? '1100' : v]);
+  await page.post('/zh/form', [...fields, ['action', 'results']]);
+  expect(page.status).toBe(200);
+  return textOf(page.last);
+}
 
 const localRecords = () =>
   Object.values(
@@ -222,6 +233,8 @@ describe('adding a value', () => {
 
   it('a new dibao standard asks to confirm the rule cases it changes, naming them, then is used', async () => {
     expect((await screen(couple(), 'dibao')).verdict).toBe('unlikely');
+    // Tier C for two: 2 × 334 = 668 a month, which the form's results show only once eligible.
+    expect(await formResults()).not.toContain('668');
     await admin.get('/staff/local-values/new?parameter=dibao.standard.rural');
     const fields = { parameter: 'dibao.standard.rural', value: '600', from: chinaToday(), ...source };
     const asked = await admin.post('/staff/local-values', fields);
@@ -236,6 +249,8 @@ describe('adding a value', () => {
     expect(saved.status).toBe(303);
     const now = await screen(couple(), 'dibao');
     expect(now.verdict).toBe('likely');
+    expect(now.monthlyAmount).toBe(668);
+    expect(await formResults()).toContain('668');
   });
 
   it('a value dated in the future is listed but not used until its date', async () => {
