@@ -16,6 +16,7 @@ import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
 import { ensureFirstAdmin } from './staff/bootstrap.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
+import { byCounty } from './staff/local-values/local-value-record.ts';
 import { type Config, envKeys, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { refusalLog } from './limits/refusal-log.ts';
@@ -70,6 +71,8 @@ async function run(config: Config, log: Logger, store: Store) {
     provePhone: storage.proof.phone,
   });
   const staff = await openStaffStorage(store, config.DATA_DIR, config.AUDIT_KEY);
+  // The county admins' local values over the YAML, in force from the first screening.
+  screener.useCountyValues(byCounty(staff.localValues));
   // The log's length and last hash, outside the data directory: a copy of both audit files put
   // back over newer ones (which the files alone cannot show) shows against this line.
   log.info({ audit: staff.audit.head }, 'audit log opened');

@@ -18,7 +18,8 @@ import {
   parseHousehold,
   programIds,
 } from './household.ts';
-import { type Jurisdiction, loadRuleBook, type RuleBook } from './load-rule-book.ts';
+import { defaultRulesDir, type Jurisdiction, loadRuleBook, type RuleBook } from './load-rule-book.ts';
+import { type LocalValue, registerCountyDocuments, withCountyValues } from './local-overlay.ts';
 import { type ParameterName, parameterCatalog } from './parameter-catalog.ts';
 import { ParameterTableCache, resolveParameters } from './parameter-table.ts';
 import { loadProgramCatalog, type ProgramInfo, paperMask } from './program-catalog.ts';
@@ -38,15 +39,26 @@ export interface ScreenOptions {
    * case for a jurisdiction whose seed leaves a value blank). Validated like a rule file.
    */
   localValues?: Partial<Record<ParameterName, unknown>>;
+  /** Screen against this version of the household's jurisdiction (a value checked before saving). */
+  jurisdiction?: Jurisdiction;
 }
 
 export interface Screener {
   readonly book: RuleBook;
+  /** The rules directory it was loaded from (the rule cases beside the programs live there). */
+  readonly rulesDir: string;
   readonly programs: ReadonlyMap<ProgramId, ProgramInfo>;
   /** Validates unknown input (JSON) and screens it. */
   screen(input: unknown, options?: ScreenOptions): ParseResult<ScreenResult>;
   /** Screens an already validated household. */
   screenHousehold(household: Household, options?: ScreenOptions): ScreenResult;
+  /** A jurisdiction as screened now: its rule files plus the county admin's values. */
+  jurisdiction(id: string): Jurisdiction | undefined;
+  /**
+   * Puts a county admin's values in force, replacing any set before (local-overlay.ts). One
+   * assignment swaps them: a screening, which runs synchronously, reads one set or the other.
+   */
+  useCountyValues(byCounty: ReadonlyMap<string, readonly LocalValue[]>): void;
 }
 
 /** The date in China (Beijing time, which Xinjiang's offices keep too). */
@@ -72,7 +84,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const book = loadRuleBook(options.rulesDir);
   const programs = loadProgramCatalog(options.rulesDir);
   const today = options.today ?? chinaToday;
-  const tables = new ParameterTableCache();
+  /** The jurisdictions in force and their parameter tables, swapped whole by useCountyValues. */
+  let view = { jurisdictions: book.jurisdictions, tables: new ParameterTableCache() };
   const finding = new Finding();
   /** Program metadata in result order, so the hot loop indexes instead of hashing. */
   const infos = programIds.map((id) => programs.get(id)!);
@@ -100,12 +113,15 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   };
 
   function screenHousehold(h: Household, opts: ScreenOptions = {}): ScreenResult {
-    const base = book.jurisdictions.get(h.jurisdiction);
+    const current = view;
+    const base = opts.jurisdiction ?? current.jurisdictions.get(h.jurisdiction);
     if (!base) throw new Error(`unknown jurisdiction ${h.jurisdiction}`);
     const date = h.date ?? today();
     const params = opts.localValues
       ? resolveParameters(withLocalValues(base, opts.localValues), date)
-      : tables.get(base, date);
+      : opts.jurisdiction
+        ? resolveParameters(base, date)
+        : current.tables.get(base, date);
     const ctx: ScreenContext = {
       household: h,
       date,
@@ -151,7 +167,26 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     return { ok: true, value: screenHousehold(parsed.value, opts) };
   }
 
-  return { book, programs, screen, screenHousehold };
+  function useCountyValues(byCounty: ReadonlyMap<string, readonly LocalValue[]>) {
+    const jurisdictions = new Map(book.jurisdictions);
+    for (const [id, values] of byCounty) {
+      const base = book.jurisdictions.get(id);
+      if (!base) continue;
+      jurisdictions.set(id, withCountyValues(base, values));
+      registerCountyDocuments(id, values);
+    }
+    view = { jurisdictions, tables: new ParameterTableCache() };
+  }
+
+  return {
+    book,
+    rulesDir: options.rulesDir ?? defaultRulesDir,
+    programs,
+    screen,
+    screenHousehold,
+    jurisdiction: (id) => view.jurisdictions.get(id),
+    useCountyValues,
+  };
 }
 
 /** All twelve keys from the start, in one order: one object shape, fast keyed stores. */

@@ -31,7 +31,8 @@ export function ruleRoutes(screener: Screener): Router {
   });
 
   router.get('/jurisdictions/:id', (ctx) => {
-    const j = book.jurisdictions.get(ctx.params.id ?? '');
+    // As screened now: the county admin's values included.
+    const j = screener.jurisdiction(ctx.params.id ?? '');
     if (!j) throw new AppError(404, 'not_found');
     const date = typeof ctx.query.date === 'string' ? ctx.query.date : chinaToday();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isRealDate(date)) throw new AppError(400, 'invalid_date');

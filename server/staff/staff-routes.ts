@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import { authRoutes } from './routes/auth-routes.ts';
 import { countyRoutes } from './routes/county-routes.ts';
 import { duplicateRoutes } from './routes/duplicate-routes.ts';
+import { localValueRoutes } from './routes/local-value-routes.ts';
 import { referralRoutes } from './routes/referral-routes.ts';
 import type { StaffDeps } from './staff-deps.ts';
 
@@ -16,5 +17,6 @@ export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   for (const r of [authRoutes(deps, loginsPerMinute), referralRoutes(deps), countyRoutes(deps)])
     router.use(r.routes());
   router.use(duplicateRoutes(deps).routes());
+  router.use(localValueRoutes(deps).routes());
   return router;
 }

@@ -280,7 +280,7 @@ describe("the county's local values", () => {
     const text = textOf(admin.last);
     expect(text).toContain('507');
     expect(text).toContain('特克斯县城乡低保分类分档救助实施方案');
-    expect(admin.last).toMatch(/<ul id="not-configured">\s*<li>/);
+    expect(admin.last).toContain('class="not-configured"');
     expect((await users.karadala!.get('/staff/local-values')).status).toBe(403);
   });
 });

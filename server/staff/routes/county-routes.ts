@@ -8,10 +8,7 @@ import Router from '@koa/router';
 import QRCode from 'qrcode';
 import type { Context, Next } from 'koa';
 import { translator } from '../../../locales/i18n.ts';
-import { parameterCatalog, parameterNames } from '../../../rules/engine/parameter-catalog.ts';
-import { resolveParameters } from '../../../rules/engine/parameter-table.ts';
-import { chinaToday } from '../../../rules/engine/screen.ts';
-import { formatAmount, sourceView } from '../../../rules/explain/result-view.ts';
+import { formatAmount } from '../../../rules/explain/result-view.ts';
 import { formValues } from '../../web/household-form.ts';
 import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
@@ -225,29 +222,6 @@ export function countyRoutes(deps: StaffDeps): Router {
     );
     // The secret is shown once, right after saving, so the receiving system can be set up.
     noticesPage(ctx, { notice: 'staff.notices.saved', secretShown: saved.secret, savedFor: township });
-  });
-
-  router.get('/local-values', adminOnly, (ctx) => {
-    const user = me(ctx);
-    const lang = staffLanguage(ctx);
-    const t = translator(lang);
-    const j = deps.screener.book.jurisdictions.get(user.county);
-    if (!j) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 404);
-    const date = chinaToday();
-    const table = resolveParameters(j, date);
-    const level = (layer: string) =>
-      layer === j.id ? 'county' : layer === 'national' ? 'national' : 'region';
-    const values = [...table.values()].map((p) => ({
-      name: t(`parameters.${p.name}`, { defaultValue: p.name }),
-      value: typeof p.value === 'number' ? formatAmount(p.value, lang) : JSON.stringify(p.value),
-      from: p.from,
-      level: t(`staff.local.levels.${level(p.layer)}`),
-      source: sourceView(t, p.source, lang, j.id).text,
-    }));
-    const notConfigured = parameterNames
-      .filter((n) => parameterCatalog[n].local && !table.has(n))
-      .map((n) => t(`parameters.${n}`, { defaultValue: n }));
-    renderStaff(ctx, deps, 'local-values', { values, notConfigured, date, county: user.county });
   });
 
   router.get('/wechat', adminOnly, async (ctx) => {
