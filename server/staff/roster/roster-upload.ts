@@ -27,23 +27,21 @@ export async function readUpload(ctx: Context, maxBytes: number): Promise<Upload
     error: 'staff.roster.errors.too_large',
     errorArgs: { mb: Math.floor((maxBytes / 1024 / 1024) * 10) / 10 },
   };
-  const declared = Number(ctx.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes + envelope) {
-    ctx.set('Connection', 'close');
-    return tooLarge;
-  }
-  // Counted as it arrives: a sender that lies about its length is cut off at the limit.
+  // Counted as it arrives, whatever Content-Length says. Past the limit the rest is read and
+  // dropped (so the browser gets the translated answer rather than a broken connection), up to
+  // four times the limit; a sender still going then is cut off.
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
     total += chunk.length;
-    if (total > maxBytes + envelope) {
+    if (total > 4 * (maxBytes + envelope)) {
       ctx.set('Connection', 'close');
       ctx.req.destroy();
       return tooLarge;
     }
-    chunks.push(chunk);
+    if (total <= maxBytes + envelope) chunks.push(chunk);
   }
+  if (total > maxBytes + envelope) return tooLarge;
   let form: FormData;
   try {
     form = await new Response(Buffer.concat(chunks), {

@@ -11,6 +11,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhStaff from '../../../locales/zh/staff.json' with { type: 'json' };
 import ugStaff from '../../../locales/ug/staff.json' with { type: 'json' };
@@ -86,7 +87,13 @@ beforeAll(async () => {
     'tekes',
   ]);
   const workerPassword = addCaseworker(dataDir, 'roster.worker', 'karadala');
-  server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir, LOGINS_PER_MINUTE: '100' });
+  server = await startServer('server/main.ts', {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOGINS_PER_MINUTE: '100',
+    // 1 MiB: the rosters here are small; a larger one shows the limit.
+    ROSTER_MAX_BYTES: String(1024 * 1024),
+  });
   existing = await coupleReferral(server.base, referred, 'karadala');
   admin = (await signInAdmin(server.base, 'roster.admin', adminPassword)).page;
   karadalaWorker = await signIn(server.base, 'roster.worker', workerPassword);
@@ -136,8 +143,16 @@ describe('a CSV roster with Chinese headers', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
-    const bytes = Buffer.from(await res.arrayBuffer());
-    expect(bytes.readUInt32BE(0)).toBe(0x504b0304);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const [results, errors] = wb.worksheets;
+    const cells = (sheet: ExcelJS.Worksheet) =>
+      Array.from(sheet.getSheetValues(), (r) => (Array.isArray(r) ? r.slice(1).map(String) : []));
+    const kd = cells(results!).find((r) => r[0] === 'KD-0001');
+    expect(kd).toBeDefined();
+    expect(kd!.join(' ')).toContain('人均收入低于低保标准');
+    expect(cells(results!).some((r) => r[0] === 'KS-0004')).toBe(true);
+    expect(cells(errors!).some((r) => r[0] === '10')).toBe(true);
   });
 });
 
@@ -238,6 +253,14 @@ describe('refusals', () => {
     const bad = await uploadRoster(admin, zip, 'roster.xlsx');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain(zhStaff.roster.errors.unreadable);
+  });
+
+  it('a file over ROSTER_MAX_BYTES is refused (413), saying the limit', async () => {
+    const big = Buffer.concat([chineseCsv(households), Buffer.alloc(2 * 1024 * 1024, 0x20)]);
+    const res = await uploadRoster(admin, big, 'roster.csv', 'text/csv');
+    expect(res.status).toBe(413);
+    expect(textOf(await res.text())).toContain('文件超过 1 MB');
+    expect(readdirSync(join(dataDir, 'roster-uploads'))).toEqual([]);
   });
 
   it('a roster missing a required column names the column and starts nothing', async () => {
