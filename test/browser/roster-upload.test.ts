@@ -138,6 +138,20 @@ describe.skipIf(!chromiumPath)('a roster uploaded in the browser', () => {
     expect(page.url()).toBe(firstUrl);
     expect(await page.locator('tr[data-household="KD-0001"]').innerText()).toContain('人均收入低于低保标准');
     await page.screenshot({ path: screenshotPath('roster-nojs-results'), fullPage: true });
+    // The same results in Uyghur: right to left, the Chinese reasons kept left to right.
+    await admin.get('/staff');
+    await admin.post('/staff/lang', { lang: 'ug', back: '/staff' });
+    try {
+      await page.reload();
+      expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+      expect(
+        await page.locator('tr[data-household="KD-0001"] td[lang="zh-CN"]').first().getAttribute('dir'),
+      ).toBe('ltr');
+      await page.screenshot({ path: screenshotPath('roster-nojs-results-ug'), fullPage: true });
+    } finally {
+      await admin.get('/staff');
+      await admin.post('/staff/lang', { lang: 'zh', back: '/staff' });
+    }
     await context.close();
   });
 });
