@@ -7,7 +7,7 @@
  * memory and are dropped after ROSTER_RESULTS_MINUTES (or at a restart).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
@@ -57,6 +57,7 @@ export function rosterJobs(settings: RosterSettings, screener: Screener, now: ()
   const jobs = new Map<string, RosterJob>();
   // Files of a process that was killed mid-job hold a county's roster: gone at start-up.
   mkdirSync(settings.uploadDir, { recursive: true, mode: 0o700 });
+  chmodSync(settings.uploadDir, 0o700); // one left by an older run keeps its mode otherwise
   for (const f of readdirSync(settings.uploadDir)) rmSync(join(settings.uploadDir, f), { force: true });
   const sweep = setInterval(() => {
     const t = now().getTime();
