@@ -255,6 +255,22 @@ describe('refusals', () => {
     expect(await bad.text()).toContain(zhStaff.roster.errors.unreadable);
   });
 
+  it('an upload without the form token starts nothing (403)', async () => {
+    await admin.get('/staff/roster');
+    const form = new FormData();
+    form.set('_csrf', 'not-the-token');
+    form.set('roster', new Blob([chineseCsv(households)]), 'roster.csv');
+    const res = await fetch(`${admin.base}/staff/roster`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie: admin.cookieHeader() },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain(zhStaff.errors.expired);
+    expect(readdirSync(join(dataDir, 'roster-uploads'))).toEqual([]);
+  });
+
   it('a file over ROSTER_MAX_BYTES is refused (413), saying the limit', async () => {
     const big = Buffer.concat([chineseCsv(households), Buffer.alloc(2 * 1024 * 1024, 0x20)]);
     const res = await uploadRoster(admin, big, 'roster.csv', 'text/csv');
