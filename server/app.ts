@@ -28,7 +28,7 @@ import { webRoutes } from './web/web-routes.ts';
 import type { StaffStorage } from './staff/staff-storage.ts';
 import { staffRoutes } from './staff/staff-routes.ts';
 import { staffAuth } from './staff/staff-auth.ts';
-import type { StaffDeps } from './staff/staff-deps.ts';
+import type { RosterSettings, StaffDeps } from './staff/staff-deps.ts';
 import type { StaffNotices } from './notices/staff-notices.ts';
 import type { WechatState } from '../bot/channels/wechat/wechat-channel.ts';
 import type { ContactProof } from '../bot/referral/contact-proof.ts';
@@ -67,6 +67,8 @@ export interface AppDeps {
   newConversationsPerHour: number;
   /** Counts refused (429) requests and logs them, one line per address per window. */
   refusals: RefusalLog;
+  /** Roster uploads (政策找人): size limit, how long results are kept, where uploads wait. */
+  roster?: RosterSettings;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -129,6 +131,7 @@ export function createApp(deps: AppDeps): Koa {
     notices: deps.notices,
     wechatState: deps.wechatState,
     now: () => new Date(),
+    ...(deps.roster ? { roster: deps.roster } : {}),
   };
   // One login gate for every spelling of /staff, before any router can match one.
   app.use(staffAuth(staffDeps));

@@ -88,6 +88,26 @@ const configSchema = z.object({
    * for keeping it outside the data directory; unset: DATA_DIR/keys/audit.key, made at first start.
    */
   AUDIT_KEY: z.string().min(32).optional(),
+  /**
+   * The largest roster a county admin may upload in the browser (政策找人), bytes; default
+   * 10 MiB (about 100,000 person rows as CSV). The CLI has no limit.
+   */
+  ROSTER_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(500 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /**
+   * Minutes a roster screening's results are kept (in memory only, never on disk) for the page,
+   * the download and "create visits"; then they are dropped. The uploaded file itself is deleted
+   * as soon as the screening ends.
+   */
+  ROSTER_RESULTS_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(60),
   /** The address residents use, printed as a QR code on posters; default: this server. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -3,6 +3,7 @@
  * stops accepting, finishes requests, flushes the store, releases its lock.
  */
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createDialogDeps } from '../bot/dialog/deps.ts';
 import { expireSessions } from '../bot/dialog/session-lifecycle.ts';
 import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
@@ -121,6 +122,11 @@ async function run(config: Config, log: Logger, store: Store) {
     loginsPerMinute: config.LOGINS_PER_MINUTE,
     statusLookupsPerMinute: config.STATUS_LOOKUPS_PER_MINUTE,
     resultsKeepMs: config.RESULTS_DAYS * 24 * 60 * 60 * 1000,
+    roster: {
+      maxBytes: config.ROSTER_MAX_BYTES,
+      keepMs: config.ROSTER_RESULTS_MINUTES * 60_000,
+      uploadDir: join(config.DATA_DIR, 'roster-uploads'),
+    },
     staff,
     onStatusChange: (r) => notices.statusChanged(r),
   });

@@ -78,7 +78,11 @@ export type Outcome = z.infer<typeof outcomeSchema>;
 
 export const referralSchema = z.strictObject({
   reference: z.string(),
-  kind: z.enum(['referral', 'callback']).default('referral'),
+  /**
+   * "roster" (政策找人): made by a county admin from the government's own roster, not asked for
+   * by the resident, so there was no consent step; older records have no such kind and load as before.
+   */
+  kind: z.enum(['referral', 'callback', 'roster']).default('referral'),
   createdAt: z.string(),
   updatedAt: z.string().optional(),
   channel: z.string(),
@@ -113,6 +117,18 @@ export const referralSchema = z.strictObject({
   history: z.array(historyEntry).default([]),
   outcomes: z.record(z.string(), outcomeSchema).optional(),
   deletionRequestedAt: z.string().optional(),
+  /** kind "roster": where the case came from and why it was flagged (the roster's own words). */
+  rosterSource: z
+    .strictObject({
+      /** The roster's 户编号, the county office's key for the household. */
+      householdId: z.string(),
+      /** The upload (job) it came from: pressing "create visits" twice makes no second case. */
+      batch: z.string(),
+      flag: z.string(),
+      reason: z.string(),
+      clauses: z.array(z.string()).default([]),
+    })
+    .optional(),
   anonymisedAt: z.string().optional(),
   /** Merged as a duplicate into this other case (then closed as withdrawn, the resident not told). */
   mergedInto: z.string().optional(),
@@ -138,6 +154,7 @@ export const referralPersonalFields = [
   'village',
   'contact',
   'answers',
+  'rosterSource',
   'history.*.note',
   'outcomes.*.reason',
 ] as const;

@@ -26,6 +26,15 @@ export function csrf() {
 }
 
 /**
+ * For a body this middleware cannot read (a multipart upload, parsed later by its route): the
+ * same check of the sent token and the origin, once the route has the token.
+ */
+export function formTokenValid(ctx: Context, sent: unknown): boolean {
+  const secret = ctx.cookies.get(cookie, { signed: true });
+  return !!secret && typeof sent === 'string' && sameOrigin(ctx) && tokens.verify(secret, sent);
+}
+
+/**
  * A browser names the page a post comes from; when it does, it must be this site (OWASP ASVS):
  * the whole origin, scheme and port included, so http://host (which anyone on the path can
  * forge) is not https://host. Our own scheme is https only behind a trusted proxy saying so.

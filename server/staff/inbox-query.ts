@@ -30,7 +30,7 @@ export const inboxFilterSchema = z.object({
       .optional(),
   ),
   /** "unreturnable": the call-backs stored without a phone (their own list, never in the work). */
-  kind: z.preprocess(blankToUndefined, z.enum(['referral', 'callback', 'unreturnable']).optional()),
+  kind: z.preprocess(blankToUndefined, z.enum(['referral', 'callback', 'roster', 'unreturnable']).optional()),
   from: z.preprocess(blankToUndefined, date.optional()),
   to: z.preprocess(blankToUndefined, date.optional()),
   township: z.preprocess(blankToUndefined, z.string().max(60).optional()),

@@ -18,4 +18,15 @@ export interface StaffDeps {
   /** New-referral notices to townships (webhook, WeChat). */
   notices: StaffNotices;
   wechatState: () => WechatState | undefined;
+  /** Roster uploads (政策找人); unset: 10 MiB, results kept an hour, uploads in the system temp dir. */
+  roster?: RosterSettings;
+}
+
+export interface RosterSettings {
+  /** ROSTER_MAX_BYTES: the largest upload. */
+  maxBytes: number;
+  /** ROSTER_RESULTS_MINUTES in ms: how long results stay in memory. */
+  keepMs: number;
+  /** Where an upload waits while it is screened (0700; emptied at start-up). */
+  uploadDir: string;
 }

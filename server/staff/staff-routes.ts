@@ -9,12 +9,18 @@ import { countyRoutes } from './routes/county-routes.ts';
 import { duplicateRoutes } from './routes/duplicate-routes.ts';
 import { localValueRoutes } from './routes/local-value-routes.ts';
 import { referralRoutes } from './routes/referral-routes.ts';
+import { rosterRoutes } from './roster/roster-routes.ts';
 import type { StaffDeps } from './staff-deps.ts';
 
 /** @param loginsPerMinute password attempts per client address (on top of the per-account lock-out) */
 export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   const router = new Router({ sensitive: true });
-  for (const r of [authRoutes(deps, loginsPerMinute), referralRoutes(deps), countyRoutes(deps)])
+  for (const r of [
+    authRoutes(deps, loginsPerMinute),
+    referralRoutes(deps),
+    countyRoutes(deps),
+    rosterRoutes(deps),
+  ])
     router.use(r.routes());
   router.use(duplicateRoutes(deps).routes());
   router.use(localValueRoutes(deps).routes());

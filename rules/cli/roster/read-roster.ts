@@ -3,6 +3,7 @@
  * (the header is row 1), so errors point at the line a caseworker sees in Excel.
  */
 import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { canonicalHeader } from './aliases.ts';
@@ -48,8 +49,21 @@ export async function* readCsv(
   }
 }
 
-export async function* readXlsx(file: string): AsyncGenerator<RosterRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+/** @param onBytes bytes of the file read so far (the browser upload's progress bar) */
+export async function* readXlsx(file: string, onBytes?: (n: number) => void): AsyncGenerator<RosterRow> {
+  // Counted on the way through: a 'data' listener on the file itself would start it flowing
+  // before exceljs reads it, and the first chunks would be lost.
+  const input = onBytes
+    ? createReadStream(file).pipe(
+        new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            onBytes(chunk.length);
+            done(null, chunk);
+          },
+        }),
+      )
+    : file;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'cache',
     worksheets: 'emit',
     hyperlinks: 'ignore',

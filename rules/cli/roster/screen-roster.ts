@@ -20,7 +20,7 @@ import {
   type RosterRecord,
 } from './columns.ts';
 import type { RosterRow } from './read-roster.ts';
-import type { ResultsWriter } from './write-results.ts';
+import type { ResultRow, ResultsWriter } from './write-results.ts';
 
 export interface RosterSummary {
   rows: number;
@@ -33,6 +33,14 @@ export interface RosterOptions {
   date?: string;
   onError?: (row: number, message: string) => void;
   onRow?: (rows: number) => void;
+  /**
+   * Keep, on each flagged row, the screening result, the household as screened and the
+   * roster's ID number and phone cells (the browser upload turns flagged households into
+   * visits; the CLI leaves this off and never reads those cells).
+   */
+  detail?: boolean;
+  /** Row errors in this language (the county admin's), results in the writer's `t`. */
+  errorT?: TFunction;
 }
 
 export async function screenRoster(
@@ -44,6 +52,7 @@ export async function screenRoster(
 ): Promise<RosterSummary> {
   const summary: RosterSummary = { rows: 0, households: 0, flagged: 0, errorRows: 0 };
   const labels = rosterLabels(t);
+  const et = options.errorT ?? t;
   let group: RosterRow[] = [];
   let checkedHeader = false;
 
@@ -81,7 +90,7 @@ export async function screenRoster(
         const memberIndex = /^members\.(\d+)/.exec(issue.path)?.[1];
         const row =
           memberIndex === undefined ? rowsOfHousehold[0]!.row : rowsOfHousehold[Number(memberIndex)]!.row;
-        fail(row, issueText(t, issue));
+        fail(row, issueText(et, issue));
         return;
       }
       summary.households++;
@@ -96,11 +105,17 @@ export async function screenRoster(
         perCapita,
       );
       if (out.flag) summary.flagged++;
+      if (out.flag && options.detail)
+        out.detail = {
+          result: result.value,
+          input,
+          contact: { idNumber: (first.id_number ?? '').trim(), phone: (first.phone ?? '').trim() },
+        };
       await writer.add(out);
     } catch (e) {
       if (!(e instanceof CellError)) throw e;
       const row = (e as CellError & { row?: number }).row ?? rowsOfHousehold[0]!.row;
-      fail(row, t(`roster.errors.${e.code}`, e.params));
+      fail(row, et(`roster.errors.${e.code}`, e.params));
     }
   };
 
@@ -109,7 +124,7 @@ export async function screenRoster(
     options.onRow?.(summary.rows);
     if (!checkedHeader) {
       checkedHeader = true;
-      const missing = missingColumns(r.record, t);
+      const missing = missingColumns(r.record, et);
       if (missing) {
         fail(1, missing);
         return summary;
@@ -235,7 +250,7 @@ function resultRow(
   current: string[],
   members: number,
   perCapita: number,
-) {
+): ResultRow {
   let dibaoTier = '';
   let dibaoMonthly: number | undefined;
   const verdicts = new Array<string>(result.programs.length);

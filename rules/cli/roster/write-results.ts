@@ -9,6 +9,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { programIds } from '../../engine/household.ts';
+import type { ScreenResult } from '../../engine/result.ts';
 import { safeCell } from './safe-cell.ts';
 
 export interface ResultRow {
@@ -23,6 +24,16 @@ export interface ResultRow {
   dibao_tier: string;
   dibao_monthly: number | undefined;
   verdicts: string[];
+  /** Flagged rows only, when asked for (RosterOptions.detail); never written to a file. */
+  detail?: RosterDetail;
+}
+
+export interface RosterDetail {
+  result: ScreenResult;
+  /** The household as screened (no names: the roster's name columns are never read). */
+  input: Record<string, unknown>;
+  /** The roster's ID number and phone cells as written, for de-duplication against cases. */
+  contact: { idNumber: string; phone: string };
 }
 
 export interface ResultsWriter {
@@ -49,7 +60,7 @@ export function headers(t: TFunction): string[] {
   ];
 }
 
-const cells = (r: ResultRow) =>
+export const cells = (r: ResultRow) =>
   [
     r.household_id,
     r.township,

@@ -105,7 +105,7 @@ export function referralRoutes(deps: StaffDeps): Router {
         residentLang: r.lang,
         residentDir: r.lang === 'zh' ? 'ltr' : 'rtl',
       },
-      view: r.kind === 'referral' ? referralResult(deps, r, lang) : undefined,
+      view: r.kind !== 'callback' ? referralResult(deps, r, lang) : undefined,
       history: r.history.map((h) => ({
         at: chinaDateTime(h.at),
         by: staffName(deps, h.by, t),
@@ -218,7 +218,7 @@ export function referralRoutes(deps: StaffDeps): Router {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     audit.append(user.id, 'print', r.reference);
-    const view = r.kind === 'referral' ? referralResult(deps, r, lang) : undefined;
+    const view = r.kind !== 'callback' ? referralResult(deps, r, lang) : undefined;
     const papers = papersToCollect(deps, r, lang);
     renderStaff(ctx, deps, 'print', {
       r,
