@@ -6,8 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PageClient } from '../helpers/browser-session.ts';
-import { chromiumPath } from '../helpers/chromium.ts';
-import { expectFitsPhone, phoneContext, serverAndBrowser } from '../helpers/phone-browser.ts';
+import { chromiumPath, screenshotPath } from '../helpers/chromium.ts';
+import { expectFitsPhone, pageWidths, phoneContext, serverAndBrowser } from '../helpers/phone-browser.ts';
 import { signInAdmin } from '../helpers/staff-sign-in.ts';
 
 const width = 375;
@@ -49,6 +49,33 @@ describe.skipIf(!chromiumPath)('the staff audit page fits a 375-px phone', () =>
     await page.goto(`${server.base}/staff/audit`);
     await expectFitsPhone(page, width, `staff-audit-${lang}-${width}`);
     expect(await page.locator('#main table').count()).toBe(1);
+    // Filtered (issue 16 item 8): the filter form wraps inside the phone too.
+    await page.goto(`${server.base}/staff/audit?action=user_add`);
+    await expectFitsPhone(page, width, `staff-audit-filtered-${lang}-${width}`);
+    expect(await page.locator('#main tbody tr').count()).toBe(2);
+    await context.close();
+  });
+
+  it('filtered, at 1366 × 768 (an office screen)', async () => {
+    await admin.get('/staff/users');
+    await admin.post('/staff/lang', { lang: 'zh', back: '/staff/audit' });
+    const server = run.server;
+    const context = await run.browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await context.addCookies(
+      admin
+        .cookieHeader()
+        .split('; ')
+        .map((c) => {
+          const at = c.indexOf('=');
+          return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
+        }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${server.base}/staff/audit?action=user_add`);
+    await page.screenshot({ path: screenshotPath('staff-audit-filtered-zh-1366') });
+    expect((await pageWidths(page)).scrollWidth).toBe(1366);
+    expect(await page.locator('#main tbody tr').count()).toBe(2);
+    expect(await page.locator('select[name="action"]').inputValue()).toBe('user_add');
     await context.close();
   });
 });
