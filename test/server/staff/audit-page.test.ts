@@ -189,6 +189,9 @@ describe('filters, pages and words on the audit page (issue 16 item 8)', () => {
     expect(found.rows.every((r) => r.target === first)).toBe(true);
     // What was searched for is not written to the log: the page's entry names only the page.
     expect(readFileSync(auditFile(), 'utf8')).not.toContain(part);
+    // Nor to the request log: it writes the path only, never the query.
+    expect((await audit(`?case=${first}`)).total).toBe(found.total);
+    expect(server.output()).not.toContain(first);
   });
 
   it('filters by China date from and to', async () => {
