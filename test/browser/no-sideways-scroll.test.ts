@@ -7,7 +7,12 @@
  */
 import { describe, it } from 'vitest';
 import { chromiumPath } from '../helpers/chromium.ts';
-import { expectFitsPhone, phoneContext, serverAndBrowser } from '../helpers/phone-browser.ts';
+import {
+  elderAloneToResults,
+  expectFitsPhone,
+  phoneContext,
+  serverAndBrowser,
+} from '../helpers/phone-browser.ts';
 
 const widths = [320, 360, 390] as const;
 const langs = ['zh', 'ug', 'kk'] as const;
@@ -38,13 +43,7 @@ describe.skipIf(!chromiumPath)('no resident page is wider than the phone', () =>
       await at('form');
 
       // A 70-year-old alone on 200 yuan: the results, the referral form, the sent page.
-      await page.check('input[name="area"][value="rural"]');
-      await page.fill('input[name="age_0"]', '70');
-      await page.selectOption('select[name="work_0"]', 'none');
-      await page.fill('#income', '200');
-      await page.check('input[name="property"][value="yes"]');
-      await page.click('.actions button[value="submit"]');
-      await page.click('.actions button[value="results"]');
+      await elderAloneToResults(page);
       await page.locator('.program').first().waitFor();
       await at('results');
       await page.click('.refer a.button');

@@ -9,7 +9,12 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chromiumPath, screenshotPath } from '../helpers/chromium.ts';
-import { expectFitsPhone, phoneContext, serverAndBrowser } from '../helpers/phone-browser.ts';
+import {
+  elderAloneToResults,
+  expectFitsPhone,
+  phoneContext,
+  serverAndBrowser,
+} from '../helpers/phone-browser.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
 
 // Browser globals used inside page functions (the project compiles without the DOM library).
@@ -40,14 +45,8 @@ describe.skipIf(!chromiumPath)('results to keep, and Back after a referral', () 
       });
 
       await page.goto(`${server.base}/${lang}/form?county=tekes&township=karadala`);
-      await page.check('input[name="area"][value="rural"]');
-      await page.fill('input[name="age_0"]', '70');
-      await page.selectOption('select[name="work_0"]', 'none');
-      await page.fill('#income', '200');
-      await page.check('input[name="property"][value="yes"]');
       // The rules still need a few answers: the form comes back with them opened; show results.
-      await page.click('.actions button[value="submit"]');
-      await page.click('.actions button[value="results"]');
+      await elderAloneToResults(page);
       await page.waitForURL(/\/results\/[A-Za-z0-9_-]{43}$/);
       const resultsPath = new URL(page.url()).pathname;
       expect(resultsPath).toMatch(new RegExp(`^/${lang}/results/[A-Za-z0-9_-]{43}$`));

@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumPath, screenshotPath } from '../helpers/chromium.ts';
-import { pageWidths, serverAndBrowser } from '../helpers/phone-browser.ts';
+import { elderAloneToResults, pageWidths, serverAndBrowser } from '../helpers/phone-browser.ts';
 import { fakeOfficePhone, rulesWithOffices } from '../helpers/test-rules.ts';
 
 const phone = { width: 390, height: 844 };
@@ -27,13 +27,7 @@ describe.skipIf(!chromiumPath)('the township office in the browser', () => {
     const context = await run.browser.newContext({ viewport: phone, javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.base}/${lang}/form?county=tekes&township=karadala`);
-    await page.check('input[name="area"][value="rural"]');
-    await page.fill('input[name="age_0"]', '70');
-    await page.selectOption('select[name="work_0"]', 'none');
-    await page.fill('#income', '200');
-    await page.check('input[name="property"][value="yes"]');
-    await page.click('.actions button[value="submit"]');
-    await page.click('.actions button[value="results"]');
+    await elderAloneToResults(page);
     const office = page.locator('section.office');
     await expect.poll(() => office.locator('a[href="tel:09990000000"]').innerText()).toBe(fakeOfficePhone);
     expect((await pageWidths(page)).scrollWidth).toBeLessThanOrEqual(phone.width);

@@ -92,3 +92,17 @@ export async function expectFitsPhone(page: Page, width: number, name: string): 
   const seen = await pageWidths(page);
   expect.soft({ page: name, ...seen }).toEqual({ page: name, scrollWidth: width, innerWidth: width });
 }
+
+/**
+ * On the one-page form (already open): a 70-year-old alone in the country on 200 yuan, sent,
+ * then "show results" on the form that comes back with the questions the rules still need.
+ */
+export async function elderAloneToResults(page: Page): Promise<void> {
+  await page.check('input[name="area"][value="rural"]');
+  await page.fill('input[name="age_0"]', '70');
+  await page.selectOption('select[name="work_0"]', 'none');
+  await page.fill('#income', '200');
+  await page.check('input[name="property"][value="yes"]');
+  await page.click('.actions button[value="submit"]');
+  await page.click('.actions button[value="results"]');
+}
