@@ -6,11 +6,8 @@
  * shows the earlier answers. Without JavaScript: the same question shows its numbered list.
  * Nothing is wider than the phone. Screenshots are saved for review.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import kkChat from '../../locales/kk/chat.json' with { type: 'json' };
 import kkWeb from '../../locales/kk/web.json' with { type: 'json' };
 import ugChat from '../../locales/ug/chat.json' with { type: 'json' };
@@ -18,14 +15,10 @@ import ugWeb from '../../locales/ug/web.json' with { type: 'json' };
 import zhChat from '../../locales/zh/chat.json' with { type: 'json' };
 import zhWeb from '../../locales/zh/web.json' with { type: 'json' };
 import { programIds } from '../../rules/engine/household-values.ts';
-import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
-import { type Started, startServer } from '../helpers/start-server.ts';
+import { chromiumPath, screenshotPath } from '../helpers/chromium.ts';
+import { expectFitsPhone, phoneContext, serverAndBrowser } from '../helpers/phone-browser.ts';
 
-declare const document: {
-  documentElement: { scrollWidth: number };
-  querySelectorAll(s: string): ArrayLike<unknown>;
-};
-declare const window: { innerWidth: number };
+declare const document: { querySelectorAll(s: string): ArrayLike<unknown> };
 declare function getComputedStyle(e: unknown): { listStyleType: string };
 
 const width = 360;
@@ -57,44 +50,14 @@ const toPrograms: [how: 'tap' | 'type', what: string][] = [
 ];
 
 describe.skipIf(!chromiumPath)('the web chat on a phone', () => {
-  let server: Started;
-  let browser: Browser;
-  const dataDir = mkdtempSync(join(tmpdir(), 'chat-choices-'));
-
-  beforeAll(async () => {
-    server = await startServer('server/main.ts', {
-      PORT: '0',
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_MINUTE: '10000',
-    });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const phone = (javaScriptEnabled: boolean) =>
-    browser.newContext({
-      viewport: { width, height: 740 },
-      screen: { width, height: 740 },
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
-      javaScriptEnabled,
-    });
+  const run = serverAndBrowser('chat-choices-', { RATE_LIMIT_PER_MINUTE: '10000' });
+  const phone = (javaScriptEnabled: boolean) => phoneContext(run.browser, width, { javaScriptEnabled });
 
   async function fits(page: Page, name: string) {
-    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+    await expectFitsPhone(page, width, name);
     // And what the phone's screen shows around the newest turn.
     await page.locator('#chat .turn').last().scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath(`${name}-screen`) });
-    const seen = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    expect.soft({ page: name, ...seen }).toEqual({ page: name, scrollWidth: width, innerWidth: width });
   }
 
   /** One answer; with JavaScript the page stays and one more turn is appended. */
@@ -121,7 +84,7 @@ describe.skipIf(!chromiumPath)('the web chat on a phone', () => {
     const context = await phone(true);
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(`${server.base}/${lang}/chat`);
+    await page.goto(`${run.server.base}/${lang}/chat`);
     const county = await page.locator('#composer button[name="quick"][value="1"]').innerText();
     for (const [how, what] of toPrograms) await answer(page, how, what, true);
 
@@ -187,7 +150,7 @@ describe.skipIf(!chromiumPath)('the web chat on a phone', () => {
     const context = await phone(false);
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(`${server.base}/${lang}/chat`);
+    await page.goto(`${run.server.base}/${lang}/chat`);
     for (const [how, what] of toPrograms) await answer(page, how, what, false);
     const list = page.locator('.bubble.question').last().locator('ol.numbered-choices li');
     expect(await list.allInnerTexts()).toEqual(programs(lang));

@@ -5,14 +5,11 @@
  * target at least 48 px high across the section. A person who cannot work gets their "more
  * about this person" opened. Screenshots (folded and opened) are saved for review.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { translator } from '../../locales/i18n.ts';
-import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
-import { type Started, startServer } from '../helpers/start-server.ts';
+import { chromiumPath, screenshotPath } from '../helpers/chromium.ts';
+import { pageWidths, phoneContext, serverAndBrowser } from '../helpers/phone-browser.ts';
 
 // Browser globals used inside page functions (the project compiles without the DOM library).
 interface El {
@@ -21,7 +18,7 @@ interface El {
   querySelector(s: string): El | null;
   closest(s: string): El | null;
 }
-declare const document: { querySelector(s: string): El | null; documentElement: { scrollWidth: number } };
+declare const document: { querySelector(s: string): El | null };
 declare function getComputedStyle(
   el: El,
   pseudo?: string,
@@ -62,37 +59,14 @@ function summaryLook(page: Page, selector: string) {
 }
 
 describe.skipIf(!chromiumPath)('folded sections show that they open', () => {
-  let server: Started;
-  let browser: Browser;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'folds-'));
-    server = await startServer('server/main.ts', {
-      PORT: '0',
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_MINUTE: '10000',
-    });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const run = serverAndBrowser('folds-', { RATE_LIMIT_PER_MINUTE: '10000' });
 
   it.each(['ug', 'kk', 'zh'] as const)('%s form at 360 px: folded, then opened', async (lang) => {
     const along = lang === 'zh' ? 'right' : 'left';
-    const context = await browser.newContext({
-      viewport: { width, height: 740 },
-      screen: { width, height: 740 },
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
-    });
+    const context = await phoneContext(run.browser, width);
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
-    await page.goto(`${server.base}/${lang}/form?county=tekes&township=karadala`);
+    await page.goto(`${run.server.base}/${lang}/form?county=tekes&township=karadala`);
     const more = 'fieldset.person details.more > summary';
     const spending = 'details.section > summary';
 
@@ -139,14 +113,17 @@ describe.skipIf(!chromiumPath)('folded sections show that they open', () => {
       .first()
       .evaluate((el) => (el as unknown as { scrollIntoView(): void }).scrollIntoView());
     await page.screenshot({ path: screenshotPath(`folds-${lang}-both-${width}`) });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
+    expect((await pageWidths(page)).scrollWidth).toBe(width);
     await context.close();
   });
 
   it('opens a folded person server-side too (no JavaScript); the reasons say that they open', async () => {
-    const context = await browser.newContext({ viewport: { width, height: 740 }, javaScriptEnabled: false });
+    const context = await run.browser.newContext({
+      viewport: { width, height: 740 },
+      javaScriptEnabled: false,
+    });
     const page = await context.newPage();
-    await page.goto(`${server.base}/ug/form?county=tekes&township=karadala`);
+    await page.goto(`${run.server.base}/ug/form?county=tekes&township=karadala`);
     await page.check('input[name="area"][value="rural"]');
     await page.fill('input[name="age_0"]', '٧٠');
     await page.selectOption('select[name="work_0"]', 'none');

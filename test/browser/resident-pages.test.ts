@@ -3,14 +3,10 @@
  * started server: in Uyghur on a 375-px phone screen through the chat (with JavaScript), and in
  * Chinese through the one-page form with JavaScript off. Screenshots are saved for review.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addCaseworker } from '../helpers/admin-cli.ts';
-import { chromiumPath, fontsUsed, launchChromium, screenshotPath } from '../helpers/chromium.ts';
-import { type Started, startServer } from '../helpers/start-server.ts';
+import { chromiumPath, fontsUsed, screenshotPath } from '../helpers/chromium.ts';
+import { serverAndBrowser } from '../helpers/phone-browser.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
 
 // Browser globals used inside page functions (the project compiles without the DOM library;
@@ -21,30 +17,18 @@ declare function getComputedStyle(el: unknown): { direction: string };
 const phone = { width: 375, height: 740 };
 
 describe.skipIf(!chromiumPath)('a resident in the browser', () => {
-  let server: Started;
-  let browser: Browser;
-  let dataDir: string;
-  let caseworkerPassword: string;
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'browser-'));
-    // A Karadala caseworker, made with the admin command before the server takes the directory.
+  let caseworkerPassword = '';
+  // A Karadala caseworker, made with the admin command before the server takes the directory.
+  const run = serverAndBrowser('browser-', {}, (dataDir) => {
     caseworkerPassword = addCaseworker(dataDir, 'karadala1', 'karadala', ['--name', '王老师']);
-    server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const referrals = () => storedReferrals(dataDir);
+  const referrals = () => storedReferrals(run.dataDir);
 
   it('completes the questionnaire in Uyghur on a 375-px screen, right to left, to a referral', async () => {
-    const context = await browser.newContext({ viewport: phone, deviceScaleFactor: 2, locale: 'ug-CN' });
+    const context = await run.browser.newContext({ viewport: phone, deviceScaleFactor: 2, locale: 'ug-CN' });
     const page = await context.newPage();
-    await page.goto(`${server.base}/`);
+    await page.goto(`${run.server.base}/`);
     await page.click('a[href="/ug"]');
     await page.click('a[href="/ug/chat"]');
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
@@ -111,12 +95,12 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
   });
 
   it('completes the one-page form in Chinese with JavaScript off, then finds the referral on the status page', async () => {
-    const context = await browser.newContext({
+    const context = await run.browser.newContext({
       viewport: { width: 414, height: 900 },
       javaScriptEnabled: false,
     });
     const page = await context.newPage();
-    await page.goto(`${server.base}/zh/form`);
+    await page.goto(`${run.server.base}/zh/form`);
     expect(await page.getAttribute('html', 'dir')).toBe('ltr');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await page.selectOption('#county', 'tekes');
@@ -172,9 +156,9 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
 
   it('a caseworker logs in, opens a referral made on the resident page, changes its status and prints; the resident sees it', async () => {
     // The resident's referral, through the pages (Kazakh, so the status page is checked in kk).
-    const resident = await browser.newContext({ viewport: phone, javaScriptEnabled: false });
+    const resident = await run.browser.newContext({ viewport: phone, javaScriptEnabled: false });
     const r = await resident.newPage();
-    await r.goto(`${server.base}/kk/form?county=tekes&township=karadala`);
+    await r.goto(`${run.server.base}/kk/form?county=tekes&township=karadala`);
     await r.check('input[name="area"][value="rural"]');
     await r.fill('input[name="age_0"]', '70');
     await r.selectOption('select[name="work_0"]', 'none');
@@ -189,9 +173,9 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
     await r.click('form.referral button[type="submit"]');
     const reference = await r.locator('#reference').innerText();
 
-    const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const staff = await run.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const s = await staff.newPage();
-    await s.goto(`${server.base}/staff/login`);
+    await s.goto(`${run.server.base}/staff/login`);
     await s.fill('#username', 'karadala1');
     await s.fill('#password', caseworkerPassword);
     await s.click('form button[type="submit"]');
@@ -212,14 +196,14 @@ describe.skipIf(!chromiumPath)('a resident in the browser', () => {
     await s.waitForURL(`**/staff/referrals/${reference}?saved=notified`);
     expect(await s.locator('#status').getAttribute('data-status')).toBe('visit_scheduled');
     await s.screenshot({ path: screenshotPath('staff-referral-zh'), fullPage: true });
-    await s.goto(`${server.base}/staff/referrals/${reference}/print`);
+    await s.goto(`${run.server.base}/staff/referrals/${reference}/print`);
     await s.emulateMedia({ media: 'print' });
     expect(await s.locator('h1').innerText()).toBe('社会救助入户核查表');
     expect(await s.locator('.checklist li').count()).toBeGreaterThan(1);
     await s.screenshot({ path: screenshotPath('staff-print-a4'), fullPage: true });
     await s.pdf({ path: screenshotPath('staff-print-a4').replace(/\.png$/, '.pdf'), format: 'A4' });
 
-    await r.goto(`${server.base}/kk/status`);
+    await r.goto(`${run.server.base}/kk/status`);
     await r.fill('#reference', reference);
     await r.fill('#digits', '2222');
     await r.click('form button[type="submit"]');

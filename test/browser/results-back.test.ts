@@ -6,13 +6,15 @@
  * ERR_CACHE_MISS, no second referral), and Back once more the results; the print view fits A4;
  * the status page. Screenshots of each (and the print view's PDF) go to test/artifacts/.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
-import { type Started, startServer } from '../helpers/start-server.ts';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { chromiumPath, screenshotPath } from '../helpers/chromium.ts';
+import {
+  elderAloneToResults,
+  expectFitsPhone,
+  phoneContext,
+  serverAndBrowser,
+} from '../helpers/phone-browser.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
 
 // Browser globals used inside page functions (the project compiles without the DOM library).
@@ -20,7 +22,6 @@ declare const document: {
   documentElement: { scrollWidth: number; scrollHeight: number };
   querySelectorAll(s: string): ArrayLike<{ scrollWidth: number; clientWidth: number }>;
 };
-declare const window: { innerWidth: number };
 
 const width = 360;
 const langs = ['zh', 'ug', 'kk'] as const;
@@ -28,37 +29,13 @@ const langs = ['zh', 'ug', 'kk'] as const;
 const a4 = { width: Math.round(((210 - 24) / 25.4) * 96), height: Math.round(((297 - 24) / 25.4) * 96) };
 
 describe.skipIf(!chromiumPath)('results to keep, and Back after a referral', () => {
-  let server: Started;
-  let browser: Browser;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'results-back-'));
-    server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const referralCount = () => Object.keys(storedReferrals(dataDir)).length;
-  async function fitsPhone(page: Page, name: string) {
-    await page.screenshot({ path: screenshotPath(name), fullPage: true });
-    const seen = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect.soft({ page: name, scrollWidth: seen }).toEqual({ page: name, scrollWidth: width });
-  }
+  const run = serverAndBrowser('results-back-');
+  const referralCount = () => Object.keys(storedReferrals(run.dataDir)).length;
 
   for (const lang of langs) {
     it(`${lang}: form → results by GET → referral → sent; Back shows the sent page; print fits A4`, async () => {
-      const context = await browser.newContext({
-        viewport: { width, height: 740 },
-        screen: { width, height: 740 },
-        isMobile: true,
-        hasTouch: true,
-        deviceScaleFactor: 2,
-      });
+      const server = run.server;
+      const context = await phoneContext(run.browser, width);
       const page = await context.newPage();
       page.setDefaultTimeout(30_000);
       // Every document the browser loads, with its method: the results must come by GET.
@@ -68,14 +45,8 @@ describe.skipIf(!chromiumPath)('results to keep, and Back after a referral', () 
       });
 
       await page.goto(`${server.base}/${lang}/form?county=tekes&township=karadala`);
-      await page.check('input[name="area"][value="rural"]');
-      await page.fill('input[name="age_0"]', '70');
-      await page.selectOption('select[name="work_0"]', 'none');
-      await page.fill('#income', '200');
-      await page.check('input[name="property"][value="yes"]');
       // The rules still need a few answers: the form comes back with them opened; show results.
-      await page.click('.actions button[value="submit"]');
-      await page.click('.actions button[value="results"]');
+      await elderAloneToResults(page);
       await page.waitForURL(/\/results\/[A-Za-z0-9_-]{43}$/);
       const resultsPath = new URL(page.url()).pathname;
       expect(resultsPath).toMatch(new RegExp(`^/${lang}/results/[A-Za-z0-9_-]{43}$`));
@@ -83,7 +54,7 @@ describe.skipIf(!chromiumPath)('results to keep, and Back after a referral', () 
       expect(documents.at(-2)).toEqual({ method: 'POST', url: `/${lang}/form` });
       expect(await page.locator('.program').count()).toBeGreaterThan(0);
       expect(await page.locator('.kept-until').innerText()).toMatch(/\d/);
-      await fitsPhone(page, `results-${lang}-${width}`);
+      await expectFitsPhone(page, width, `results-${lang}-${width}`);
 
       await page.click('.refer a.button');
       await page.fill('#name', lang === 'zh' ? '阿依古丽' : 'ئايگۈل');
@@ -92,7 +63,7 @@ describe.skipIf(!chromiumPath)('results to keep, and Back after a referral', () 
       // First without the consent box: the form comes back (answered to the post) to correct.
       await page.click('form.referral button[type="submit"]');
       await page.locator('#err-consent').waitFor();
-      await fitsPhone(page, `referral-${lang}-${width}`);
+      await expectFitsPhone(page, width, `referral-${lang}-${width}`);
       await page.check('input[name="consent"]');
       await page.click('form.referral button[type="submit"]');
       await page.locator('#reference').waitFor();
@@ -102,7 +73,7 @@ describe.skipIf(!chromiumPath)('results to keep, and Back after a referral', () 
       // The sent page repeats the papers to bring and links the results.
       expect(await page.locator('.papers .papers-list').count()).toBeGreaterThan(0);
       expect(await page.locator(`a[href="${resultsPath}"]`).count()).toBe(1);
-      await fitsPhone(page, `sent-${lang}-${width}`);
+      await expectFitsPhone(page, width, `sent-${lang}-${width}`);
 
       // Back over the corrected form and the referral page: each shows the sent page again (its
       // address now shows it), fetched by GET without any question (a failed navigation, such as
@@ -136,7 +107,7 @@ describe.skipIf(!chromiumPath)('results to keep, and Back after a referral', () 
       await page.click(`a[href="${resultsPath}/print"]`);
       await page.locator('.print-programs').waitFor();
       expect(await page.locator('.reference-line').innerText()).toContain(reference);
-      await fitsPhone(page, `print-${lang}-${width}`);
+      await expectFitsPhone(page, width, `print-${lang}-${width}`);
       const paper = await context.newPage();
       await paper.setViewportSize(a4);
       await paper.goto(page.url());
@@ -169,7 +140,7 @@ describe.skipIf(!chromiumPath)('results to keep, and Back after a referral', () 
       await page.click('form button[type="submit"]');
       await page.waitForURL(`**/${lang}/status/referral`);
       expect(await page.locator('[data-status]').getAttribute('data-status')).toBe('new');
-      await fitsPhone(page, `status-${lang}-${width}`);
+      await expectFitsPhone(page, width, `status-${lang}-${width}`);
       const again = await page.reload();
       expect(again?.request().method()).toBe('GET');
       expect(await page.locator('[data-status]').getAttribute('data-status')).toBe('new');

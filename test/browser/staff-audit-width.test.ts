@@ -4,47 +4,21 @@
  * does (a mobile viewport widens to fit what overflows, so both widths are compared with the
  * device's), in zh, ug and kk, with a screenshot for review.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentTotp } from '../../server/staff/totp.ts';
-import { PageClient } from '../helpers/browser-session.ts';
-import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
-import { type Started, startServer } from '../helpers/start-server.ts';
-
-// Browser globals used inside page functions (the project compiles without the DOM library).
-declare const document: {
-  documentElement: { scrollWidth: number };
-  querySelector(s: string): { scrollWidth: number; clientWidth: number } | null;
-};
-declare const window: { innerWidth: number };
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PageClient } from '../helpers/browser-session.ts';
+import { chromiumPath, screenshotPath } from '../helpers/chromium.ts';
+import { expectFitsPhone, pageWidths, phoneContext, serverAndBrowser } from '../helpers/phone-browser.ts';
+import { signInAdmin } from '../helpers/staff-sign-in.ts';
 
 const width = 375;
 
 describe.skipIf(!chromiumPath)('the staff audit page fits a 375-px phone', () => {
-  let server: Started;
-  let browser: Browser;
-  let dataDir: string;
+  const run = serverAndBrowser('audit-width-', { LOGINS_PER_MINUTE: '100' });
   let admin: PageClient;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'audit-width-'));
-    server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir, LOGINS_PER_MINUTE: '100' });
-    const password = /One-time password: (\S+)/.exec(server.output())![1]!;
-    admin = new PageClient(server.base);
-    await admin.get('/staff/login');
-    await admin.post('/staff/login', { username: 'admin', password });
-    await admin.get('/staff/totp/setup');
-    const secret = /id="totp-secret">([A-Z2-7]{32})</.exec(admin.last)![1]!;
-    await admin.post('/staff/totp/setup', { secret, code: currentTotp(secret) });
-    await admin.get('/staff/password');
-    await admin.post('/staff/password', {
-      current: password,
-      new: 'county admin password',
-      repeat: 'county admin password',
-    });
+    const password = /One-time password: (\S+)/.exec(run.server.output())![1]!;
+    admin = (await signInAdmin(run.server.base, 'admin', password)).page;
     // Entries with long targets (ids) and details, as a real log has.
     for (const name of ['caseworker.one', 'caseworker.two']) {
       await admin.get('/staff/users');
@@ -55,24 +29,13 @@ describe.skipIf(!chromiumPath)('the staff audit page fits a 375-px phone', () =>
         township: 'karadala',
       });
     }
-    browser = await launchChromium();
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it.each(['zh', 'ug', 'kk'])('in %s', async (lang) => {
     await admin.get('/staff/users');
     await admin.post('/staff/lang', { lang, back: '/staff/audit' });
-    const context = await browser.newContext({
-      viewport: { width, height: 740 },
-      screen: { width, height: 740 },
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
-    });
+    const server = run.server;
+    const context = await phoneContext(run.browser, width);
     const cookies = admin
       .cookieHeader()
       .split('; ')
@@ -84,16 +47,35 @@ describe.skipIf(!chromiumPath)('the staff audit page fits a 375-px phone', () =>
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     await page.goto(`${server.base}/staff/audit`);
-    await page.screenshot({ path: screenshotPath(`staff-audit-${lang}-${width}`), fullPage: true });
-    const seen = await page.evaluate(() => {
-      const table = document.querySelector('#main table');
-      return {
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-        tableRows: table ? 1 : 0,
-      };
-    });
-    expect(seen).toEqual({ scrollWidth: width, innerWidth: width, tableRows: 1 });
+    await expectFitsPhone(page, width, `staff-audit-${lang}-${width}`);
+    expect(await page.locator('#main table').count()).toBe(1);
+    // Filtered (issue 16 item 8): the filter form wraps inside the phone too.
+    await page.goto(`${server.base}/staff/audit?action=user_add`);
+    await expectFitsPhone(page, width, `staff-audit-filtered-${lang}-${width}`);
+    expect(await page.locator('#main tbody tr').count()).toBe(2);
+    await context.close();
+  });
+
+  it('filtered, at 1366 × 768 (an office screen)', async () => {
+    await admin.get('/staff/users');
+    await admin.post('/staff/lang', { lang: 'zh', back: '/staff/audit' });
+    const server = run.server;
+    const context = await run.browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await context.addCookies(
+      admin
+        .cookieHeader()
+        .split('; ')
+        .map((c) => {
+          const at = c.indexOf('=');
+          return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
+        }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${server.base}/staff/audit?action=user_add`);
+    await page.screenshot({ path: screenshotPath('staff-audit-filtered-zh-1366') });
+    expect((await pageWidths(page)).scrollWidth).toBe(1366);
+    expect(await page.locator('#main tbody tr').count()).toBe(2);
+    expect(await page.locator('select[name="action"]').inputValue()).toBe('user_add');
     await context.close();
   });
 });

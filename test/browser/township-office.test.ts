@@ -5,54 +5,32 @@
  * the block fits the phone, and the status page's delete needs its box ticked. Screenshots in
  * test/artifacts/screenshots.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchChromium, screenshotPath } from '../helpers/chromium.ts';
-import { type Started, startServer } from '../helpers/start-server.ts';
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chromiumPath, screenshotPath } from '../helpers/chromium.ts';
+import { elderAloneToResults, pageWidths, serverAndBrowser } from '../helpers/phone-browser.ts';
 import { fakeOfficePhone, rulesWithOffices } from '../helpers/test-rules.ts';
-
-declare const document: { documentElement: { scrollWidth: number } };
 
 const phone = { width: 390, height: 844 };
 
 describe.skipIf(!chromiumPath)('the township office in the browser', () => {
-  let server: Started;
-  let browser: Browser;
-  const dataDir = mkdtempSync(join(tmpdir(), 'office-browser-'));
   const rulesDir = rulesWithOffices();
-
-  beforeAll(async () => {
-    server = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir, RULES_DIR: rulesDir });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(rulesDir, { recursive: true, force: true });
-  });
+  const run = serverAndBrowser('office-browser-', { RULES_DIR: rulesDir });
+  afterAll(() => rmSync(rulesDir, { recursive: true, force: true }));
 
   it.each([
     'zh',
     'ug',
     'kk',
   ] as const)('%s: results and sent pages show the office; delete asks for the box', async (lang) => {
-    const context = await browser.newContext({ viewport: phone, javaScriptEnabled: false });
+    const server = run.server;
+    const context = await run.browser.newContext({ viewport: phone, javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.base}/${lang}/form?county=tekes&township=karadala`);
-    await page.check('input[name="area"][value="rural"]');
-    await page.fill('input[name="age_0"]', '70');
-    await page.selectOption('select[name="work_0"]', 'none');
-    await page.fill('#income', '200');
-    await page.check('input[name="property"][value="yes"]');
-    await page.click('.actions button[value="submit"]');
-    await page.click('.actions button[value="results"]');
+    await elderAloneToResults(page);
     const office = page.locator('section.office');
     await expect.poll(() => office.locator('a[href="tel:09990000000"]').innerText()).toBe(fakeOfficePhone);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    expect((await pageWidths(page)).scrollWidth).toBeLessThanOrEqual(phone.width);
     await office.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath(`${lang}-results-office-390`) });
 

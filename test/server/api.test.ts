@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Started, startServer } from '../helpers/start-server.ts';
 import { storedReferrals } from '../helpers/stored-referrals.ts';
+import { coupleTapped, referralTapped } from '../helpers/transcripts.ts';
 import { exampleHousehold } from '../../server/api-example.ts';
 
 let server: Started;
@@ -127,27 +128,7 @@ describe('conversations over HTTP', () => {
     expect(first.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(first.replies.at(-1)).toContain('您家住在哪个县');
     let last = first;
-    for (const text of [
-      '1',
-      '1',
-      '农村',
-      '2',
-      '45 43',
-      '1',
-      '1',
-      '600',
-      '是',
-      '没有',
-      '否',
-      '没有',
-      '没有',
-      '1',
-      '1',
-      '张三',
-      '13912345678',
-      '跳过',
-      '1',
-    ]) {
+    for (const text of [...coupleTapped('1'), ...referralTapped('张三', '13912345678')]) {
       last = await say(first.id, text);
     }
     const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(last.replies.join('\n'))?.[1];

@@ -13,11 +13,11 @@ import { formValues } from '../../web/household-form.ts';
 import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
 import { createUser, loginThrottle, resetPassword, usernamePattern } from '../accounts.ts';
-import type { AuditEntry } from '../audit-log.ts';
 import { dashboard, disagreementCases } from '../dashboard.ts';
+import { auditPageRoute } from './audit-page-route.ts';
 import { readFilter, selectReferrals } from '../inbox-query.ts';
 import { ledgerCsv, ledgerXlsx } from '../ledger-export.ts';
-import { chinaDateTime, staffName, townshipName } from '../referral-view.ts';
+import { chinaDateTime, townshipName } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
@@ -234,23 +234,6 @@ export function countyRoutes(deps: StaffDeps): Router {
     renderStaff(ctx, deps, 'wechat', { state, qr });
   });
 
-  router.get('/audit', adminOnly, (ctx) => {
-    const user = me(ctx);
-    const t = translator(staffLanguage(ctx));
-    audit.append(user.id, 'view_audit', 'audit');
-    // Only the county's own entries. An entry from before counties were recorded belongs to
-    // the county of the staff member who acted, or of the account a system entry names.
-    const users = deps.staff.users;
-    const countyOf = (e: AuditEntry) =>
-      e.county ?? users.get(e.by)?.county ?? (e.by === 'system' ? users.get(e.target)?.county : undefined);
-    const entries = audit
-      .list((e) => countyOf(e) === user.county)
-      .map((e) => ({
-        ...e,
-        at: chinaDateTime(e.at),
-        who: staffName(deps, e.by, t),
-      }));
-    renderStaff(ctx, deps, 'audit', { entries, integrity: audit.verify() });
-  });
+  router.get('/audit', adminOnly, (ctx) => auditPageRoute(ctx, deps, me(ctx)));
   return router;
 }

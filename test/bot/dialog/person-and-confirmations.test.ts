@@ -18,6 +18,7 @@ import { translator } from '../../../locales/i18n.ts';
 import { createScreener } from '../../../rules/engine/screen.ts';
 import { storedReferrals } from '../../helpers/stored-referrals.ts';
 import { fakeOfficePhone, rulesWithOffices } from '../../helpers/test-rules.ts';
+import { coupleTapped, referralTapped } from '../../helpers/transcripts.ts';
 
 const rulesDir = rulesWithOffices();
 const screener = createScreener({ rulesDir, today: () => '2026-11-23' });
@@ -157,27 +158,7 @@ describe('"talk to a person" stores a call-back only with a phone someone can ca
   });
 
   it('after a sent referral, uses its phone; "delete" then asks for that phone and removes both', async () => {
-    const sent = await chat([
-      ...[
-        '你好',
-        '1',
-        '3',
-        '农村',
-        '2',
-        '45 43',
-        '1',
-        '1',
-        '600',
-        '是',
-        '没有',
-        '否',
-        '没有',
-        '没有',
-        '1',
-        '1',
-      ],
-      ...['张三', '13912345678', '跳过', '1', '人工'],
-    ]);
+    const sent = await chat(['你好', ...coupleTapped('3'), ...referralTapped('张三', '13912345678'), '人工']);
     const records = onDisk();
     expect(records.map((r) => r.kind).sort()).toEqual(['callback', 'referral']);
     expect(records.find((r) => r.kind === 'callback')).toMatchObject({ phone: '13912345678', name: '张三' });

@@ -98,7 +98,8 @@ describe("a caseworker's township", () => {
     expect((await worker.get(`/staff/referrals/${refs.karadala}`)).status).toBe(404);
     await admin.get('/staff/audit');
     expect(admin.last).toContain('更改乡镇');
-    expect(admin.last).toContain('mover karadala → kuokesu');
+    // The stored note (mover karadala → kuokesu) in words: the townships by name.
+    expect(admin.last).toContain('mover：喀拉达拉镇 → 阔克苏乡');
   });
   it("refuses a township that is not the county's, and leaves the account as it was", async () => {
     const id = await moverId();
