@@ -46,6 +46,8 @@ export const historyActions = [
   'anonymised',
   /** Too many wrong phone digits for this reference: lookups paused (no address kept). */
   'lookup_locked',
+  /** A home visit set or moved: `from` the old time (if any), `to` the new one (ISO instants). */
+  'visit',
 ] as const;
 
 const historyEntry = z.strictObject({
@@ -104,6 +106,11 @@ export const referralSchema = z.strictObject({
   status: z.enum(referralStatuses),
   /** The caseworker following it up (staff id). */
   assignee: z.string().optional(),
+  /**
+   * The home visit's date and time (ISO instant), once agreed with the household; in clear like
+   * the other dates, so the visit lists and the inbox can sort on it.
+   */
+  visitAt: z.string().optional(),
   history: z.array(historyEntry).default([]),
   outcomes: z.record(z.string(), outcomeSchema).optional(),
   deletionRequestedAt: z.string().optional(),
