@@ -7,7 +7,7 @@ import type { TFunction } from 'i18next';
 import { closedStatuses, type ReferralRecord } from '../../bot/referral/referral-record.ts';
 import { type Language, translator } from '../../locales/i18n.ts';
 import type { CaseDeadlines } from '../../rules/engine/rule-file-schema.ts';
-import { isOverdue, unconfiguredStatuses } from './deadlines.ts';
+import { isOverdue, openStatuses, unconfiguredStatuses } from './deadlines.ts';
 import { chinaDate, townshipName } from './referral-view.ts';
 import type { StaffDeps } from './staff-deps.ts';
 import type { StaffUser } from './staff-records.ts';
@@ -73,7 +73,7 @@ export function overdueCount(
   now: Date,
   deadlines: (county: string) => CaseDeadlines | undefined,
 ): number | undefined {
-  const configured = items.some((r) => unconfiguredStatuses(deadlines(r.jurisdiction)).length < 4);
+  const configured = items.some((r) => unconfiguredStatuses(deadlines(r.jurisdiction)).length < openStatuses.length);
   if (!configured) return undefined;
   return items.filter((r) => isOverdue(r, now, deadlines(r.jurisdiction))).length;
 }
