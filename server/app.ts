@@ -127,6 +127,7 @@ export function createApp(deps: AppDeps): Koa {
     referrals: deps.referrals,
     screener: deps.screener,
     townships: (county) => deps.screener.book.jurisdictions.get(county)?.townships ?? [],
+    deadlines: (county) => deps.screener.book.jurisdictions.get(county)?.deadlines,
     onStatusChange: deps.onStatusChange,
     notices: deps.notices,
     wechatState: deps.wechatState,

@@ -52,6 +52,8 @@ export const historyActions = [
   'merged_from',
   'not_duplicate',
   'duplicate_restored',
+  /** A home visit set or moved: `from` the old time (if any), `to` the new one (ISO instants). */
+  'visit',
 ] as const;
 
 const historyEntry = z.strictObject({
@@ -114,6 +116,11 @@ export const referralSchema = z.strictObject({
   status: z.enum(referralStatuses),
   /** The caseworker following it up (staff id). */
   assignee: z.string().optional(),
+  /**
+   * The home visit's date and time (ISO instant), once agreed with the household; in clear like
+   * the other dates, so the visit lists and the inbox can sort on it.
+   */
+  visitAt: z.string().optional(),
   history: z.array(historyEntry).default([]),
   outcomes: z.record(z.string(), outcomeSchema).optional(),
   deletionRequestedAt: z.string().optional(),

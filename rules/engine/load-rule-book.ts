@@ -14,6 +14,7 @@ import { registerDocuments } from './documents.ts';
 import { isParameterName, type ParameterName, parameterCatalog } from './parameter-catalog.ts';
 import { RuleFileError } from './rule-file-error.ts';
 import {
+  type CaseDeadlines,
   jurisdictionFileSchema,
   layerFileSchema,
   type ParameterDefinition,
@@ -57,6 +58,8 @@ export interface Jurisdiction {
   staleWaiver?: { until: string; reason: string };
   townships: { id: string; name: LocalText; office?: TownshipOffice }[];
   propertyRules?: LocalText;
+  /** Days per open status before a case is overdue; county configuration (absent: none). */
+  deadlines?: CaseDeadlines;
 }
 
 export interface RuleBook {
@@ -134,6 +137,7 @@ export function loadRuleBook(rulesDir: string = defaultRulesDir): RuleBook {
       ...(data.staleWaiver ? { staleWaiver: data.staleWaiver } : {}),
       townships: data.townships ?? [],
       ...(data.propertyRules ? { propertyRules: data.propertyRules } : {}),
+      ...(data.deadlines ? { deadlines: data.deadlines } : {}),
     });
   }
   if (jurisdictions.size === 0)

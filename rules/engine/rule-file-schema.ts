@@ -121,6 +121,18 @@ export const townshipOfficeSchema = z.strictObject({
 });
 export type TownshipOffice = z.infer<typeof townshipOfficeSchema>;
 
+/**
+ * Days a case may stay in each open status before the inbox marks it overdue (逾期): county
+ * configuration, never guessed; the seeds set no deadlines. A status left out has no mark.
+ */
+export const caseDeadlinesSchema = z.strictObject({
+  new: z.number().int().min(1).max(365).optional(),
+  contacted: z.number().int().min(1).max(365).optional(),
+  visit_scheduled: z.number().int().min(1).max(365).optional(),
+  accepted: z.number().int().min(1).max(365).optional(),
+});
+export type CaseDeadlines = z.infer<typeof caseDeadlinesSchema>;
+
 export const jurisdictionFileSchema = z.strictObject({
   id: identifier,
   level: z.enum(['county', 'prefecture', 'province']),
@@ -137,6 +149,7 @@ export const jurisdictionFileSchema = z.strictObject({
     .optional(),
   /** What "property within the local limits" means here, to tell the resident; county configuration. */
   propertyRules: localText.optional(),
+  deadlines: caseDeadlinesSchema.optional(),
   documents: z
     .strictObject({
       /** Seeds this jurisdiction issued itself (or its province, for Jilin): cited as its own. */

@@ -16,6 +16,7 @@ import type { SearchIndex } from '../../bot/store/search-index.ts';
 import { canSee } from './access.ts';
 import type { StaffUser } from './staff-records.ts';
 import { isReferred } from '../../rules/explain/result-view.ts';
+import { sortColumns, sortReferrals } from './inbox-sort.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const blankToUndefined = (v: unknown) => (v === '' || (Array.isArray(v) && v.length === 0) ? undefined : v);
@@ -37,6 +38,10 @@ export const inboxFilterSchema = z.object({
   village: z.preprocess(blankToUndefined, z.string().max(60).optional()),
   q: z.preprocess(blankToUndefined, z.string().max(60).optional()),
   page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).optional()),
+  /** Sorting and "assigned to me" (inbox-sort.ts): plain GET parameters, so links work without JS. */
+  sort: z.preprocess(blankToUndefined, z.enum(sortColumns).optional()),
+  dir: z.preprocess(blankToUndefined, z.enum(['asc', 'desc']).optional()),
+  mine: z.preprocess(blankToUndefined, z.literal('1').optional()),
 });
 export type InboxFilter = z.infer<typeof inboxFilterSchema>;
 
@@ -125,11 +130,14 @@ export function selectReferrals(
   user: StaffUser,
   f: InboxFilter,
   index?: SearchIndex<ReferralRecord>,
+  townshipName?: (id: string) => string,
 ): ReferralRecord[] {
   const out: ReferralRecord[] = [];
   const hashes = searchHashes(f.q?.trim(), index);
-  for (const r of all) if (canSee(user, r) && matches(r, f, false, hashes, index)) out.push(r);
-  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  for (const r of all)
+    if (canSee(user, r) && (!f.mine || r.assignee === user.id) && matches(r, f, false, hashes, index))
+      out.push(r);
+  return sortReferrals(out, f.sort, f.dir, townshipName);
 }
 
 export function inboxPage(
@@ -137,6 +145,7 @@ export function inboxPage(
   user: StaffUser,
   f: InboxFilter,
   index?: SearchIndex<ReferralRecord>,
+  townshipName?: (id: string) => string,
 ): InboxPage {
   const hashes = searchHashes(f.q?.trim(), index);
   const counts = Object.fromEntries(referralStatuses.map((s) => [s, 0])) as Record<ReferralStatus, number>;
@@ -145,15 +154,16 @@ export function inboxPage(
   for (const r of all) {
     if (!canSee(user, r)) continue;
     if (cannotBeReturned(r)) unreturnable++;
+    if (f.mine && r.assignee !== user.id) continue;
     if (!matches(r, f, true, hashes, index)) continue;
     counts[r.status]++;
     if (!f.status || r.status === f.status) items.push(r);
   }
-  items.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-  const pages = Math.max(1, Math.ceil(items.length / pageSize));
+  const sorted = sortReferrals(items, f.sort, f.dir, townshipName);
+  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
   const page = Math.min(f.page ?? 1, pages);
   return {
-    items: items.slice((page - 1) * pageSize, page * pageSize),
+    items: sorted.slice((page - 1) * pageSize, page * pageSize),
     total: items.length,
     page,
     pages,

@@ -1,6 +1,7 @@
 /** What the staff pages need. */
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
+import type { CaseDeadlines } from '../../rules/engine/rule-file-schema.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
 import type { WechatState } from '../../bot/channels/wechat/wechat-channel.ts';
 import type { StaffNotices } from '../notices/staff-notices.ts';
@@ -12,6 +13,8 @@ export interface StaffDeps {
   screener: Screener;
   /** The county's townships, by county id. */
   townships: (county: string) => readonly { id: string; name: Record<'zh' | 'ug' | 'kk', string> }[];
+  /** Days per open status before a case is overdue (county configuration; undefined: none set). */
+  deadlines: (county: string) => CaseDeadlines | undefined;
   /** Called after a status change that matters to the resident (notices in their language). */
   onStatusChange: (r: ReferralRecord) => void;
   now: () => Date;

@@ -10,13 +10,16 @@ import { duplicateRoutes } from './routes/duplicate-routes.ts';
 import { localValueRoutes } from './routes/local-value-routes.ts';
 import { referralRoutes } from './routes/referral-routes.ts';
 import { rosterRoutes } from './roster/roster-routes.ts';
+import { visitRoutes } from './routes/visit-routes.ts';
 import type { StaffDeps } from './staff-deps.ts';
 
 /** @param loginsPerMinute password attempts per client address (on top of the per-account lock-out) */
 export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   const router = new Router({ sensitive: true });
+  // visitRoutes before referralRoutes: its /referrals/:ref/visit is more specific than :action.
   for (const r of [
     authRoutes(deps, loginsPerMinute),
+    visitRoutes(deps),
     referralRoutes(deps),
     countyRoutes(deps),
     rosterRoutes(deps),

@@ -17,7 +17,8 @@ export type Change =
   | { kind: 'status'; to: ReferralStatus; note?: string }
   | { kind: 'assign'; to: string }
   | { kind: 'note'; note: string }
-  | { kind: 'outcome'; program: string; outcome: Omit<Outcome, 'at' | 'by'> };
+  | { kind: 'outcome'; program: string; outcome: Omit<Outcome, 'at' | 'by'> }
+  | { kind: 'visit'; at: string };
 
 export type ChangeResult =
   | { ok: true; record: ReferralRecord; notifyResident: boolean }
@@ -79,6 +80,20 @@ export async function applyChange(
         const next = {
           ...r,
           history: [...r.history, entry({ action: 'note', note: change.note })],
+          updatedAt: at,
+        };
+        result = { ok: true, record: next, notifyResident: false };
+        return next;
+      }
+      case 'visit': {
+        // The old time stays in the history: a moved visit is visible, not overwritten.
+        const next = {
+          ...r,
+          visitAt: change.at,
+          history: [
+            ...r.history,
+            entry({ action: 'visit', ...(r.visitAt ? { from: r.visitAt } : {}), to: change.at }),
+          ],
           updatedAt: at,
         };
         result = { ok: true, record: next, notifyResident: false };

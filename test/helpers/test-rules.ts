@@ -36,3 +36,23 @@ export function rulesWithOffices(): string {
   writeFileSync(tekes, text);
   return dir;
 }
+
+/** Days per status set for this test county only (the seeds set none): new 3, contacted 7, visit_scheduled 14. */
+export const testDeadlines = { new: 3, contacted: 7, visit_scheduled: 14 } as const;
+
+/**
+ * A copy of rules/ where Tekes configures overdue days for three open statuses (accepted left
+ * out, to show a status without a deadline gets no mark). The caller removes the directory.
+ */
+export function rulesWithDeadlines(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rules-deadlines-'));
+  cpSync(defaultRulesDir, dir, { recursive: true });
+  const tekes = join(dir, 'jurisdictions', 'tekes.yaml');
+  const text = readFileSync(tekes, 'utf8').replace(
+    /^parameters:/m,
+    `deadlines: ${JSON.stringify(testDeadlines)}\nparameters:`,
+  );
+  if (!text.includes('deadlines:')) throw new Error('tekes.yaml changed: deadlines not added');
+  writeFileSync(tekes, text);
+  return dir;
+}

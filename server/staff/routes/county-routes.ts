@@ -15,6 +15,7 @@ import { isCountyAdmin } from '../access.ts';
 import { createUser, loginThrottle, resetPassword, usernamePattern } from '../accounts.ts';
 import { dashboard, disagreementCases } from '../dashboard.ts';
 import { auditPageRoute } from './audit-page-route.ts';
+import { weekView } from '../dashboard-week.ts';
 import { readFilter, selectReferrals } from '../inbox-query.ts';
 import { ledgerCsv, ledgerXlsx } from '../ledger-export.ts';
 import { chinaDateTime, townshipName } from '../referral-view.ts';
@@ -59,7 +60,8 @@ export function countyRoutes(deps: StaffDeps): Router {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const t = translator(lang);
-    const d = dashboard(selectReferrals(deps.referrals.values(), user, {}), deps.now());
+    const seen = selectReferrals(deps.referrals.values(), user, {});
+    const d = dashboard(seen, deps.now());
     const bars = (list: { id: string; value: number }[], name: (id: string) => string) => {
       const max = Math.max(1, ...list.map((b) => b.value));
       return list.map((b) => ({ ...b, label: name(b.id), pct: Math.round((b.value / max) * 100) }));
@@ -68,6 +70,7 @@ export function countyRoutes(deps: StaffDeps): Router {
       townshipName(deps, user.county, id, lang) || t('staff.inbox.no_township');
     const rate = (a: { cases: number; agreed: number }) => `${Math.round((a.agreed / a.cases) * 100)}%`;
     renderStaff(ctx, deps, 'dashboard', {
+      ...weekView(deps, user, seen, lang),
       byProgram: bars(d.byProgram, (id) => t(`programs.${id}`)),
       byTownship: bars(d.byTownship, township),
       byStatus: bars(d.byStatus, (id) => t(`staff.statuses.${id}`)),

@@ -18,6 +18,7 @@ import { formValues } from '../../web/household-form.ts';
 import { canSee } from '../access.ts';
 import { duplicateBox, duplicateHistoryText, inboxDuplicateFlags } from '../duplicates-view.ts';
 import { inboxPage, readFilter } from '../inbox-query.ts';
+import { inboxExtras, rowClock } from '../inbox-view.ts';
 import {
   answerLines,
   chinaDateTime,
@@ -54,8 +55,11 @@ export function referralRoutes(deps: StaffDeps): Router {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const filter = readFilter(ctx.query);
-    const page = inboxPage(deps.referrals.values(), user, filter, deps.referrals.index);
+    const page = inboxPage(deps.referrals.values(), user, filter, deps.referrals.index, (id) =>
+      townshipName(deps, user.county, id, lang),
+    );
     const t = translator(lang);
+    const now = deps.now();
     renderStaff(ctx, deps, 'inbox', {
       notice: ctx.query.changed ? 'staff.password.changed' : undefined,
       filter,
@@ -64,8 +68,11 @@ export function referralRoutes(deps: StaffDeps): Router {
           .filter(([k]) => k !== 'page')
           .map(([k, v]): [string, string] => [k, String(v)]),
       ).toString(),
-      rows: page.items.map((r) => listRow(deps, r, lang)),
+      rows: page.items.map((r) => ({ ...listRow(deps, r, lang), ...rowClock(deps, r, now) })),
       duplicates: inboxDuplicateFlags(deps, page.items, user),
+      ...inboxExtras(deps, user, filter, lang),
+      assigned:
+        typeof ctx.query.assigned === 'string' ? Number.parseInt(ctx.query.assigned, 10) || 0 : undefined,
       total: page.total,
       unreturnable: page.unreturnable,
       page: page.page,
@@ -96,6 +103,7 @@ export function referralRoutes(deps: StaffDeps): Router {
     renderStaff(ctx, deps, 'referral', {
       r,
       row: listRow(deps, r, lang),
+      visitAt: r.visitAt ? chinaDateTime(r.visitAt) : undefined,
       contact: contactView(r, user),
       answers: {
         // Row labels in the staff member's language; the values in Chinese and the resident's.
@@ -122,7 +130,11 @@ export function referralRoutes(deps: StaffDeps): Router {
                 ? t('staff.history.outcome', {
                     to: `${t(`programs.${h.from}`)} · ${t(`staff.referral.${h.to}`)}`,
                   })
-                : t(`staff.history.${h.action}`)),
+                : // A visit says when (its old time, if moved, stays in the earlier entry).
+                  t(
+                    `staff.history.${h.action}`,
+                    h.action === 'visit' && h.to ? { at: chinaDateTime(h.to) } : {},
+                  )),
         note: h.action === 'created' ? undefined : h.note,
         linked: h.action === 'created' ? h.note : undefined,
       })),
