@@ -46,6 +46,8 @@ export const historyActions = [
   'anonymised',
   /** Too many wrong phone digits for this reference: lookups paused (no address kept). */
   'lookup_locked',
+  /** The caseworker ticked which papers the household has handed in. */
+  'papers',
 ] as const;
 
 const historyEntry = z.strictObject({
@@ -106,6 +108,8 @@ export const referralSchema = z.strictObject({
   assignee: z.string().optional(),
   history: z.array(historyEntry).default([]),
   outcomes: z.record(z.string(), outcomeSchema).optional(),
+  /** Paper ids (papers.<id>) the household has handed in: the page lists the rest as missing. */
+  papersReceived: z.array(z.string()).optional(),
   deletionRequestedAt: z.string().optional(),
   anonymisedAt: z.string().optional(),
 });

@@ -157,7 +157,7 @@ export function referralResult(deps: StaffDeps, r: ReferralRecord, lang: Languag
   return result ? resultView(translator(lang), result, lang) : undefined;
 }
 
-function screenedAgain(deps: StaffDeps, r: ReferralRecord) {
+export function screenedAgain(deps: StaffDeps, r: ReferralRecord) {
   const household = toHousehold(r.answers as Answers, chinaDate(r.createdAt));
   const screened = household && deps.screener.screen(household);
   return screened?.ok ? screened.value : undefined;

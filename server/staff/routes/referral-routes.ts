@@ -16,6 +16,15 @@ import { programIds } from '../../../rules/engine/household-values.ts';
 import { formatDate } from '../../web/format-date.ts';
 import { formValues } from '../../web/household-form.ts';
 import { canSee } from '../access.ts';
+import {
+  householdResult,
+  householdTranslator,
+  outcomeLines,
+  paperIds,
+  papersByProgram,
+  receivedPapersSchema,
+  takeCaseSchema,
+} from '../case-view.ts';
 import { inboxPage, readFilter } from '../inbox-query.ts';
 import {
   answerLines,
@@ -91,6 +100,7 @@ export function referralRoutes(deps: StaffDeps): Router {
         u.county === r.jurisdiction &&
         (u.role === 'county_admin' || u.township === r.township),
     );
+    const paperGroups = r.kind === 'referral' ? papersByProgram(deps, r, lang) : [];
     renderStaff(ctx, deps, 'referral', {
       r,
       row: listRow(deps, r, lang),
@@ -103,7 +113,14 @@ export function referralRoutes(deps: StaffDeps): Router {
         residentLang: r.lang,
         residentDir: r.lang === 'zh' ? 'ltr' : 'rtl',
       },
-      view: r.kind === 'referral' ? referralResult(deps, r, lang) : undefined,
+      // Worded about the household (该户), not to the resident (您家): staff.household.* in staff.json.
+      view: r.kind === 'referral' ? householdResult(deps, r, lang) : undefined,
+      ht: householdTranslator(lang),
+      outcomes: outcomeLines(deps, r, lang),
+      paperGroups,
+      papersMissing: paperGroups.flatMap((g) => g.papers).filter((p) => !p.received).length,
+      // Someone changing the status of a case that is not theirs is offered to take it.
+      takeOffer: r.assignee !== user.id,
       history: r.history.map((h) => ({
         at: chinaDateTime(h.at),
         by: staffName(deps, h.by, t),
@@ -150,6 +167,14 @@ export function referralRoutes(deps: StaffDeps): Router {
         const to = referralStatuses.find((s) => s === text('to'));
         if (to)
           change = { kind: 'status', to, ...(text('note').trim() ? { note: cleanText(text('note')) } : {}) };
+        break;
+      }
+      case 'papers': {
+        const ticked = receivedPapersSchema.safeParse(v.received);
+        // Only papers this case's programs ask for: a forged id is dropped, not stored.
+        const known = paperIds(deps, r);
+        if (ticked.success && r.kind === 'referral')
+          change = { kind: 'papers', received: ticked.data.filter((id) => known.has(id)) };
         break;
       }
       case 'assign': {
@@ -202,8 +227,22 @@ export function referralRoutes(deps: StaffDeps): Router {
         ? `${r.status} -> ${change.to}`
         : change.kind === 'outcome'
           ? `${change.program}: ${change.outcome.decision}`
-          : undefined;
+          : change.kind === 'papers'
+            ? change.received.join(',')
+            : undefined;
     audit.append(user.id, change.kind, r.reference, detail);
+    // "Also assign this case to me", ticked beside the status change: the change is made first, then the case taken.
+    const take = takeCaseSchema.safeParse(v.take);
+    if (change.kind === 'status' && take.success && take.data && result.record.assignee !== user.id) {
+      const taken = await applyChange(
+        deps.referrals,
+        r.reference,
+        user,
+        { kind: 'assign', to: user.id },
+        deps.now(),
+      );
+      if (taken.ok) audit.append(user.id, 'assign', r.reference);
+    }
     if (result.notifyResident) deps.onStatusChange(result.record);
     back(result.notifyResident ? 'notified' : 'saved');
   });
