@@ -5,6 +5,7 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type { Answers } from '../../../bot/dialog/answers.ts';
 import {
   closedStatuses,
   nextStatuses,
@@ -13,6 +14,7 @@ import {
 } from '../../../bot/referral/referral-record.ts';
 import { translator } from '../../../locales/i18n.ts';
 import { programIds } from '../../../rules/engine/household-values.ts';
+import { formatAmount } from '../../../rules/explain/result-view.ts';
 import { formatDate } from '../../web/format-date.ts';
 import { formValues } from '../../web/household-form.ts';
 import { canSee } from '../access.ts';
@@ -39,6 +41,7 @@ import {
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
+import { memberRows, visitSheetCss } from '../visit-sheet.ts';
 import { applyChange, type Change, cleanText } from '../workflow.ts';
 
 const referencePattern = /^[A-Z]{2}-[0-9A-Z]{8}$/;
@@ -252,6 +255,8 @@ export function referralRoutes(deps: StaffDeps): Router {
     if (!r) return;
     const user = me(ctx);
     const lang = staffLanguage(ctx);
+    const t = translator(lang);
+    const answers = r.answers as Answers;
     audit.append(user.id, 'print', r.reference);
     const view = r.kind === 'referral' ? referralResult(deps, r, lang) : undefined;
     const papers = papersToCollect(deps, r, lang);
@@ -263,7 +268,20 @@ export function referralRoutes(deps: StaffDeps): Router {
       papers,
       township: townshipName(deps, r.jurisdiction, r.township, lang),
       created: chinaDateTime(r.createdAt),
+      members: memberRows(answers, lang),
+      income:
+        answers.monthlyIncome !== undefined
+          ? t('staff.referral.per_month', { amount: formatAmount(answers.monthlyIncome, lang) })
+          : t('staff.referral.unknown'),
     });
+  });
+
+  /** The sheet's @page CSS: the reference and page numbers on every printed page (visit-sheet.ts). */
+  router.get('/referrals/:ref/print.css', (ctx) => {
+    const r = visible(ctx);
+    if (!r) return;
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.body = visitSheetCss(r.reference, staffLanguage(ctx));
   });
   return router;
 }
