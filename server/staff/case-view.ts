@@ -72,28 +72,28 @@ export function outcomeLines(deps: StaffDeps, r: ReferralRecord, lang: Language)
 export interface PaperLine {
   id: string;
   name: string;
+  /** The referred programs that ask for it, in words. */
+  programs: string;
   received: boolean;
 }
 
-/** The papers each referred program asks for (rules/), each marked received or not; a paper once per program. */
-export function papersByProgram(
-  deps: StaffDeps,
-  r: ReferralRecord,
-  lang: Language,
-): { program: string; papers: PaperLine[] }[] {
+/**
+ * The papers the referred programs ask for (rules/), each once with the programs that need it
+ * (an ID card serves all of them), marked received or not.
+ */
+export function papersNeeded(deps: StaffDeps, r: ReferralRecord, lang: Language): PaperLine[] {
   const t = translator(lang);
   const received = new Set(r.papersReceived ?? []);
   const programs = screenedAgain(deps, r)?.programs.filter((p) => isReferred(p.verdict)) ?? [];
-  return programs
-    .filter((p) => p.papers.length)
-    .map((p) => ({
-      program: t(`programs.${p.id}`),
-      papers: [...new Set(p.papers)].map((id) => ({
-        id,
-        name: t(`papers.${id}`),
-        received: received.has(id),
-      })),
-    }));
+  const byPaper = new Map<string, string[]>();
+  for (const p of programs)
+    for (const id of p.papers) byPaper.set(id, [...(byPaper.get(id) ?? []), t(`programs.${p.id}`)]);
+  return [...byPaper].map(([id, names]) => ({
+    id,
+    name: t(`papers.${id}`),
+    programs: [...new Set(names)].join(t('cli.listSeparator')),
+    received: received.has(id),
+  }));
 }
 
 /** The paper ids a case can have received: those its referred programs ask for. */

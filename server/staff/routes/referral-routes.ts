@@ -23,7 +23,7 @@ import {
   householdTranslator,
   outcomeLines,
   paperIds,
-  papersByProgram,
+  papersNeeded,
   receivedPapersSchema,
   takeCaseSchema,
 } from '../case-view.ts';
@@ -103,7 +103,7 @@ export function referralRoutes(deps: StaffDeps): Router {
         u.county === r.jurisdiction &&
         (u.role === 'county_admin' || u.township === r.township),
     );
-    const paperGroups = r.kind === 'referral' ? papersByProgram(deps, r, lang) : [];
+    const papers = r.kind === 'referral' ? papersNeeded(deps, r, lang) : [];
     renderStaff(ctx, deps, 'referral', {
       r,
       row: listRow(deps, r, lang),
@@ -120,8 +120,8 @@ export function referralRoutes(deps: StaffDeps): Router {
       view: r.kind === 'referral' ? householdResult(deps, r, lang) : undefined,
       ht: householdTranslator(lang),
       outcomes: outcomeLines(deps, r, lang),
-      paperGroups,
-      papersMissing: paperGroups.flatMap((g) => g.papers).filter((p) => !p.received).length,
+      papersNeeded: papers,
+      papersMissing: papers.filter((p) => !p.received).length,
       // Someone changing the status of a case that is not theirs is offered to take it.
       takeOffer: r.assignee !== user.id,
       history: r.history.map((h) => ({

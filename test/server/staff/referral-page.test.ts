@@ -245,3 +245,20 @@ describe('taking the case', () => {
     expect(textOf(worker.last)).toContain(`${zhStaff.inbox.assignee}: page.worker`);
   });
 });
+
+describe('the visit sheet’s page CSS (it carries the reference)', () => {
+  it('is served only to signed-in staff who may see the case', async () => {
+    const anonymous = await fetch(`${server.base}/staff/referrals/${refs.zh}/print.css`, {
+      redirect: 'manual',
+    });
+    expect(anonymous.status).not.toBe(200);
+    expect(await anonymous.text()).not.toContain(refs.zh);
+    const res = await worker.get(`/staff/referrals/${refs.zh}/print.css`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/css');
+    expect(worker.last).toContain(`@page`);
+    expect(worker.last).toContain(refs.zh);
+    const unknown = await worker.get('/staff/referrals/TE-NOSUCH01/print.css');
+    expect(unknown.status).toBe(404);
+  });
+});
