@@ -54,6 +54,8 @@ export const historyActions = [
   'duplicate_restored',
   /** A home visit set or moved: `from` the old time (if any), `to` the new one (ISO instants). */
   'visit',
+  /** The caseworker ticked which papers the household has handed in. */
+  'papers',
 ] as const;
 
 const historyEntry = z.strictObject({
@@ -123,6 +125,8 @@ export const referralSchema = z.strictObject({
   visitAt: z.string().optional(),
   history: z.array(historyEntry).default([]),
   outcomes: z.record(z.string(), outcomeSchema).optional(),
+  /** Paper ids (papers.<id>) the household has handed in: the page lists the rest as missing. */
+  papersReceived: z.array(z.string()).optional(),
   deletionRequestedAt: z.string().optional(),
   /** kind "roster": where the case came from and why it was flagged (the roster's own words). */
   rosterSource: z

@@ -75,29 +75,43 @@ export function listRow(deps: StaffDeps, r: ReferralRecord, lang: Language, full
   };
 }
 
-/** The answers as label/value lines in one language (the same words the resident saw). */
+/**
+ * The answers as label/value lines in one language (the same words the resident saw). Every
+ * answer field is shown, a "no" as well as a "yes": a caseworker must see what was answered and
+ * what was not (test/server/staff/answer-lines.test.ts changes each field in turn and expects the
+ * lines to change). The township is shown with the contact details, by its configured name.
+ */
 export function answerLines(a: Answers, lang: Language): { label: string; value: string }[] {
   const t = translator(lang);
+  const sep = t('cli.listSeparator');
   const yesNo = (b: boolean | undefined) =>
     b === undefined ? t('staff.referral.unknown') : b ? t('staff.referral.yes') : t('staff.referral.no');
   const option = (key: string, v: string | undefined) =>
     v ? t(`chat.options.${key}_${v}`) : t('staff.referral.unknown');
+  const field = (name: string, value: string) => `${t(`fields.${name}`)}: ${value}`;
   const lines: { label: string; value: string }[] = [];
   const add = (label: string, value: string) => lines.push({ label: t(`fields.${label}`), value });
+  if (a.jurisdiction)
+    add('jurisdiction', t(`jurisdictions.${a.jurisdiction}`, { defaultValue: a.jurisdiction }));
   if (a.area) add('area', option('area', a.area));
+  if (a.size !== undefined)
+    lines.push({ label: t('staff.case_page.household_size'), value: formatAmount(a.size, lang) });
   (a.members ?? []).forEach((m, i) => {
     const parts = [
       t('staff.referral.member', { age: m.age }),
-      m.laborCapacity ? `${t('fields.laborCapacity')}: ${option('capacity', m.laborCapacity)}` : '',
+      m.laborCapacity ? field('laborCapacity', option('capacity', m.laborCapacity)) : '',
       m.disability
         ? `${t('fields.disability')}: ${t(`chat.options.grade_${m.disability.grade}`)} ${t(`chat.options.disability_${m.disability.kind}`)}`
-        : '',
-      m.seriousIllness ? t('fields.seriousIllness') : '',
-      m.schooling && m.schooling !== 'none' ? option('schooling', m.schooling) : '',
-      m.selfCare ? `${t('fields.selfCare')}: ${option('capacity', m.selfCare)}` : '',
-      m.employed !== undefined ? `${t('fields.employed')}: ${yesNo(m.employed)}` : '',
+        : m.disability === null
+          ? field('disability', t('staff.referral.none'))
+          : '',
+      // A ticked illness is a "yes", not the bare question.
+      m.seriousIllness !== undefined ? field('seriousIllness', yesNo(m.seriousIllness)) : '',
+      m.schooling ? field('schooling', option('schooling', m.schooling)) : '',
+      m.selfCare ? field('selfCare', option('capacity', m.selfCare)) : '',
+      m.employed !== undefined ? field('employed', yesNo(m.employed)) : '',
     ].filter(Boolean);
-    lines.push({ label: t('fields.member', { n: i + 1 }), value: parts.join(t('cli.listSeparator')) });
+    lines.push({ label: t('fields.member', { n: i + 1 }), value: parts.join(sep) });
   });
   if (a.monthlyIncome !== undefined)
     add('monthlyIncome', t('web.results.monthly', { amount: formatAmount(a.monthlyIncome, lang) }));
@@ -107,24 +121,33 @@ export function answerLines(a: Answers, lang: Language): { label: string; value:
     const e = a.rigidExpenses12m;
     add(
       'rigidExpenses12m',
-      (['medical', 'education', 'disaster'] as const)
-        .map((k) => `${t(`fields.${k}`)} ${formatAmount(e[k] ?? 0, lang)}`)
-        .join(t('cli.listSeparator')),
+      [
+        ...(['medical', 'education', 'disaster'] as const).map(
+          (k) => `${t(`fields.${k}`)} ${formatAmount(e[k] ?? 0, lang)}`,
+        ),
+        // Only the web form's older records and the API carry accident costs: shown when given.
+        ...(e.accident !== undefined ? [`${t('fields.accident')} ${formatAmount(e.accident, lang)}`] : []),
+      ].join(sep),
     );
   }
   if (a.emergency !== undefined)
     add(
       'emergency',
       a.emergency
-        ? `${option('emergency', a.emergency.kind)}${t('cli.listSeparator')}${t('fields.months')} ${formatAmount(a.emergency.months, lang)}`
+        ? [
+            option('emergency', a.emergency.kind),
+            `${t('fields.months')} ${formatAmount(a.emergency.months, lang)}`,
+            `${t('fields.persons')} ${formatAmount(a.emergency.persons, lang)}`,
+            // The consequence (生活不能自理 ...) decides the temporary-assistance amount: never dropped.
+            ...(a.emergency.consequence
+              ? [field('consequence', option('consequence', a.emergency.consequence))]
+              : []),
+          ].join(sep)
         : t('staff.referral.none'),
     );
   if (a.housingDifficulty !== undefined) add('housingDifficulty', yesNo(a.housingDifficulty));
   if (a.current)
-    add(
-      'current',
-      a.current.map((p) => t(`programs.${p}`)).join(t('cli.listSeparator')) || t('staff.referral.none'),
-    );
+    add('current', a.current.map((p) => t(`programs.${p}`)).join(sep) || t('staff.referral.none'));
   return lines;
 }
 
@@ -134,7 +157,7 @@ export function referralResult(deps: StaffDeps, r: ReferralRecord, lang: Languag
   return result ? resultView(translator(lang), result, lang) : undefined;
 }
 
-function screenedAgain(deps: StaffDeps, r: ReferralRecord) {
+export function screenedAgain(deps: StaffDeps, r: ReferralRecord) {
   const household = toHousehold(r.answers as Answers, chinaDate(r.createdAt));
   const screened = household && deps.screener.screen(household);
   return screened?.ok ? screened.value : undefined;

@@ -18,7 +18,8 @@ export type Change =
   | { kind: 'assign'; to: string }
   | { kind: 'note'; note: string }
   | { kind: 'outcome'; program: string; outcome: Omit<Outcome, 'at' | 'by'> }
-  | { kind: 'visit'; at: string };
+  | { kind: 'visit'; at: string }
+  | { kind: 'papers'; received: string[] };
 
 export type ChangeResult =
   | { ok: true; record: ReferralRecord; notifyResident: boolean }
@@ -109,6 +110,17 @@ export async function applyChange(
           ...r,
           outcomes: { ...r.outcomes, [change.program]: outcome },
           history: [...r.history, entry({ action: 'outcome', from: change.program, to: outcome.decision })],
+          updatedAt: at,
+        };
+        result = { ok: true, record: next, notifyResident: false };
+        return next;
+      }
+      case 'papers': {
+        // The whole checklist as ticked now (unticking is a correction), in history without the list.
+        const next = {
+          ...r,
+          papersReceived: [...new Set(change.received)],
+          history: [...r.history, entry({ action: 'papers' })],
           updatedAt: at,
         };
         result = { ok: true, record: next, notifyResident: false };

@@ -4,10 +4,20 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Answers, toHousehold } from '../../bot/dialog/answers.ts';
 import { sessionPersonalFields } from '../../bot/dialog/session.ts';
-import { referralPersonalFields } from '../../bot/referral/referral-record.ts';
+import { referralShards } from '../../bot/referral/dialog-storage.ts';
+import {
+  type ReferralRecord,
+  referralIndexFields,
+  referralPersonalFields,
+  referralSchema,
+} from '../../bot/referral/referral-record.ts';
+import { openFileStore } from '../../bot/store/collection-store.ts';
 import { type EnvKeys, loadDataKeys } from '../../bot/store/data-keys.ts';
 import { recordCodec } from '../../bot/store/field-cipher.ts';
+import { shardedCollection } from '../../bot/store/sharded-collection.ts';
+import { createScreener } from '../../rules/engine/screen.ts';
 
 export function storedReferrals(dataDir: string, keys?: EnvKeys): Record<string, Record<string, unknown>> {
   const ring = loadDataKeys(dataDir, keys);
@@ -39,4 +49,58 @@ export function storedSessions(dataDir: string, keys?: EnvKeys): Record<string, 
     for (const [id, r] of Object.entries(records)) out[id] = codec.decode(id, r) as Record<string, unknown>;
   }
   return out;
+}
+
+/**
+ * Referrals written straight into a data directory (server stopped), as the server stores them:
+ * for staff-page tests that need households the web form cannot make in one step (six members,
+ * an emergency, a Kazakh resident). The programs are screened from the answers, like a real one.
+ */
+export async function seedReferrals(dataDir: string, seeds: SeededReferral[]): Promise<void> {
+  const screener = createScreener();
+  const store = await openFileStore(dataDir);
+  const referrals = await shardedCollection(store, 'referrals', referralSchema, {
+    shards: referralShards,
+    personal: referralPersonalFields,
+    index: referralIndexFields,
+  });
+  for (const s of seeds) {
+    const at = s.createdAt ?? new Date().toISOString();
+    const household = toHousehold(s.answers, at.slice(0, 10));
+    const screened = household ? screener.screen(household) : undefined;
+    if (!screened?.ok) throw new Error(`${s.reference}: the seeded answers do not screen`);
+    const record: ReferralRecord = {
+      reference: s.reference,
+      kind: 'referral',
+      createdAt: at,
+      updatedAt: at,
+      channel: 'web',
+      lang: s.lang,
+      jurisdiction: s.answers.jurisdiction!,
+      ...(s.answers.township ? { township: s.answers.township } : {}),
+      answers: JSON.parse(JSON.stringify(s.answers)),
+      programs: screened.value.programs.map((p) => ({
+        id: p.id,
+        verdict: p.verdict,
+        ...(p.tier !== undefined ? { tier: p.tier } : {}),
+        ...(p.monthlyAmount !== undefined ? { monthlyAmount: p.monthlyAmount } : {}),
+        department: p.department,
+      })),
+      name: s.name,
+      phone: s.phone,
+      status: 'new',
+      history: [{ at, by: 'resident', action: 'created' }],
+    };
+    await referrals.setDurably(s.reference, record);
+  }
+  await store.close();
+}
+
+export interface SeededReferral {
+  reference: string;
+  lang: ReferralRecord['lang'];
+  answers: Answers;
+  name: string;
+  phone: string;
+  createdAt?: string;
 }

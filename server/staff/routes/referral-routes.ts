@@ -5,6 +5,7 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type { Answers } from '../../../bot/dialog/answers.ts';
 import {
   closedStatuses,
   nextStatuses,
@@ -13,10 +14,20 @@ import {
 } from '../../../bot/referral/referral-record.ts';
 import { translator } from '../../../locales/i18n.ts';
 import { programIds } from '../../../rules/engine/household-values.ts';
+import { formatAmount } from '../../../rules/explain/result-view.ts';
 import { formatDate } from '../../web/format-date.ts';
 import { formValues } from '../../web/household-form.ts';
 import { canSee } from '../access.ts';
 import { duplicateBox, duplicateHistoryText, inboxDuplicateFlags } from '../duplicates-view.ts';
+import {
+  householdResult,
+  householdTranslator,
+  outcomeLines,
+  paperIds,
+  papersNeeded,
+  receivedPapersSchema,
+  takeCaseSchema,
+} from '../case-view.ts';
 import { inboxPage, readFilter } from '../inbox-query.ts';
 import { inboxExtras, rowClock } from '../inbox-view.ts';
 import {
@@ -32,6 +43,7 @@ import {
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
+import { memberRows, visitSheetCss } from '../visit-sheet.ts';
 import { applyChange, type Change, cleanText } from '../workflow.ts';
 
 const referencePattern = /^[A-Z]{2}-[0-9A-Z]{8}$/;
@@ -100,6 +112,7 @@ export function referralRoutes(deps: StaffDeps): Router {
         u.county === r.jurisdiction &&
         (u.role === 'county_admin' || u.township === r.township),
     );
+    const papers = r.kind === 'referral' ? papersNeeded(deps, r, lang) : [];
     renderStaff(ctx, deps, 'referral', {
       r,
       row: listRow(deps, r, lang),
@@ -113,7 +126,14 @@ export function referralRoutes(deps: StaffDeps): Router {
         residentLang: r.lang,
         residentDir: r.lang === 'zh' ? 'ltr' : 'rtl',
       },
-      view: r.kind !== 'callback' ? referralResult(deps, r, lang) : undefined,
+      // Worded about the household (该户), not to the resident (您家): staff.household.* in staff.json.
+      view: r.kind !== 'callback' ? householdResult(deps, r, lang) : undefined,
+      ht: householdTranslator(lang),
+      outcomes: outcomeLines(deps, r, lang),
+      papersNeeded: papers,
+      papersMissing: papers.filter((p) => !p.received).length,
+      // Someone changing the status of a case that is not theirs is offered to take it.
+      takeOffer: r.assignee !== user.id,
       history: r.history.map((h) => ({
         at: chinaDateTime(h.at),
         by: staffName(deps, h.by, t),
@@ -168,6 +188,14 @@ export function referralRoutes(deps: StaffDeps): Router {
           change = { kind: 'status', to, ...(text('note').trim() ? { note: cleanText(text('note')) } : {}) };
         break;
       }
+      case 'papers': {
+        const ticked = receivedPapersSchema.safeParse(v.received);
+        // Only papers this case's programs ask for: a forged id is dropped, not stored.
+        const known = paperIds(deps, r);
+        if (ticked.success && r.kind === 'referral')
+          change = { kind: 'papers', received: ticked.data.filter((id) => known.has(id)) };
+        break;
+      }
       case 'assign': {
         const to = deps.staff.users.get(text('to'));
         if (to && canSee(to, r)) change = { kind: 'assign', to: to.id };
@@ -218,8 +246,22 @@ export function referralRoutes(deps: StaffDeps): Router {
         ? `${r.status} -> ${change.to}`
         : change.kind === 'outcome'
           ? `${change.program}: ${change.outcome.decision}`
-          : undefined;
+          : change.kind === 'papers'
+            ? change.received.join(',')
+            : undefined;
     audit.append(user.id, change.kind, r.reference, detail);
+    // "Also assign this case to me", ticked beside the status change: the change is made first, then the case taken.
+    const take = takeCaseSchema.safeParse(v.take);
+    if (change.kind === 'status' && take.success && take.data && result.record.assignee !== user.id) {
+      const taken = await applyChange(
+        deps.referrals,
+        r.reference,
+        user,
+        { kind: 'assign', to: user.id },
+        deps.now(),
+      );
+      if (taken.ok) audit.append(user.id, 'assign', r.reference);
+    }
     if (result.notifyResident) deps.onStatusChange(result.record);
     back(result.notifyResident ? 'notified' : 'saved');
   });
@@ -229,6 +271,8 @@ export function referralRoutes(deps: StaffDeps): Router {
     if (!r) return;
     const user = me(ctx);
     const lang = staffLanguage(ctx);
+    const t = translator(lang);
+    const answers = r.answers as Answers;
     audit.append(user.id, 'print', r.reference);
     const view = r.kind !== 'callback' ? referralResult(deps, r, lang) : undefined;
     const papers = papersToCollect(deps, r, lang);
@@ -240,7 +284,20 @@ export function referralRoutes(deps: StaffDeps): Router {
       papers,
       township: townshipName(deps, r.jurisdiction, r.township, lang),
       created: chinaDateTime(r.createdAt),
+      members: memberRows(answers, lang),
+      income:
+        answers.monthlyIncome !== undefined
+          ? t('staff.referral.per_month', { amount: formatAmount(answers.monthlyIncome, lang) })
+          : t('staff.referral.unknown'),
     });
+  });
+
+  /** The sheet's @page CSS: the reference and page numbers on every printed page (visit-sheet.ts). */
+  router.get('/referrals/:ref/print.css', (ctx) => {
+    const r = visible(ctx);
+    if (!r) return;
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.body = visitSheetCss(r.reference, staffLanguage(ctx));
   });
   return router;
 }
