@@ -95,7 +95,7 @@ describe.skipIf(!chromiumPath)('possible duplicates on a 1366×768 screen', () =
 
   it('the inbox marks the pair on both rows, inside the reference cell, above the fold', async () => {
     const { page, context } = await open('zh', '/staff?kind=referral', 'staff-duplicates-inbox-zh-1366');
-    const mark = page.locator('tr[data-reference="TE-DUPNEW01"] td:first-child .dup-badge');
+    const mark = page.locator('tr[data-reference="TE-DUPNEW01"] td.ref .dup-badge');
     await expect(mark.isVisible()).resolves.toBe(true);
     expect(await mark.textContent()).toContain(zhStaff.duplicates.badge);
     expect(await mark.locator('a').getAttribute('href')).toBe('/staff/referrals/TE-DUPOLD01');
