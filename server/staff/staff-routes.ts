@@ -6,13 +6,19 @@
 import Router from '@koa/router';
 import { authRoutes } from './routes/auth-routes.ts';
 import { countyRoutes } from './routes/county-routes.ts';
+import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { referralRoutes } from './routes/referral-routes.ts';
 import type { StaffDeps } from './staff-deps.ts';
 
 /** @param loginsPerMinute password attempts per client address (on top of the per-account lock-out) */
 export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
   const router = new Router({ sensitive: true });
-  for (const r of [authRoutes(deps, loginsPerMinute), referralRoutes(deps), countyRoutes(deps)])
+  for (const r of [
+    authRoutes(deps, loginsPerMinute),
+    referralRoutes(deps),
+    countyRoutes(deps),
+    ledgerRoutes(deps),
+  ])
     router.use(r.routes());
   return router;
 }
