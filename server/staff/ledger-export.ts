@@ -19,13 +19,31 @@ const numberFormats: Partial<Record<CellKind, string>> = {
 };
 
 /** How many rows between checks that the reader keeps up (and turns of the event loop). */
-const rowsPerBatch = 500;
+const rowsPerBatch = 200;
+/** Sheet XML allowed to wait for the compressor (a few of exceljs's 64 KB batches). */
+const maxQueuedBytes = 1 << 20;
 
 /** Column letters for the filter range: 1 → A, 27 → AA. */
 export function columnLetter(n: number): string {
   let s = '';
   for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
   return s;
+}
+
+/**
+ * Wait while rows are made faster than they are compressed or sent. exceljs hands the sheet's
+ * XML to the zip's compressor without heeding its back-pressure (its StreamBuf ignores write()'s
+ * false), so the compressor's queue would grow to the whole sheet: we watch that queue (the
+ * sheet stream's pipe, an exceljs internal, read defensively) and the response itself.
+ */
+async function keepUp(sheet: ExcelJS.Worksheet, out: Writable) {
+  // The compressor is a readable-stream (v2) PassThrough: no writableLength, only _writableState.
+  type Queue = Writable & { _writableState?: { length: number; needDrain: boolean } };
+  const compressor = (sheet as unknown as { stream?: { pipes?: Queue[] } }).stream?.pipes?.[0];
+  const queued = compressor?._writableState;
+  if (compressor && queued?.needDrain && queued.length > maxQueuedBytes) await once(compressor, 'drain');
+  if (out.writableNeedDrain) await once(out, 'drain');
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 export async function writeLedgerXlsx(
@@ -56,11 +74,7 @@ export async function writeLedgerXlsx(
       if (format) row.getCell(i + 1).numFmt = format;
     });
     row.commit();
-    if (++rows % rowsPerBatch === 0) {
-      // Let the zip reach the socket; wait while the client reads slower than we write.
-      if (out.writableNeedDrain) await once(out, 'drain');
-      else await new Promise((resolve) => setImmediate(resolve));
-    }
+    if (++rows % rowsPerBatch === 0) await keepUp(sheet, out);
   }
   sheet.commit();
   await book.commit();

@@ -14,10 +14,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface ChildRun {
   seconds: number;
+  cpuSeconds: number;
   fileMb: number;
   rssAfterCasesMb: number;
   peakRssMb: number;
+  heapAfterCasesMb: number;
   peakHeapMb: number;
+  peakLiveHeapMb: number;
 }
 
 async function runs(n: number, mode: 'stream' | 'memory', times: number, dir: string) {
@@ -25,7 +28,15 @@ async function runs(n: number, mode: 'stream' | 'memory', times: number, dir: st
   for (let i = 0; i < times; i++) {
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', 'test/bench/ledger-child.ts', String(n), mode, join(dir, `${mode}-${i}.xlsx`)],
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        'test/bench/ledger-child.ts',
+        String(n),
+        mode,
+        join(dir, `${mode}-${i}.xlsx`),
+      ],
       { maxBuffer: 1024 * 1024 },
     );
     all.push(JSON.parse(stdout.trim().split('\n').at(-1)!));
@@ -35,12 +46,17 @@ async function runs(n: number, mode: 'stream' | 'memory', times: number, dir: st
     runs: times,
     medianSeconds: m('seconds'),
     seconds: all.map((r) => r.seconds),
+    medianCpuSeconds: m('cpuSeconds'),
     fileMb: m('fileMb'),
     rssAfterCasesMb: m('rssAfterCasesMb'),
     peakRssMb: m('peakRssMb'),
     /** What writing the ledger added on top of holding the cases. */
     writingRssMb: m('peakRssMb') - m('rssAfterCasesMb'),
+    heapAfterCasesMb: m('heapAfterCasesMb'),
     peakHeapMb: m('peakHeapMb'),
+    /** Heap after a full collection, sampled each second: what writing really holds. */
+    peakLiveHeapMb: m('peakLiveHeapMb'),
+    writingLiveHeapMb: m('peakLiveHeapMb') - m('heapAfterCasesMb'),
   };
 }
 
@@ -56,6 +72,8 @@ export async function benchLedger(n = 50_000, times = 3) {
       memory,
       ratios: {
         secondsStreamToMemory: ratio(stream.medianSeconds, memory.medianSeconds),
+        cpuSecondsStreamToMemory: ratio(stream.medianCpuSeconds, memory.medianCpuSeconds),
+        writingLiveHeapStreamToMemory: ratio(stream.writingLiveHeapMb, memory.writingLiveHeapMb),
         writingRssStreamToMemory: ratio(stream.writingRssMb, memory.writingRssMb),
         peakHeapStreamToMemory: ratio(stream.peakHeapMb, memory.peakHeapMb),
       },
