@@ -8,6 +8,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { countyRoutes } from './routes/county-routes.ts';
 import { duplicateRoutes } from './routes/duplicate-routes.ts';
 import { localValueRoutes } from './routes/local-value-routes.ts';
+import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { referralRoutes } from './routes/referral-routes.ts';
 import { rosterRoutes } from './roster/roster-routes.ts';
 import { visitRoutes } from './routes/visit-routes.ts';
@@ -23,6 +24,7 @@ export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     referralRoutes(deps),
     countyRoutes(deps),
     rosterRoutes(deps),
+    ledgerRoutes(deps),
   ])
     router.use(r.routes());
   router.use(duplicateRoutes(deps).routes());

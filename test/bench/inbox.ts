@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { newReference } from '../../bot/referral/reference.ts';
-import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
+import type { ReferralRecord, ReferralStatus } from '../../bot/referral/referral-record.ts';
 import { referralSchema, referralStatuses } from '../../bot/referral/referral-record.ts';
 import { openFileStore } from '../../bot/store/collection-store.ts';
 import { shardedCollection, shardOf } from '../../bot/store/sharded-collection.ts';
@@ -31,9 +31,28 @@ const townships = [
   'kalatuohai',
 ];
 
-function syntheticReferral(i: number): ReferralRecord {
+/** The steps a case in this status went through (the ledger shows a date for each). */
+const pathTo: Record<ReferralStatus, ReferralStatus[]> = {
+  new: [],
+  contacted: ['contacted'],
+  visit_scheduled: ['contacted', 'visit_scheduled'],
+  accepted: ['contacted', 'visit_scheduled', 'accepted'],
+  approved: ['contacted', 'visit_scheduled', 'accepted', 'approved'],
+  declined: ['contacted', 'declined'],
+  withdrawn: ['withdrawn'],
+};
+
+export function syntheticReferral(i: number): ReferralRecord {
   const at = new Date(Date.UTC(2026, 0, 1) + i * 600_000).toISOString();
   const reference = newReference('tekes');
+  const status = referralStatuses[i % referralStatuses.length]!;
+  const steps = pathTo[status].map((to, k, all) => ({
+    at: new Date(Date.parse(at) + (k + 1) * 86_400_000).toISOString(),
+    by: 'bench-admin',
+    action: 'status' as const,
+    from: k === 0 ? 'new' : all[k - 1],
+    to,
+  }));
   return {
     reference,
     kind: 'referral',
@@ -64,8 +83,18 @@ function syntheticReferral(i: number): ReferralRecord {
     ],
     name: `居民${i}`,
     phone: `139${String(10_000_000 + i).slice(-8)}`,
-    status: referralStatuses[i % referralStatuses.length]!,
-    history: [{ at, by: 'resident', action: 'created' }],
+    idNumber: `6540231980${String(10_000_000 + i).slice(-8)}`,
+    status,
+    assignee: 'bench-admin',
+    history: [{ at, by: 'resident', action: 'created' }, ...steps],
+    ...(status === 'approved'
+      ? {
+          outcomes: {
+            dibao: { decision: 'approved', tier: 'C', monthlyAmount: 668, at, by: 'bench-admin' },
+            medical: { decision: 'declined', reason: '已参加其他救助', at, by: 'bench-admin' },
+          },
+        }
+      : {}),
   };
 }
 

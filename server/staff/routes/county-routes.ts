@@ -1,8 +1,6 @@
 /**
- * Exports, the dashboard, and what only a county admin does: accounts and the audit log.
- * Exports use the inbox's own query (readFilter + selectReferrals), so they can never hold a
- * referral the inbox would not show; full ID and phone numbers only for a county admin who
- * asks, and that request is audited.
+ * The dashboard, and what only a county admin does: accounts and the audit log. (The 台账
+ * export is in ledger-routes.ts.)
  */
 import Router from '@koa/router';
 import QRCode from 'qrcode';
@@ -16,9 +14,8 @@ import { createUser, loginThrottle, resetPassword, usernamePattern } from '../ac
 import { dashboard, disagreementCases } from '../dashboard.ts';
 import { auditPageRoute } from './audit-page-route.ts';
 import { weekView } from '../dashboard-week.ts';
-import { readFilter, selectReferrals } from '../inbox-query.ts';
-import { ledgerCsv, ledgerXlsx } from '../ledger-export.ts';
-import { chinaDateTime, townshipName } from '../referral-view.ts';
+import { selectReferrals } from '../inbox-query.ts';
+import { townshipName } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
@@ -32,29 +29,6 @@ export function countyRoutes(deps: StaffDeps): Router {
     audit.append(me(ctx).id, 'denied', ctx.path);
     renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
   };
-
-  router.get('/export.:format', async (ctx) => {
-    const user = me(ctx);
-    const format = ctx.params.format;
-    if (format !== 'xlsx' && format !== 'csv') return;
-    const full = ctx.query.full === '1';
-    if (full && !isCountyAdmin(user)) {
-      audit.append(user.id, 'denied', 'export full');
-      return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
-    }
-    const lang = staffLanguage(ctx);
-    const items = selectReferrals(deps.referrals.values(), user, readFilter(ctx.query), deps.referrals.index);
-    audit.append(user.id, full ? 'export_full' : 'export', format, `${items.length} rows`);
-    const stamp = chinaDateTime(deps.now().toISOString()).slice(0, 10);
-    ctx.set('Content-Disposition', `attachment; filename="ledger-${user.county}-${stamp}.${format}"`);
-    if (format === 'xlsx') {
-      ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-      ctx.body = await ledgerXlsx(deps, items, lang, full);
-    } else {
-      ctx.type = 'text/csv; charset=utf-8';
-      ctx.body = ledgerCsv(deps, items, lang, full);
-    }
-  });
 
   router.get('/dashboard', (ctx) => {
     const user = me(ctx);

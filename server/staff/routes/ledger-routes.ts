@@ -1,0 +1,68 @@
+/**
+ * The 台账 download. It uses the inbox's own query (readFilter + selectReferrals), so it can never
+ * hold a case the inbox would not show; whole numbers follow the one rule in ledger-access.ts;
+ * every export is audited before a byte is sent (a full one as export_full, with its row count
+ * and how many rows carry whole numbers: no personal data in the entry).
+ */
+import { PassThrough } from 'node:stream';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { readFilter, selectReferrals } from '../inbox-query.ts';
+import { showsFullNumbers } from '../ledger-access.ts';
+import { ledgerColumns, programsInLedger } from '../ledger-columns.ts';
+import { ledgerCsv, writeLedgerXlsx } from '../ledger-export.ts';
+import { contentDisposition, ledgerFileNames } from '../ledger-file-name.ts';
+import type { StaffState } from '../staff-auth.ts';
+import type { StaffDeps } from '../staff-deps.ts';
+
+const exportRequest = z.object({
+  format: z.enum(['xlsx', 'csv']),
+  variant: z.enum(['masked', 'full']),
+});
+
+export function ledgerRoutes(deps: StaffDeps): Router {
+  const router = new Router({ prefix: '/staff', sensitive: true });
+  const audit = deps.staff.audit;
+  const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
+
+  router.get('/export.:format', async (ctx) => {
+    const parsed = exportRequest.safeParse({
+      format: ctx.params.format,
+      variant: ctx.query.full === '1' ? 'full' : 'masked',
+    });
+    if (!parsed.success) return;
+    const { format, variant } = parsed.data;
+    const user = me(ctx);
+    const filter = readFilter(ctx.query);
+    const items = selectReferrals(deps.referrals.values(), user, filter, deps.referrals.index);
+    const columns = ledgerColumns(deps, user, variant, programsInLedger(items));
+    if (variant === 'full') {
+      const whole = items.filter((r) => showsFullNumbers(user, r, variant)).length;
+      audit.append(user.id, 'export_full', format, `${items.length} rows, ${whole} with full numbers`);
+    } else audit.append(user.id, 'export', format, `${items.length} rows`);
+
+    // The file covers the caseworker's township, or the one the admin filtered on, or the county.
+    const townshipId = user.role === 'caseworker' ? user.township : filter.township;
+    const township = deps.townships(user.county).find((tw) => tw.id === townshipId);
+    const names = ledgerFileNames(
+      { county: user.county, ...(township ? { township: { id: township.id, name: township.name.zh } } : {}) },
+      variant,
+      format,
+      deps.now(),
+    );
+    ctx.set('Content-Disposition', contentDisposition(names));
+    ctx.set('Cache-Control', 'no-store');
+    if (format === 'csv') {
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.body = ledgerCsv(columns, items);
+      return;
+    }
+    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const out = new PassThrough();
+    ctx.body = out;
+    // Written while koa sends it; a failure part-way ends the download broken, never silently whole.
+    writeLedgerXlsx(out, columns, items).catch((err: unknown) => out.destroy(err as Error));
+  });
+  return router;
+}
