@@ -107,15 +107,7 @@ describe.skipIf(!chromiumPath)('the inbox and the visit list in a browser', () =
       screen: viewport,
       ...(mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
     });
-    await context.addCookies(
-      worker
-        .cookieHeader()
-        .split('; ')
-        .map((c) => {
-          const at = c.indexOf('=');
-          return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
-        }),
-    );
+    await context.addCookies(worker.browserCookies(server.base));
     return context;
   }
 

@@ -59,15 +59,7 @@ describe.skipIf(!chromiumPath)('the local values page at 1366×768', () => {
     await admin.get('/staff/local-values');
     await admin.post('/staff/lang', { lang, back: '/staff/local-values' });
     const context = await browser.newContext({ viewport });
-    await context.addCookies(
-      admin
-        .cookieHeader()
-        .split('; ')
-        .map((c) => {
-          const at = c.indexOf('=');
-          return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
-        }),
-    );
+    await context.addCookies(admin.browserCookies(server.base));
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     await page.goto(`${server.base}/staff/local-values`);

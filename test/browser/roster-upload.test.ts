@@ -70,15 +70,7 @@ describe.skipIf(!chromiumPath)('a roster uploaded in the browser', () => {
 
   async function signedIn(javaScriptEnabled: boolean): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled });
-    await context.addCookies(
-      admin
-        .cookieHeader()
-        .split('; ')
-        .map((c) => {
-          const at = c.indexOf('=');
-          return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
-        }),
-    );
+    await context.addCookies(admin.browserCookies(server.base));
     return context;
   }
 

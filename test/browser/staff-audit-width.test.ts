@@ -36,13 +36,7 @@ describe.skipIf(!chromiumPath)('the staff audit page fits a 375-px phone', () =>
     await admin.post('/staff/lang', { lang, back: '/staff/audit' });
     const server = run.server;
     const context = await phoneContext(run.browser, width);
-    const cookies = admin
-      .cookieHeader()
-      .split('; ')
-      .map((c) => {
-        const at = c.indexOf('=');
-        return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
-      });
+    const cookies = admin.browserCookies(server.base);
     await context.addCookies(cookies);
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
@@ -61,15 +55,7 @@ describe.skipIf(!chromiumPath)('the staff audit page fits a 375-px phone', () =>
     await admin.post('/staff/lang', { lang: 'zh', back: '/staff/audit' });
     const server = run.server;
     const context = await run.browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await context.addCookies(
-      admin
-        .cookieHeader()
-        .split('; ')
-        .map((c) => {
-          const at = c.indexOf('=');
-          return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
-        }),
-    );
+    await context.addCookies(admin.browserCookies(server.base));
     const page = await context.newPage();
     await page.goto(`${server.base}/staff/audit?action=user_add`);
     await page.screenshot({ path: screenshotPath('staff-audit-filtered-zh-1366') });

@@ -77,15 +77,7 @@ describe.skipIf(!chromiumPath)('possible duplicates on a 1366×768 screen', () =
     await worker.get('/staff');
     await worker.post('/staff/lang', { lang, back: '/staff' });
     const context = await browser.newContext({ viewport, screen: viewport });
-    await context.addCookies(
-      worker
-        .cookieHeader()
-        .split('; ')
-        .map((c) => {
-          const at = c.indexOf('=');
-          return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
-        }),
-    );
+    await context.addCookies(worker.browserCookies(server.base));
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     await page.goto(`${server.base}${path}`);

@@ -110,15 +110,7 @@ describe.skipIf(!chromiumPath)('the home-visit sheet on A4', () => {
     await worker.get('/staff');
     await worker.post('/staff/lang', { lang, back: '/staff' });
     const context = await browser.newContext({ viewport: { width: 1000, height: 1400 } });
-    await context.addCookies(
-      worker
-        .cookieHeader()
-        .split('; ')
-        .map((c) => {
-          const at = c.indexOf('=');
-          return { name: c.slice(0, at), value: c.slice(at + 1), url: `${server.base}/staff` };
-        }),
-    );
+    await context.addCookies(worker.browserCookies(server.base));
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     const res = await page.goto(`${server.base}/staff/referrals/${reference}/print`);

@@ -72,6 +72,11 @@ export class PageClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
+  /** This client's cookies for a browser context (playwright's addCookies), so a page opens signed in. */
+  browserCookies(base: string, path = '/staff'): { name: string; value: string; url: string }[] {
+    return [...this.cookies].map(([name, value]) => ({ name, value, url: `${base}${path}` }));
+  }
+
   cookieNames(): string[] {
     return [...this.cookies.keys()];
   }

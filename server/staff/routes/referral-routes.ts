@@ -6,12 +6,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Answers } from '../../../bot/dialog/answers.ts';
-import {
-  closedStatuses,
-  nextStatuses,
-  type ReferralRecord,
-  referralStatuses,
-} from '../../../bot/referral/referral-record.ts';
+import { closedStatuses, nextStatuses, referralStatuses } from '../../../bot/referral/referral-record.ts';
 import { translator } from '../../../locales/i18n.ts';
 import { programIds } from '../../../rules/engine/household-values.ts';
 import { formatAmount } from '../../../rules/explain/result-view.ts';
@@ -42,26 +37,17 @@ import {
 } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
+import { visibleCase } from '../visible-case.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
 import { memberRows, visitSheetCss } from '../visit-sheet.ts';
 import { applyChange, type Change, cleanText } from '../workflow.ts';
-
-const referencePattern = /^[A-Z]{2}-[0-9A-Z]{8}$/;
 
 export function referralRoutes(deps: StaffDeps): Router {
   const router = new Router({ prefix: '/staff', sensitive: true });
   const audit = deps.staff.audit;
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
 
-  /** The referral if this user may see it; otherwise a 404 page (and the attempt is audited). */
-  const visible = (ctx: Context): ReferralRecord | undefined => {
-    const ref = String(ctx.params.ref ?? '');
-    const r = referencePattern.test(ref) ? deps.referrals.get(ref) : undefined;
-    if (r && canSee(me(ctx), r)) return r;
-    if (r) audit.append(me(ctx).id, 'denied', ref);
-    renderStaff(ctx, deps, 'not-found', {}, 404);
-    return undefined;
-  };
+  const visible = (ctx: Context) => visibleCase(deps, ctx);
 
   router.get('/', (ctx) => {
     const user = me(ctx);

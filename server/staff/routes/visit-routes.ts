@@ -15,12 +15,11 @@ import { pageSize } from '../inbox-query.ts';
 import { chinaDateTime, listRow } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
+import { referencePattern, visibleCase } from '../visible-case.ts';
 import type { StaffUser } from '../staff-records.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
 import { readVisitForm, type VisitForm, visitDays, visitFormValues } from '../visits.ts';
 import { applyChange } from '../workflow.ts';
-
-const referencePattern = /^[A-Z]{2}-[0-9A-Z]{8}$/;
 
 /** Ticked rows and the caseworker chosen (a single tick arrives as a string, several as a list). */
 const bulkAssignSchema = z.object({
@@ -39,14 +38,7 @@ export function visitRoutes(deps: StaffDeps): Router {
   const audit = deps.staff.audit;
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
 
-  const visible = (ctx: Context): ReferralRecord | undefined => {
-    const ref = String(ctx.params.ref ?? '');
-    const r = referencePattern.test(ref) ? deps.referrals.get(ref) : undefined;
-    if (r && canSee(me(ctx), r)) return r;
-    if (r) audit.append(me(ctx).id, 'denied', ref);
-    renderStaff(ctx, deps, 'not-found', {}, 404);
-    return undefined;
-  };
+  const visible = (ctx: Context) => visibleCase(deps, ctx);
 
   const visitPage = (ctx: Context, r: ReferralRecord, values: VisitForm, error?: string, status = 200) => {
     const lang = staffLanguage(ctx);
