@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { householdSchema } from '../rules/engine/household.ts';
 import { screenResultSchema } from '../rules/engine/result-schema.ts';
+import { conversationSchemas } from './conversation-schema.ts';
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
@@ -41,15 +42,6 @@ export function openApiDocument() {
     properties: { text: { type: 'string', minLength: 1, maxLength: 2000 } },
     required: ['text'],
   };
-  const conversation = {
-    type: 'object',
-    properties: {
-      id: { type: 'string' },
-      lang: { type: 'string', enum: ['zh', 'ug', 'kk'] },
-      phase: { type: 'string' },
-      replies: { type: 'array', items: { type: 'string' } },
-    },
-  };
   const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
   const ok = (schema: object, description = 'OK') => ({
     description,
@@ -72,7 +64,7 @@ export function openApiDocument() {
         ScreenResult: result,
         Error: error,
         Message: message,
-        Conversation: conversation,
+        ...conversationSchemas(),
       },
     },
     paths: {
@@ -100,8 +92,8 @@ export function openApiDocument() {
       '/api/v1/conversations': {
         post: {
           operationId: 'conversation_start',
-          summary: 'Start a conversation with its first message',
-          requestBody: body({ $ref: '#/components/schemas/Message' }),
+          summary: 'Start a conversation with its first message, or in a chosen language',
+          requestBody: body({ $ref: '#/components/schemas/ConversationStart' }),
           responses: { '201': ok({ $ref: '#/components/schemas/Conversation' }), ...errors },
         },
       },

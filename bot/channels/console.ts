@@ -16,9 +16,9 @@ import { parseArgs } from 'node:util';
 import { createScreener } from '../../rules/engine/screen.ts';
 import { createDialogDeps } from '../dialog/deps.ts';
 import { renderReplies } from '../dialog/render.ts';
-import { loadSession } from '../dialog/session.ts';
 import { defaultLifetime, expireSessions } from '../dialog/session-lifecycle.ts';
-import { handle, welcomeBack } from '../dialog/transition.ts';
+import { sessionLoop } from '../dialog/session-loop.ts';
+import { welcomeBack } from '../dialog/transition.ts';
 import { openDialogStorage } from '../referral/dialog-storage.ts';
 import { openFileStore } from '../store/collection-store.ts';
 
@@ -49,30 +49,25 @@ export async function main(argv: string[]): Promise<number> {
     if (!(expireAfterMs > 0))
       throw new Error(`--expire-hours must be a positive number, not ${values['expire-hours']}`);
     // Idle conversations are deleted before anything else: no answers kept longer than needed.
-    expireSessions(sessions, new Date(), { ...defaultLifetime, expireAfterMs });
-    let session = loadSession(sessions.get(userKey));
+    const lifetime = { ...defaultLifetime, expireAfterMs };
+    expireSessions(sessions, new Date(), lifetime);
+    const loop = sessionLoop({ sessions, dialog: deps, lifetime });
     const say = (lines: string[]) => {
       for (const line of lines) process.stdout.write(`${line}\n\n`);
     };
+    // The terminal's own: a restart of the program asks "continue or start over?" at once.
+    const session = loop.peek(userKey);
     if (session) {
       const back = welcomeBack(session);
-      session = back.session ?? undefined;
-      if (session) sessions.set(userKey, session);
-      say(renderReplies(back.replies, session?.lang ?? 'zh'));
+      if (back.session) sessions.set(userKey, back.session);
+      say(renderReplies(back.replies, back.session?.lang ?? 'zh'));
     }
 
     const messages = values.replay ? transcript(values.replay) : interactive();
     for await (const message of messages) {
       if (values.replay) process.stdout.write(`> ${message}\n\n`);
-      const out = await handle(session, message, deps);
-      if (out.session) {
-        session = out.session;
-        sessions.set(userKey, session);
-      } else {
-        session = undefined;
-        await sessions.deleteDurably(userKey);
-      }
-      say(renderReplies(out.replies, out.session?.lang ?? session?.lang ?? 'zh'));
+      const out = await loop.turn({ who: userKey, text: message, lang: 'zh' });
+      if (!out.missing) say(renderReplies(out.replies, out.lang));
     }
     return 0;
   } finally {

@@ -50,6 +50,11 @@ export function renderReplies(replies: Reply[], lang: Language): string[] {
         out.push(env.render('chat/choose.njk', { t, key: r.key, options }).trim());
         break;
       }
+      case 'status':
+        out.push(
+          t('chat.wechat.status_reply', { reference: r.reference, state: t(`web.status.states.${r.state}`) }),
+        );
+        break;
       case 'office': {
         const office = officeView(r.office, lang, (county) => t(`chat.options.county_${county}`));
         out.push(env.render('chat/office.njk', { t, office }).trim());

@@ -22,7 +22,9 @@ export type Reply =
   /** A choice outside the questionnaire (the county or township for a call-back): text, numbered options. */
   | { kind: 'choose'; key: string; options: StepOption[] }
   /** The township office to phone or visit, as the county configured it. */
-  | { kind: 'office'; office: OfficeInfo };
+  | { kind: 'office'; office: OfficeInfo }
+  /** A referral's status, asked by its reference and the phone's last digits (status-lookup.ts). */
+  | { kind: 'status'; reference: string; state: string };
 
 export const text = (key: string, params?: Record<string, string | number>): Reply =>
   params ? { kind: 'text', key, params } : { kind: 'text', key };

@@ -1,22 +1,33 @@
 /**
- * Conversations over HTTP: the same dialog as the terminal and WeChat.
- *   POST /api/v1/conversations                 { text }  → { id, lang, phase, replies }
- *   POST /api/v1/conversations/:id/messages    { text }  → { id, lang, phase, replies }
- * Ids are random UUIDs (unguessable); a conversation deleted by its resident is gone (404).
+ * Conversations over HTTP: the same dialog as the terminal and WeChat, through the one session
+ * loop (bot/dialog/session-loop.ts).
+ *   POST /api/v1/conversations                 { text?, lang? } → Conversation
+ *   POST /api/v1/conversations/:id/messages    { text }         → Conversation
+ * A Conversation is { id, lang, phase, replies: string[] (rendered, as before), structured:
+ * the same replies as data (conversation-replies.ts), expects: what the next message answers }.
+ * Started with `lang` (a language chosen in the client) it greets in that language and asks the
+ * first question, a `text` then being the answer to it; with `text` alone the language is
+ * guessed from it, as in chat. Ids are random UUIDs (unguessable); a conversation deleted by
+ * its resident is gone (404).
  */
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { renderReplies } from '../../bot/dialog/render.ts';
+import type { Reply } from '../../bot/dialog/replies.ts';
 import type { Session } from '../../bot/dialog/session.ts';
-import { sessionForMessage } from '../../bot/dialog/session-lifecycle.ts';
-import { type DialogDeps, handle } from '../../bot/dialog/transition.ts';
+import { sessionLoop } from '../../bot/dialog/session-loop.ts';
+import type { DialogDeps } from '../../bot/dialog/transition.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
-import { toInputIssue } from '../../rules/engine/household.ts';
+import { type Language, languages } from '../../locales/i18n.ts';
+import { type InputIssue, toInputIssue } from '../../rules/engine/household.ts';
 import { AppError } from '../errors.ts';
 import type { NewConversation } from '../limits/new-conversations.ts';
+import { expects, replyData } from './conversation-replies.ts';
 
-const messageSchema = z.strictObject({ text: z.string().min(1).max(2000) });
+const text = z.string().min(1).max(2000);
+const messageSchema = z.strictObject({ text });
+export const startSchema = z.strictObject({ text: text.optional(), lang: z.enum(languages).optional() });
 const idPattern = /^[0-9a-f-]{36}$/;
 
 export function conversationRoutes(
@@ -25,50 +36,59 @@ export function conversationRoutes(
   newConversation: NewConversation,
 ): Router {
   const router = new Router({ prefix: '/api/v1/conversations', sensitive: true });
+  const loop = sessionLoop({ sessions, dialog });
 
-  const reply = (
-    id: string,
-    session: Session | null,
-    replies: Parameters<typeof renderReplies>[0],
-    fallbackLang: Session['lang'],
-  ) => {
-    const lang = session?.lang ?? fallbackLang;
-    return { id, lang, phase: session?.phase ?? 'deleted', replies: renderReplies(replies, lang) };
-  };
+  const reply = (id: string, session: Session | null, replies: Reply[], lang: Language) => ({
+    id,
+    lang,
+    phase: session?.phase ?? 'deleted',
+    replies: renderReplies(replies, lang),
+    structured: replyData(replies, session, lang),
+    expects: expects(replies, session, lang),
+  });
 
+  const invalid = (issues: InputIssue[]) => new AppError(400, 'invalid_input', issues);
   const readText = (body: unknown) => {
     const parsed = messageSchema.safeParse(body);
-    if (!parsed.success) throw new AppError(400, 'invalid_input', parsed.error.issues.map(toInputIssue));
+    if (!parsed.success) throw invalid(parsed.error.issues.map(toInputIssue));
     return parsed.data.text;
+  };
+  const readStart = (body: unknown) => {
+    const parsed = startSchema.safeParse(body);
+    const given = parsed.success ? parsed.data : {};
+    // Neither a first message nor a language: the message is what is missing.
+    const none = typeof body !== 'object' || body === null || !('text' in body || 'lang' in body);
+    const issues = [
+      ...(parsed.success ? [] : parsed.error.issues.map(toInputIssue)),
+      ...(none ? [{ path: 'text', code: 'required', params: {} }] : []),
+    ];
+    if (issues.length) throw invalid(issues);
+    return given;
   };
 
   router.post('/', async (ctx) => {
-    const text = readText(ctx.request.body);
+    const start = readStart(ctx.request.body);
     // Each new conversation is stored: counted per address (429 beyond the hourly budget).
     newConversation(ctx);
     const id = randomUUID();
-    const out = await handle(undefined, text, { ...dialog, newId: () => id });
-    if (out.session) sessions.set(id, out.session);
+    const out = await loop.turn({
+      who: id,
+      text: start.text ?? '',
+      lang: start.lang ?? ctx.state.lang,
+      ...(start.lang ? { start: {} } : {}),
+    });
+    if (out.missing) throw new AppError(404, 'conversation_not_found');
     ctx.status = 201;
-    ctx.body = reply(id, out.session, out.replies, ctx.state.lang);
+    ctx.body = reply(id, out.session, [...(out.started ?? []), ...out.replies], out.lang);
   });
 
   router.post('/:id/messages', async (ctx) => {
     const id = ctx.params.id ?? '';
     if (!idPattern.test(id)) throw new AppError(404, 'conversation_not_found');
-    const text = readText(ctx.request.body);
-    const { session, greeting } = sessionForMessage(sessions.get(id), new Date());
-    if (greeting?.session) {
-      // Back after a long pause: ask "continue or start over?" before taking any answer.
-      sessions.set(id, greeting.session);
-      ctx.body = reply(id, greeting.session, greeting.replies, ctx.state.lang);
-      return;
-    }
-    if (!session) throw new AppError(404, 'conversation_not_found');
-    const out = await handle(session, text, dialog);
-    if (out.session) sessions.set(id, out.session);
-    else await sessions.deleteDurably(id);
-    ctx.body = reply(id, out.session, out.replies, session.lang);
+    const said = readText(ctx.request.body);
+    const out = await loop.turn({ who: id, text: said, lang: ctx.state.lang, existingOnly: true });
+    if (out.missing) throw new AppError(404, 'conversation_not_found');
+    ctx.body = reply(id, out.session, out.replies, out.lang);
   });
 
   return router;

@@ -91,7 +91,7 @@ function replyView(r: Reply, t: ReturnType<typeof translator>, lang: Language): 
     };
   }
   if (r.kind === 'results') return { ...s, kind: 'results', view: resultView(t, r.result, lang) };
-  if (r.kind === 'summary' || r.kind === 'choose' || r.kind === 'office')
+  if (r.kind === 'summary' || r.kind === 'choose' || r.kind === 'office' || r.kind === 'status')
     return { ...s, kind: 'text', text: renderReplies([r], lang).join('\n') };
   const q: ReplyView = {
     ...s,

@@ -17,9 +17,9 @@ import { types } from 'wechaty';
 import { z } from 'zod';
 import { type Language, languages, translator } from '../../../locales/i18n.ts';
 import { renderReplies } from '../../dialog/render.ts';
-import { loadSession, type Session } from '../../dialog/session.ts';
-import { sessionForMessage } from '../../dialog/session-lifecycle.ts';
-import { type DialogDeps, handle } from '../../dialog/transition.ts';
+import type { Session } from '../../dialog/session.ts';
+import { sessionLoop } from '../../dialog/session-loop.ts';
+import type { DialogDeps } from '../../dialog/transition.ts';
 import { type ContactProof, contactProof, statusGuessLimit } from '../../referral/contact-proof.ts';
 import type { ReferralRecord } from '../../referral/referral-record.ts';
 import type { Collection } from '../../store/collection-store.ts';
@@ -64,8 +64,6 @@ export interface WechatChannelOptions {
 export const sessionIdFor = (key: string) =>
   `wx-${createHash('sha256').update(key).digest('base64url').slice(0, 32)}`;
 
-const statusQuery = /^\s*([A-Za-z]{2})-?([0-9A-Za-z]{8})\s+(\d{4})\s*$/;
-
 export function startWechatChannel(o: WechatChannelOptions) {
   const { bot, log } = o;
   const state: WechatState = { status: 'starting', since: new Date().toISOString() };
@@ -78,6 +76,8 @@ export function startWechatChannel(o: WechatChannelOptions) {
   const limit = perResidentLimit(o.messagesPerMinute);
   const proof =
     o.proof ?? contactProof({ ...statusGuessLimit, find: (r) => o.referrals.get(r), onLocked: () => {} });
+  // Status questions ("TE-4F7K2M9Q 1234") are answered by the loop, before the dialog.
+  const loop = sessionLoop({ sessions: o.sessions, dialog: o.dialog, proof });
   const chains = new Map<string, Promise<void>>();
   const set = (s: Partial<WechatState>) => Object.assign(state, s, { since: new Date().toISOString() });
 
@@ -141,7 +141,7 @@ export function startWechatChannel(o: WechatChannelOptions) {
   }
 
   async function warnTooFast(key: string, to: Sendable) {
-    const lang: Language = loadSession(o.sessions.get(sessionIdFor(key)))?.lang ?? 'zh';
+    const lang: Language = loop.peek(sessionIdFor(key))?.lang ?? 'zh';
     await outbox.send(to, translator(lang)('chat.wechat.too_fast'));
   }
 
@@ -152,51 +152,17 @@ export function startWechatChannel(o: WechatChannelOptions) {
     room: RoomInterface | undefined,
   ) {
     const to = room ?? talker;
-    const id = sessionIdFor(key);
-    const stored = loadSession(o.sessions.get(id));
-    const lang: Language = stored?.lang ?? 'zh';
-    const t = translator(lang);
+    const who = sessionIdFor(key);
     if (msg.type() !== types.Message.Text) {
-      await outbox.send(to, t('chat.wechat.text_only'));
+      await outbox.send(to, translator(loop.peek(who)?.lang ?? 'zh')('chat.wechat.text_only'));
       return;
     }
     const text = (room ? await msg.mentionText() : msg.text()).trim();
     if (!text) return;
-
-    const query = statusQuery.exec(text);
-    if (query) {
-      await outbox.send(
-        to,
-        await statusAnswer(`${query[1]!.toUpperCase()}-${query[2]!.toUpperCase()}`, query[3]!, lang),
-      );
-      return;
-    }
-    const { session, greeting } = sessionForMessage(stored, new Date());
-    if (greeting?.session) {
-      o.sessions.set(id, greeting.session);
-      for (const line of renderReplies(greeting.replies, greeting.session.lang)) await outbox.send(to, line);
-      return;
-    }
-    // The contact id goes with the referral (for status notices), never into what we disclose.
-    const withContact = session ? { ...session, id, contact: talker.id } : undefined;
-    const out = await handle(withContact, text, { ...o.dialog, newId: () => id });
-    if (out.session) o.sessions.set(id, { ...out.session, contact: talker.id });
-    else await o.sessions.deleteDurably(id);
-    for (const line of renderReplies(out.replies, out.session?.lang ?? lang)) await outbox.send(to, line);
-  }
-
-  async function statusAnswer(reference: string, digits: string, lang: Language): Promise<string> {
-    const t = translator(lang);
-    const found = await proof.digits(reference, digits);
-    if (found.ok)
-      return t('chat.wechat.status_reply', {
-        reference,
-        // A case merged into the person's other one is not "withdrawn" to them (duplicates.ts).
-        state: t(`web.status.states.${found.record.mergedInto ? 'merged' : found.record.status}`),
-      });
-    return found.locked
-      ? t('chat.wechat.status_locked', { minutes: found.minutes })
-      : t('chat.wechat.status_not_found');
+    // The contact id goes with the session (for status notices), never into what we disclose.
+    const out = await loop.turn({ who, text, lang: 'zh', contact: talker.id });
+    if (out.missing) return;
+    for (const line of renderReplies(out.replies, out.lang)) await outbox.send(to, line);
   }
 
   return {

@@ -13,8 +13,8 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { loadSession, type Session } from '../../../bot/dialog/session.ts';
-import { sessionForMessage } from '../../../bot/dialog/session-lifecycle.ts';
-import { handle, type Outcome, promptAgain, startIn } from '../../../bot/dialog/transition.ts';
+import { sessionLoop } from '../../../bot/dialog/session-loop.ts';
+import { type Outcome, promptAgain, startIn } from '../../../bot/dialog/transition.ts';
 import type { Reply } from '../../../bot/dialog/replies.ts';
 import { type Language, translator } from '../../../locales/i18n.ts';
 import { pageLanguage, renderPage } from '../page.ts';
@@ -50,6 +50,7 @@ const sentText = (posted: Posted) =>
 
 export function chatRoutes(deps: WebDeps): Router {
   const router = new Router();
+  const loop = sessionLoop({ sessions: deps.sessions, dialog: deps.dialog });
 
   const stored = (ctx: Context): Session | undefined => {
     const id = ctx.cookies.get(cookie, { signed: true });
@@ -168,33 +169,24 @@ export function chatRoutes(deps: WebDeps): Router {
       });
 
     const said = posted.action === 'restart' ? text : echoOf(session, pageLang, posted, text);
-    const { session: current, greeting } = sessionForMessage(session, new Date());
-    if (greeting?.session) {
-      const updated = withTurn(
-        greeting.session,
-        { lang: pageLang, said, replies: greeting.replies },
-        session.phase,
-      );
-      keep(ctx, updated);
-      return show(ctx, updated, greeting.replies, updated.lang, {
-        said,
-        saidIn: pageLang,
-        earlier: history(updated, true),
-      });
-    }
-    const out = await handle(current, text, deps.dialog);
+    // The answer and the replies to it are kept with the session, so a reload shows them again.
+    const out = await loop.turn({
+      who: session.id,
+      text,
+      lang: pageLang,
+      keep: (next, turn) => withTurn(next, { lang: pageLang, said, replies: turn.replies }, session.phase),
+    });
+    if (out.missing) return;
     if (!out.session) {
-      await deps.sessions.deleteDurably(session.id);
       await forgetChatResults(deps, session.id);
       ctx.cookies.set(cookie, null);
-      return show(ctx, null, out.replies, pageLang, { said, saidIn: pageLang });
+      return show(ctx, null, out.replies, out.lang, { said, saidIn: pageLang });
     }
-    const updated = withTurn(out.session, { lang: pageLang, said, replies: out.replies }, session.phase);
-    keep(ctx, updated);
-    show(ctx, updated, out.replies, updated.lang, {
+    remember(ctx, out.session.id);
+    show(ctx, out.session, out.replies, out.lang, {
       said,
       saidIn: pageLang,
-      earlier: history(updated, true),
+      earlier: history(out.session, true),
     });
   });
 
@@ -214,16 +206,30 @@ export function chatRoutes(deps: WebDeps): Router {
     if (!text || posted.at) return again();
     deps.newConversation(ctx);
     const said = echoOf(fresh.session!, lang, posted, text);
-    const out = await handle(fresh.session!, text, deps.dialog);
+    // Stored from the first answer on: the greeting and first question it answered, then the answer.
+    const out = await loop.turn({
+      who: fresh.session!.id,
+      text,
+      lang,
+      start: { answers: fresh.session!.answers },
+      keep: (next, turn) =>
+        withTurn(
+          withTurn(next, { lang, replies: turn.started ?? fresh.replies }),
+          { lang, said, replies: turn.replies },
+          fresh.session!.phase,
+        ),
+    });
+    if (out.missing) return;
     if (!out.session) {
       ctx.cookies.set(cookie, null);
       return show(ctx, null, out.replies, lang, { said });
     }
-    // Stored from the first answer on: the greeting and first question it answered, then the answer.
-    const greeted = withTurn(out.session, { lang, replies: fresh.replies });
-    const updated = withTurn(greeted, { lang, said, replies: out.replies }, fresh.session!.phase);
-    keep(ctx, updated);
-    show(ctx, updated, out.replies, updated.lang, { said, saidIn: lang, earlier: history(updated, true) });
+    remember(ctx, out.session.id);
+    show(ctx, out.session, out.replies, out.session.lang, {
+      said,
+      saidIn: lang,
+      earlier: history(out.session, true),
+    });
   };
   return router;
 }
