@@ -2,8 +2,8 @@
  * The WeChat channel: a thin adapter from Wechaty events to the dialog engine, like the web
  * page and the terminal. One-to-one chats run the questionnaire; in groups it answers only
  * when mentioned. Each message id is handled once (duplicate events after a reconnect change
- * nothing), one resident's messages in order, each resident rate-limited, every reply through
- * the throttled outbox. Voice, images and files get a "text, please" and are not kept.
+ * nothing), one resident's messages in order, each resident rate-limited, each turn's replies
+ * as one message through the paced, on-disk outbox (outbox.ts). Voice, images and files get a "text, please" and are not kept.
  * Status questions need the reference and phone digits: a contact id alone discloses nothing.
  */
 import { createHash } from 'node:crypto';
@@ -24,6 +24,7 @@ import { type ContactProof, contactProof, statusGuessLimit } from '../../referra
 import type { ReferralRecord } from '../../referral/referral-record.ts';
 import type { Collection } from '../../store/collection-store.ts';
 import { createOutbox, type Sendable } from './outbox.ts';
+import type { OutboxRecord } from './outbox-store.ts';
 import { perResidentLimit } from './rate-limit.ts';
 
 export const seenSchema = z.strictObject({ at: z.number() });
@@ -54,15 +55,32 @@ export interface WechatChannelOptions {
     warn: (o: object, m: string) => void;
     error: (o: object, m: string) => void;
   };
-  sendIntervalMs: number;
+  /** How replies are paced (server/config.ts: WECHAT_*). */
+  pacing: WechatPacing;
+  /** The outbox on disk (outbox-store.ts); without it replies wait in memory only. */
+  outbox?: Collection<OutboxRecord>;
   messagesPerMinute: number;
   /** Prints the login QR code (the terminal). */
   showQr?: (qr: string) => void;
 }
 
+export interface WechatPacing {
+  /** Sends per minute over all residents: the account's budget. */
+  sendsPerMinute: number;
+  /** Least time between two messages to one contact. */
+  contactGapMs: number;
+  /** Longest message, UTF-8 bytes; a longer turn is split. */
+  maxBytes: number;
+  /** A resident waiting longer than this is told the reply is coming (0: never). */
+  slowNoticeMs: number;
+}
+
 /** Session ids from contact ids: fixed length, only id-safe characters, not the raw WeChat id. */
 export const sessionIdFor = (key: string) =>
   `wx-${createHash('sha256').update(key).digest('base64url').slice(0, 32)}`;
+
+const languageOf = (lang: string): Language =>
+  (languages as readonly string[]).includes(lang) ? (lang as Language) : 'zh';
 
 const statusQuery = /^\s*([A-Za-z]{2})-?([0-9A-Za-z]{8})\s+(\d{4})\s*$/;
 
@@ -70,7 +88,16 @@ export function startWechatChannel(o: WechatChannelOptions) {
   const { bot, log } = o;
   const state: WechatState = { status: 'starting', since: new Date().toISOString() };
   const outbox = createOutbox({
-    intervalMs: o.sendIntervalMs,
+    globalGapMs: Math.ceil(60_000 / o.pacing.sendsPerMinute),
+    contactGapMs: o.pacing.contactGapMs,
+    maxBytes: o.pacing.maxBytes,
+    slowNoticeMs: o.pacing.slowNoticeMs,
+    slowNotice: (lang) => translator(languageOf(lang))('chat.wechat.reply_coming'),
+    durable: o.outbox,
+    isRoom: (to) => typeof (to as Partial<RoomInterface>).topic === 'function',
+    find: async (a) =>
+      (a.room ? await bot.Room.find({ id: a.contact }) : await bot.Contact.find({ id: a.contact })) ??
+      undefined,
     attempts: 4,
     isOnline: () => state.status === 'online',
     onGiveUp: (e) => log.warn({ err: String(e) }, 'wechat message not sent after retries'),
@@ -89,6 +116,9 @@ export function startWechatChannel(o: WechatChannelOptions) {
   bot.on('login', (user) => {
     set({ status: 'online', user: user.name(), qr: undefined });
     log.info({}, 'wechat: logged in');
+    // Replies the last process had not sent yet go first (once: a re-login keeps the queue).
+    const restored = outbox.restore();
+    if (restored) log.info({ restored }, 'wechat: sending replies queued before the restart');
   });
   bot.on('logout', () => {
     set({ status: 'offline' });
@@ -142,7 +172,7 @@ export function startWechatChannel(o: WechatChannelOptions) {
 
   async function warnTooFast(key: string, to: Sendable) {
     const lang: Language = loadSession(o.sessions.get(sessionIdFor(key)))?.lang ?? 'zh';
-    await outbox.send(to, translator(lang)('chat.wechat.too_fast'));
+    await outbox.send(to, translator(lang)('chat.wechat.too_fast'), lang);
   }
 
   async function reply(
@@ -157,7 +187,7 @@ export function startWechatChannel(o: WechatChannelOptions) {
     const lang: Language = stored?.lang ?? 'zh';
     const t = translator(lang);
     if (msg.type() !== types.Message.Text) {
-      await outbox.send(to, t('chat.wechat.text_only'));
+      await outbox.send(to, t('chat.wechat.text_only'), lang);
       return;
     }
     const text = (room ? await msg.mentionText() : msg.text()).trim();
@@ -168,13 +198,15 @@ export function startWechatChannel(o: WechatChannelOptions) {
       await outbox.send(
         to,
         await statusAnswer(`${query[1]!.toUpperCase()}-${query[2]!.toUpperCase()}`, query[3]!, lang),
+        lang,
       );
       return;
     }
     const { session, greeting } = sessionForMessage(stored, new Date());
     if (greeting?.session) {
       o.sessions.set(id, greeting.session);
-      for (const line of renderReplies(greeting.replies, greeting.session.lang)) await outbox.send(to, line);
+      const turnLang = greeting.session.lang;
+      await outbox.sendTurn(to, renderReplies(greeting.replies, turnLang), turnLang);
       return;
     }
     // The contact id goes with the referral (for status notices), never into what we disclose.
@@ -182,7 +214,8 @@ export function startWechatChannel(o: WechatChannelOptions) {
     const out = await handle(withContact, text, { ...o.dialog, newId: () => id });
     if (out.session) o.sessions.set(id, { ...out.session, contact: talker.id });
     else await o.sessions.deleteDurably(id);
-    for (const line of renderReplies(out.replies, out.session?.lang ?? lang)) await outbox.send(to, line);
+    const turnLang = out.session?.lang ?? lang;
+    await outbox.sendTurn(to, renderReplies(out.replies, turnLang), turnLang);
   }
 
   async function statusAnswer(reference: string, digits: string, lang: Language): Promise<string> {
