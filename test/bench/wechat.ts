@@ -7,6 +7,7 @@
  * notice), messages sent for the reply (target 1.0) and notices sent.
  * Real time: the 50-resident case takes minutes, so BENCH_RUNS defaults to 1 here.
  *   BENCH_WECHAT_RESIDENTS=1,5,20,50 BENCH_WECHAT_TURNS=2 BENCH_RUNS=1 npm run bench -- wechat
+ * The pacing is read like the server reads it: WECHAT_SLOW_NOTICE_MS=0 npm run bench -- wechat.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +35,7 @@ const percentile = (xs: number[], p: number) => {
 const median = (xs: number[]) => percentile(xs, 50);
 
 async function once(residents: number, turns: number) {
-  const config = parseConfig({});
+  const config = parseConfig(process.env);
   const dir = mkdtempSync(join(tmpdir(), 'bench-wechat-'));
   const store = await openFileStore(dir);
   const storage = await openDialogStorage(store, 'wechat');
@@ -110,7 +111,7 @@ async function once(residents: number, turns: number) {
 }
 
 export async function benchWechat() {
-  const config = parseConfig({});
+  const config = parseConfig(process.env);
   const counts = (process.env.BENCH_WECHAT_RESIDENTS ?? '1,5,20,50').split(',').map(Number);
   const turns = Number(process.env.BENCH_WECHAT_TURNS ?? 2);
   const runs = Number(process.env.BENCH_RUNS ?? 1);

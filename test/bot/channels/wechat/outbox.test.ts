@@ -4,7 +4,7 @@
  * pause after the last send, the overall and per-contact gaps hold, a long wait is announced in
  * the resident's language; and on a real file store, a restart sends what was pending once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -189,6 +189,35 @@ describe('createOutbox on disk', () => {
       store = await openFileStore(dir);
       expect((await openOutboxStore(store)).size).toBe(0);
       await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps a waiting reply encrypted, and drops it from disk when the resident's data is deleted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    const raw = () =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((f) => f.isFile())
+        .map((f) => readFileSync(join(f.parentPath, f.name)).toString('utf8'))
+        .join('\n');
+    try {
+      const store = await openFileStore(dir);
+      const durable = await openOutboxStore(store);
+      const offline = createOutbox(pacing({ isOnline: () => false, durable }));
+      void offline.sendTurn(contact('wxid-keep'), ['给甲的回复'], 'zh');
+      void offline.sendTurn(contact('wxid-gone'), ['给乙的回复 13912345678'], 'zh');
+      await vi.waitFor(() => expect(durable.size).toBe(2));
+      await store.flush();
+      expect(raw()).not.toContain('13912345678');
+      expect(raw()).not.toContain('wxid-gone');
+      await offline.forget(new Set(['wxid-gone']));
+      expect([...durable.values()].map((r) => r.contact)).toEqual(['wxid-keep']);
+      offline.stop();
+      await store.close();
+      const reopened = await openFileStore(dir);
+      expect([...(await openOutboxStore(reopened)).values()].map((r) => r.contact)).toEqual(['wxid-keep']);
+      await reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
