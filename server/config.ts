@@ -81,6 +81,8 @@ const configSchema = z.object({
   /**
    * A resident whose reply has waited this long (ms) is told it is coming, in their language;
    * 0: never. 5 s: past the pause a person takes for a chat answer, before they write again.
+   * A notice is a message out of the same budget: in a burst every resident told costs everyone
+   * behind one send (50 at once: p95 142 s with notices, 71 s without; test/bench/WECHAT-REPORT.md).
    */
   WECHAT_SLOW_NOTICE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** Staff password attempts per minute per client address (a township office shares one). */
