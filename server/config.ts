@@ -59,6 +59,32 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z0-9@/._-]+$/)
     .optional(),
+  /**
+   * WeChat messages per minute over all residents: the account's budget. 40 is the pace the
+   * channel has always kept (one send per 1.5 s) without WeChat's 操作过于频繁; now that a turn
+   * is one message instead of up to three, the same budget answers three times as many turns.
+   * Raise it only for an account WeChat has let send faster.
+   */
+  WECHAT_SENDS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40),
+  /**
+   * Least time between two messages to one resident, ms: a split reply or a "coming" notice
+   * and the reply after it do not arrive as a burst (WeChat watches bursts to one contact);
+   * 1500 is the gap every message used to have.
+   */
+  WECHAT_CONTACT_GAP_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+  /**
+   * Longest WeChat message, UTF-8 bytes; a longer turn is split between lines. 2000 stays under
+   * the 2048 bytes WeChat documents for a text message (official accounts, WeCom), the
+   * strictest limit known; personal-account puppets accept more.
+   */
+  WECHAT_MESSAGE_MAX_BYTES: z.coerce.number().int().min(200).max(20_000).default(2000),
+  /**
+   * A resident whose reply has waited this long (ms) is told it is coming, in their language;
+   * 0: never. 5 s: past the pause a person takes for a chat answer, before they write again.
+   * A notice is a message out of the same budget: in a burst every resident told costs everyone
+   * behind one send (50 at once: p95 142 s with notices, 71 s without; test/bench/WECHAT-REPORT.md).
+   */
+  WECHAT_SLOW_NOTICE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** Staff password attempts per minute per client address (a township office shares one). */
   LOGINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   /**

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
 import type { Collection, Store } from '../bot/store/collection-store.ts';
 import { addKeyToFile, valuesPerKey } from '../bot/store/data-keys.ts';
+import { openOutboxStore } from '../bot/channels/wechat/outbox-store.ts';
 import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
 
@@ -21,7 +22,8 @@ async function personalCollections(store: Store, dataDir: string): Promise<Colle
   const dialog = await openDialogStorage(store, 'admin', shards);
   const township = await staffNotices(store, { publicUrl: () => '', baseDelayMs: 1000, maxDelayMs: 1000 });
   const resident = await residentNotices(store);
-  return [dialog.sessions, dialog.referrals, township.queue, resident.queue] as Collection<unknown>[];
+  const outbox = await openOutboxStore(store);
+  return [dialog.sessions, dialog.referrals, township.queue, resident.queue, outbox] as Collection<unknown>[];
 }
 
 export async function rotateDataKey(store: Store, dataDir: string) {

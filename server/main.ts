@@ -95,6 +95,12 @@ async function run(config: Config, log: Logger, store: Store) {
         residentNotices: notices,
         staffNotices: townshipNotices,
         log,
+        pacing: {
+          sendsPerMinute: config.WECHAT_SENDS_PER_MINUTE,
+          contactGapMs: config.WECHAT_CONTACT_GAP_MS,
+          maxBytes: config.WECHAT_MESSAGE_MAX_BYTES,
+          slowNoticeMs: config.WECHAT_SLOW_NOTICE_MS,
+        },
       })
     : undefined;
   if (!wechat)

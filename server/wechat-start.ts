@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { pumpNotices } from '../bot/channels/wechat/notice-pump.ts';
-import { seenSchema, startWechatChannel, type WechatChannel } from '../bot/channels/wechat/wechat-channel.ts';
+import { openOutboxStore } from '../bot/channels/wechat/outbox-store.ts';
+import {
+  seenSchema,
+  startWechatChannel,
+  type WechatChannel,
+  type WechatPacing,
+} from '../bot/channels/wechat/wechat-channel.ts';
 import type { DialogDeps } from '../bot/dialog/transition.ts';
 import type { DialogStorage } from '../bot/referral/dialog-storage.ts';
 import type { Store } from '../bot/store/collection-store.ts';
@@ -25,6 +31,7 @@ export interface WechatStartOptions {
   residentNotices: ResidentNotices;
   staffNotices: StaffNotices;
   log: Logger;
+  pacing: WechatPacing;
 }
 
 export async function startWechat(o: WechatStartOptions) {
@@ -45,12 +52,13 @@ export async function startWechat(o: WechatStartOptions) {
     referrals: o.storage.referrals,
     proof: o.storage.proof,
     seen,
+    outbox: await openOutboxStore(o.store),
     log: {
       info: (x, m) => o.log.info(x, m),
       warn: (x, m) => o.log.warn(x, m),
       error: (x, m) => o.log.error(x, m),
     },
-    sendIntervalMs: 1500,
+    pacing: o.pacing,
     messagesPerMinute: 20,
     showQr: (qr) => {
       void QRCode.toString(qr, { type: 'terminal', small: true }).then((art) =>
@@ -60,7 +68,7 @@ export async function startWechat(o: WechatStartOptions) {
   });
 
   // A deletion also drops the replies and notices still waiting to be sent to that contact.
-  o.storage.alsoForget(async ({ contacts }) => channel.outbox.forget(contacts));
+  o.storage.alsoForget(({ contacts }) => channel.outbox.forget(contacts));
 
   let delay = 5_000;
   let stopped = false;

@@ -2,11 +2,12 @@
  * npm run bench: every benchmark, figures printed as JSON lines (medians, not single runs).
  * Not a test: machines here are shared and noisy; read the figures, compare ratios.
  *   npm run bench                 all
- *   npm run bench -- engine       one (engine | roster | screen | dialog | http | inbox)
+ *   npm run bench -- engine       one (engine | roster | screen | dialog | http | inbox | wechat)
  *   BENCH_ROWS=100000 npm run bench -- roster   a smaller roster
  *   BENCH_HOUSEHOLDS=1000000 npm run bench -- screen   JSON/NDJSON at a million households
  *   BENCH_JOBS=1,2 BENCH_RUNS=3 npm run bench -- screen   worker threads tried, runs per median
  *   BENCH_LEDGER_ONLY=1 npm run bench -- inbox   only the 台账 (streaming vs in-memory, 50,000 cases)
+ *   BENCH_WECHAT_RESIDENTS=1,5 BENCH_WECHAT_TURNS=2 npm run bench -- wechat   real pacing, real time
  */
 import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';
@@ -15,6 +16,7 @@ import { benchInbox } from './inbox.ts';
 import { benchLedger } from './ledger.ts';
 import { benchRoster } from './roster.ts';
 import { benchScreenJson } from './screen-json.ts';
+import { benchWechat } from './wechat.ts';
 
 const which = process.argv[2];
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -79,4 +81,16 @@ if (!which || which === 'inbox') {
     const r = await benchInbox(n);
     console.log(JSON.stringify({ bench: 'inbox', ...r }));
   }
+}
+if (!which || which === 'wechat') {
+  const r = await benchWechat();
+  for (const row of r.rows)
+    console.log(
+      JSON.stringify({
+        bench: 'wechat',
+        ...row,
+        meetsTarget: row.messagesPerTurn <= r.target.messagesPerTurn,
+      }),
+    );
+  console.log(JSON.stringify({ bench: 'wechat-pacing', ...r.pacing }));
 }

@@ -149,7 +149,8 @@ describe('a flood on WeChat', () => {
       referrals: storage.referrals,
       seen: await store.collection('wechat-seen', seenSchema),
       log: { info: () => {}, warn: () => {}, error: () => {} },
-      sendIntervalMs: 5, // a paced outbox, as in production (1.5 s there)
+      // A paced outbox, as in production (1.5 s there).
+      pacing: { sendsPerMinute: 12_000, contactGapMs: 5, maxBytes: 2000, slowNoticeMs: 0 },
       messagesPerMinute: perMinute,
     });
     const sent: { to: string; text: string }[] = [];

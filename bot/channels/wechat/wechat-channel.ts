@@ -2,8 +2,8 @@
  * The WeChat channel: a thin adapter from Wechaty events to the dialog engine, like the web
  * page and the terminal. One-to-one chats run the questionnaire; in groups it answers only
  * when mentioned. Each message id is handled once (duplicate events after a reconnect change
- * nothing), one resident's messages in order, each resident rate-limited, every reply through
- * the throttled outbox. Voice, images and files get a "text, please" and are not kept.
+ * nothing), one resident's messages in order, each resident rate-limited, each turn's replies
+ * as one message through the paced, on-disk outbox (outbox.ts). Voice, images and files get a "text, please" and are not kept.
  * Status questions need the reference and phone digits: a contact id alone discloses nothing.
  */
 import { createHash } from 'node:crypto';
@@ -24,6 +24,7 @@ import { type ContactProof, contactProof, statusGuessLimit } from '../../referra
 import type { ReferralRecord } from '../../referral/referral-record.ts';
 import type { Collection } from '../../store/collection-store.ts';
 import { createOutbox, type Sendable } from './outbox.ts';
+import type { OutboxRecord } from './outbox-store.ts';
 import { perResidentLimit } from './rate-limit.ts';
 
 export const seenSchema = z.strictObject({ at: z.number() });
@@ -54,21 +55,47 @@ export interface WechatChannelOptions {
     warn: (o: object, m: string) => void;
     error: (o: object, m: string) => void;
   };
-  sendIntervalMs: number;
+  /** How replies are paced (server/config.ts: WECHAT_*). */
+  pacing: WechatPacing;
+  /** The outbox on disk (outbox-store.ts); without it replies wait in memory only. */
+  outbox?: Collection<OutboxRecord>;
   messagesPerMinute: number;
   /** Prints the login QR code (the terminal). */
   showQr?: (qr: string) => void;
+}
+
+export interface WechatPacing {
+  /** Sends per minute over all residents: the account's budget. */
+  sendsPerMinute: number;
+  /** Least time between two messages to one contact. */
+  contactGapMs: number;
+  /** Longest message, UTF-8 bytes; a longer turn is split. */
+  maxBytes: number;
+  /** A resident waiting longer than this is told the reply is coming (0: never). */
+  slowNoticeMs: number;
 }
 
 /** Session ids from contact ids: fixed length, only id-safe characters, not the raw WeChat id. */
 export const sessionIdFor = (key: string) =>
   `wx-${createHash('sha256').update(key).digest('base64url').slice(0, 32)}`;
 
+const languageOf = (lang: string): Language =>
+  (languages as readonly string[]).includes(lang) ? (lang as Language) : 'zh';
+
 export function startWechatChannel(o: WechatChannelOptions) {
   const { bot, log } = o;
   const state: WechatState = { status: 'starting', since: new Date().toISOString() };
   const outbox = createOutbox({
-    intervalMs: o.sendIntervalMs,
+    globalGapMs: Math.ceil(60_000 / o.pacing.sendsPerMinute),
+    contactGapMs: o.pacing.contactGapMs,
+    maxBytes: o.pacing.maxBytes,
+    slowNoticeMs: o.pacing.slowNoticeMs,
+    slowNotice: (lang) => translator(languageOf(lang))('chat.wechat.reply_coming'),
+    durable: o.outbox,
+    isRoom: (to) => typeof (to as Partial<RoomInterface>).topic === 'function',
+    find: async (a) =>
+      (a.room ? await bot.Room.find({ id: a.contact }) : await bot.Contact.find({ id: a.contact })) ??
+      undefined,
     attempts: 4,
     isOnline: () => state.status === 'online',
     onGiveUp: (e) => log.warn({ err: String(e) }, 'wechat message not sent after retries'),
@@ -89,6 +116,9 @@ export function startWechatChannel(o: WechatChannelOptions) {
   bot.on('login', (user) => {
     set({ status: 'online', user: user.name(), qr: undefined });
     log.info({}, 'wechat: logged in');
+    // Replies the last process had not sent yet go first (once: a re-login keeps the queue).
+    const restored = outbox.restore();
+    if (restored) log.info({ restored }, 'wechat: sending replies queued before the restart');
   });
   bot.on('logout', () => {
     set({ status: 'offline' });
@@ -142,7 +172,7 @@ export function startWechatChannel(o: WechatChannelOptions) {
 
   async function warnTooFast(key: string, to: Sendable) {
     const lang: Language = loop.peek(sessionIdFor(key))?.lang ?? 'zh';
-    await outbox.send(to, translator(lang)('chat.wechat.too_fast'));
+    await outbox.send(to, translator(lang)('chat.wechat.too_fast'), lang);
   }
 
   async function reply(
@@ -154,7 +184,8 @@ export function startWechatChannel(o: WechatChannelOptions) {
     const to = room ?? talker;
     const who = sessionIdFor(key);
     if (msg.type() !== types.Message.Text) {
-      await outbox.send(to, translator(loop.peek(who)?.lang ?? 'zh')('chat.wechat.text_only'));
+      const lang: Language = loop.peek(who)?.lang ?? 'zh';
+      await outbox.send(to, translator(lang)('chat.wechat.text_only'), lang);
       return;
     }
     const text = (room ? await msg.mentionText() : msg.text()).trim();
@@ -162,7 +193,8 @@ export function startWechatChannel(o: WechatChannelOptions) {
     // The contact id goes with the session (for status notices), never into what we disclose.
     const out = await loop.turn({ who, text, lang: 'zh', contact: talker.id });
     if (out.missing) return;
-    for (const line of renderReplies(out.replies, out.lang)) await outbox.send(to, line);
+    // One message per turn: the outbox joins the turn's replies (turn-text.ts).
+    await outbox.sendTurn(to, renderReplies(out.replies, out.lang), out.lang);
   }
 
   return {

@@ -72,7 +72,8 @@ beforeAll(async () => {
     proof: storage.proof,
     seen: await store.collection('wechat-seen', seenSchema),
     log: { info: () => {}, warn: () => {}, error: () => {} },
-    sendIntervalMs: 0,
+    // Pacing out of the way (1 ms): these tests are about what is said; pacing has its own.
+    pacing: { sendsPerMinute: 60_000, contactGapMs: 0, maxBytes: 2000, slowNoticeMs: 0 },
     messagesPerMinute: 30,
   });
   // What the bot says comes back as its own messages: record them.
