@@ -32,6 +32,7 @@ import type { RosterSettings, StaffDeps } from './staff/staff-deps.ts';
 import type { StaffNotices } from './notices/staff-notices.ts';
 import type { WechatState } from '../bot/channels/wechat/wechat-channel.ts';
 import type { ContactProof } from '../bot/referral/contact-proof.ts';
+import { type MiniprogramDeps, miniprogramRoutes } from './miniprogram/miniprogram-routes.ts';
 
 export interface AppDeps {
   /** Requests per minute per client address on /api. */
@@ -69,6 +70,8 @@ export interface AppDeps {
   refusals: RefusalLog;
   /** Roster uploads (政策找人): size limit, how long results are kept, where uploads wait. */
   roster?: RosterSettings;
+  /** The mini-program's sign-in and "my referrals"; unset: answered "sign-in not set up". */
+  miniprogram?: Pick<MiniprogramDeps, 'api' | 'signIns' | 'templates'>;
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -159,6 +162,15 @@ export function createApp(deps: AppDeps): Koa {
   app.use(rules.routes()).use(rules.allowedMethods());
   const web = webRoutes(deps, newConversation);
   app.use(web.routes()).use(web.allowedMethods());
+  if (deps.miniprogram) {
+    const mp = miniprogramRoutes({
+      ...deps.miniprogram,
+      sessions: deps.sessions,
+      referrals: deps.referrals,
+      now: () => new Date(),
+    });
+    app.use(mp.routes()).use(mp.allowedMethods());
+  }
   const staff = staffRoutes(staffDeps, deps.loginsPerMinute);
   app.use(staff.routes()).use(staff.allowedMethods());
   return app;

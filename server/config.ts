@@ -136,6 +136,65 @@ const configSchema = z.object({
     .default(60),
   /** The address residents use, printed as a QR code on posters; default: this server. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The mini-program's AppID and AppSecret (WeChat sign-in and subscription messages); unset:
+   * the server still starts and the sign-in endpoint answers "sign-in not set up".
+   */
+  MINIPROGRAM_APPID: z
+    .string()
+    .regex(/^wx[0-9a-f]{16}$/, 'a mini-program AppID (wx and 16 hex digits)')
+    .optional(),
+  MINIPROGRAM_SECRET: z
+    .string()
+    .regex(/^[0-9A-Za-z]{16,64}$/, 'the AppSecret from the mini-program admin console')
+    .optional(),
+  /**
+   * The subscription template for "your referral's status changed" (chosen in the mini-program
+   * admin console); unset: no status messages are sent.
+   */
+  MINIPROGRAM_STATUS_TEMPLATE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{10,64}$/)
+    .optional(),
+  /**
+   * Which of that template's fields carry what: "status=<key>,date=<key>", the keys as the admin
+   * console lists them (thing1, phrase2, time3, date4 ...). A thing field takes the resident's
+   * language; a phrase field takes only short Chinese, so it gets the Chinese word.
+   */
+  MINIPROGRAM_STATUS_TEMPLATE_FIELDS: z
+    .string()
+    .transform((s, ctx) => {
+      const fields = Object.fromEntries(
+        s.split(',').map((p) =>
+          p
+            .trim()
+            .split('=')
+            .map((x) => x.trim()),
+        ),
+      );
+      const ok = (k: unknown) => typeof k === 'string' && /^(thing|phrase|time|date)[0-9]{1,2}$/.test(k);
+      if (ok(fields.status) && (fields.date === undefined || ok(fields.date)))
+        return { status: fields.status as string, ...(fields.date ? { date: fields.date as string } : {}) };
+      ctx.addIssue({ code: 'custom', message: 'expected status=<thing|phrase>N[,date=<time|date>N]' });
+      return z.NEVER;
+    })
+    .default({ status: 'thing1', date: 'time2' }),
+  /** The mini-program page a status message opens. */
+  MINIPROGRAM_STATUS_PAGE: z
+    .string()
+    .regex(/^[a-z0-9/_-]+$/)
+    .default('pages/my-referrals/my-referrals'),
+  /** formal (published), trial or developer: which version of the mini-program the message opens. */
+  MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer']).default('formal'),
+  /** WeChat's server API; tests point it at a fake on 127.0.0.1. */
+  WECHAT_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
+  /** Minutes a mini-program sign-in lasts (then wx.login again, silently). */
+  MINIPROGRAM_SESSION_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(120),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -15,6 +15,7 @@ import { startWechat } from './wechat-start.ts';
 import { loadCookieKeys } from './cookie-keys.ts';
 import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
+import { startMiniprogram } from './miniprogram/miniprogram-start.ts';
 import { ensureFirstAdmin } from './staff/bootstrap.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
 import { byCounty } from './staff/local-values/local-value-record.ts';
@@ -83,6 +84,7 @@ async function run(config: Config, log: Logger, store: Store) {
   storage.alsoForget(townshipNotices.forget);
   storage.alsoForget(notices.forget);
   townshipNotices.start();
+  const miniprogram = await startMiniprogram(config, store, log, storage.alsoForget);
   // WeChat only when asked for: without WECHATY_PUPPET, Wechaty would start wechat4u and spin.
   const wechat = config.WECHATY_PUPPET
     ? await startWechat({
@@ -134,7 +136,13 @@ async function run(config: Config, log: Logger, store: Store) {
       uploadDir: join(config.DATA_DIR, 'roster-uploads'),
     },
     staff,
-    onStatusChange: (r) => notices.statusChanged(r),
+    onStatusChange: (r) => {
+      notices.statusChanged(r);
+      void miniprogram.subscriptions
+        .statusChanged(r)
+        .catch((e) => log.error({ err: e }, 'subscription message not queued: the store cannot write'));
+    },
+    miniprogram: miniprogram.routes,
   });
   // Closed cases lose their personal data after the retention period (checked hourly).
   const retention = async () => {
@@ -174,6 +182,7 @@ async function run(config: Config, log: Logger, store: Store) {
     clearInterval(sweep);
     clearInterval(sessionSweep);
     townshipNotices.stop();
+    miniprogram.subscriptions.stop();
     await wechat?.stop();
     server.close();
     await once(server, 'close');

@@ -12,7 +12,9 @@ export function anonymised(
   why: 'deletion_requested' | 'retention',
 ): ReferralRecord {
   // The idempotency key is a hash over the name, phone and ID: it goes with them.
-  const { idNumber: _id, village: _v, contact: _c, idempotencyKey: _k, rosterSource: _s, ...rest } = r;
+  const { idNumber: _id, village: _v, contact: _c, idempotencyKey: _k, rosterSource: _s, ...kept } = r;
+  // The mini-program's openid is a contact too: it goes, so "my referrals" no longer lists it.
+  const { miniprogram: _m, ...rest } = kept;
   const open = !closedStatuses.has(r.status);
   return {
     ...rest,

@@ -147,6 +147,18 @@ export const referralSchema = z.strictObject({
   notDuplicateOf: z
     .array(z.strictObject({ reference: z.string(), at: z.string(), by: z.string() }))
     .optional(),
+  /**
+   * Made in the mini-program by a resident signed in with WeChat: their openid (encrypted at rest,
+   * found through a keyed hash, never in clear) and the subscription templates they allowed for
+   * status messages. Older records have none and load as before.
+   */
+  miniprogram: z
+    .strictObject({
+      openid: z.string(),
+      templates: z.array(z.string()).default([]),
+      at: z.string(),
+    })
+    .optional(),
 });
 export type ReferralRecord = z.output<typeof referralSchema>;
 
@@ -168,6 +180,7 @@ export const referralPersonalFields = [
   'rosterSource',
   'history.*.note',
   'outcomes.*.reason',
+  'miniprogram.openid',
 ] as const;
 
 /**
@@ -178,6 +191,8 @@ export const referralIndexFields: IndexFields<ReferralRecord> = {
   phone: (r) => r.phone || undefined,
   idNumber: (r) => r.idNumber || undefined,
   nameVillage: (r) => nameVillageKey(r.name, r.village),
+  /** "My referrals" in the mini-program: the signed-in resident's openid. */
+  openid: (r) => r.miniprogram?.openid,
 };
 
 /** One submission's fingerprint: the session, the answers and the contact details. */

@@ -1,0 +1,110 @@
+/**
+ * The mini-program's own endpoints (JSON; the questionnaire itself is the conversations API):
+ *   POST /api/v1/miniprogram/sign-in     { code }                      → { token, expiresIn }
+ *   GET  /api/v1/miniprogram/referrals   (Authorization: Bearer token) → { referrals: [...] }
+ *   POST /api/v1/miniprogram/referrals   { conversationId, templates } → { templates }
+ * The last one ties the referral a mini-program conversation sent to the signed-in resident and
+ * records the subscription templates they allowed. "My referrals" shows status and programs but
+ * no reference and no digits: WeChat vouches for who is asking, and nothing more is needed.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Session } from '../../bot/dialog/session.ts';
+import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
+import type { Collection } from '../../bot/store/collection-store.ts';
+import { translator } from '../../locales/i18n.ts';
+import { toInputIssue } from '../../rules/engine/household.ts';
+import { AppError } from '../errors.ts';
+import { badCodeErrors, type WechatApi, WechatApiError } from '../wechat-api/wechat-api.ts';
+import type { SignIns } from './sign-ins.ts';
+
+const signInSchema = z.strictObject({ code: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
+const linkSchema = z.strictObject({
+  conversationId: z.string().regex(/^[0-9a-f-]{36}$/),
+  /** The template ids wx.requestSubscribeMessage reported as "accept". */
+  templates: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+    .max(10)
+    .default([]),
+});
+
+export interface MiniprogramDeps {
+  /** Undefined without MINIPROGRAM_APPID and MINIPROGRAM_SECRET: sign-in is not set up. */
+  api: WechatApi | undefined;
+  signIns: SignIns;
+  sessions: Collection<Session>;
+  referrals: Collection<ReferralRecord>;
+  /** The subscription templates this server sends (others are not recorded). */
+  templates: readonly string[];
+  now: () => Date;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new AppError(400, 'invalid_input', parsed.error.issues.map(toInputIssue));
+  return parsed.data;
+}
+
+export function miniprogramRoutes(deps: MiniprogramDeps): Router {
+  const router = new Router({ prefix: '/api/v1/miniprogram', sensitive: true });
+
+  const signedIn = (ctx: Context): string => {
+    if (!deps.api) throw new AppError(503, 'miniprogram_not_configured');
+    const token = /^Bearer ([A-Za-z0-9_-]{43})$/.exec(ctx.get('authorization'))?.[1];
+    const openid = token ? deps.signIns.openid(token) : undefined;
+    if (!openid) throw new AppError(401, 'sign_in_required');
+    return openid;
+  };
+
+  router.post('/sign-in', async (ctx) => {
+    const { code } = parse(signInSchema, ctx.request.body);
+    if (!deps.api) throw new AppError(503, 'miniprogram_not_configured');
+    let openid: string;
+    try {
+      openid = await deps.api.codeToSession(code);
+    } catch (e) {
+      if (e instanceof WechatApiError && badCodeErrors.has(e.errcode))
+        throw new AppError(401, 'sign_in_failed');
+      throw new AppError(502, 'wechat_unavailable');
+    }
+    ctx.body = deps.signIns.start(openid);
+  });
+
+  router.get('/referrals', (ctx) => {
+    const openid = signedIn(ctx);
+    const index = deps.referrals.index;
+    const hash = index?.hash('openid', openid);
+    const t = translator(ctx.state.lang ?? 'zh');
+    const theirs = [...deps.referrals.values()]
+      .filter((r) => hash !== undefined && index?.of(r).openid === hash)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    ctx.body = {
+      referrals: theirs.map((r) => ({
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt ?? r.createdAt,
+        status: r.status,
+        statusText: t(`web.status.states.${r.mergedInto ? 'merged' : r.status}`),
+        programs: r.programs.map((p) => ({ id: p.id, verdict: p.verdict })),
+        subscribed: deps.templates.some((id) => r.miniprogram?.templates.includes(id)),
+      })),
+    };
+  });
+
+  router.post('/referrals', async (ctx) => {
+    const openid = signedIn(ctx);
+    const { conversationId, templates } = parse(linkSchema, ctx.request.body);
+    // The conversation id is the proof: only the phone that held the conversation knows it.
+    const reference = deps.sessions.get(conversationId)?.referral?.reference;
+    const r = reference ? deps.referrals.get(reference) : undefined;
+    if (!r || r.anonymisedAt) throw new AppError(404, 'conversation_not_found');
+    if (r.miniprogram && r.miniprogram.openid !== openid) throw new AppError(403, 'referral_not_yours');
+    const allowed = templates.filter((id) => deps.templates.includes(id));
+    const kept = [...new Set([...(r.miniprogram?.templates ?? []), ...allowed])];
+    const at = deps.now().toISOString();
+    await deps.referrals.setDurably(r.reference, { ...r, miniprogram: { openid, templates: kept, at } });
+    ctx.body = { templates: kept };
+  });
+
+  return router;
+}

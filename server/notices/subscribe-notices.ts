@@ -1,0 +1,179 @@
+/**
+ * Status messages to residents who made their referral in the mini-program and allowed them
+ * (WeChat subscription messages): queued on disk when a caseworker changes the status, sent
+ * through WeChat's subscribe-message API, retried with back-off while WeChat is unreachable,
+ * and dropped when the resident deletes their data. A refusal WeChat will repeat (the resident
+ * turned the messages off, a template the console no longer has) is recorded and not retried:
+ * retrying it would be a storm of calls that can never succeed.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { translator } from '../../locales/i18n.ts';
+import type { Person } from '../../bot/referral/delete-person.ts';
+import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
+import type { Store } from '../../bot/store/collection-store.ts';
+import { finalSendErrors, type WechatApi, WechatApiError } from '../wechat-api/wechat-api.ts';
+
+export const subscribeNoticeSchema = z.strictObject({
+  id: z.string(),
+  reference: z.string(),
+  /** The resident's openid; removed once the message is sent or finally refused. */
+  openid: z.string().optional(),
+  templateId: z.string(),
+  lang: z.enum(['zh', 'ug', 'kk']),
+  status: z.string(),
+  at: z.string(),
+  attempts: z.number(),
+  nextAt: z.string(),
+  sentAt: z.string().optional(),
+  /** WeChat's error code when it refused for good (43101: not subscribed / turned off). */
+  refused: z.number().optional(),
+});
+export type SubscribeNotice = z.infer<typeof subscribeNoticeSchema>;
+
+export interface StatusTemplate {
+  id: string;
+  /** The template's field keys: the status (thing/phrase N) and, if it has one, the date (time/date N). */
+  fields: { status: string; date?: string };
+  page: string;
+  state: 'formal' | 'trial' | 'developer';
+}
+
+export interface SubscribeNoticeOptions {
+  template?: StatusTemplate;
+  api?: WechatApi;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  now?: () => Date;
+  /** A send that failed (the error code only: never the openid or the reference). */
+  onError?: (attempts: number, error: string, final: boolean) => void;
+}
+
+/** Beijing time, as WeChat shows a template's time and date fields. */
+function beijing(at: string, withTime: boolean): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  return withTime ? `${date} ${parts.hour}:${parts.minute}` : date;
+}
+
+/**
+ * The template's data: a thing field (any text up to 20 characters) in the resident's language,
+ * a phrase field (up to 5 Chinese characters) in Chinese, which is all WeChat accepts there.
+ */
+export function templateData(t: StatusTemplate, n: Pick<SubscribeNotice, 'lang' | 'status' | 'at'>) {
+  const phrase = t.fields.status.startsWith('phrase');
+  const text = phrase
+    ? translator('zh')(`api.miniprogram.notice.phrase.${n.status}`)
+    : translator(n.lang)(`api.miniprogram.notice.thing.${n.status}`);
+  const data: Record<string, { value: string }> = {
+    [t.fields.status]: { value: [...text].slice(0, phrase ? 5 : 20).join('') },
+  };
+  if (t.fields.date) data[t.fields.date] = { value: beijing(n.at, t.fields.date.startsWith('time')) };
+  return data;
+}
+
+export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) {
+  // The openid identifies the resident: encrypted at rest like the referral's.
+  const queue = await store.collection('subscribe-notices', subscribeNoticeSchema, { personal: ['openid'] });
+  const now = o.now ?? (() => new Date());
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  async function deliver(n: SubscribeNotice, t: StatusTemplate, api: WechatApi) {
+    let error: unknown;
+    try {
+      await api.sendSubscribe({
+        touser: n.openid ?? '',
+        template_id: n.templateId,
+        page: t.page,
+        data: templateData(t, n),
+        miniprogram_state: t.state,
+      });
+    } catch (e) {
+      error = e;
+    }
+    // Deleted while it was being sent (the resident asked for deletion): it stays gone.
+    if (!queue.get(n.id)) return;
+    const at = now();
+    const { openid: _o, ...done } = n;
+    if (error === undefined) {
+      await queue.setDurably(n.id, { ...done, attempts: n.attempts + 1, sentAt: at.toISOString() });
+      return;
+    }
+    const code = error instanceof WechatApiError ? error.errcode : undefined;
+    if (code !== undefined && finalSendErrors.has(code)) {
+      await queue.setDurably(n.id, { ...done, attempts: n.attempts + 1, refused: code });
+      o.onError?.(n.attempts + 1, `WeChat error ${code}`, true);
+      return;
+    }
+    const attempts = n.attempts + 1;
+    const delay = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempts - 1));
+    queue.set(n.id, { ...n, attempts, nextAt: new Date(at.getTime() + delay).toISOString() });
+    o.onError?.(attempts, code !== undefined ? `WeChat error ${code}` : (error as Error).name, false);
+  }
+
+  async function dispatchDue() {
+    const t = o.template;
+    if (running || !t || !o.api) return;
+    running = true;
+    try {
+      const due = [...queue.values()].filter(
+        (n) => n.openid && !n.sentAt && n.refused === undefined && new Date(n.nextAt) <= now(),
+      );
+      for (const n of due) await deliver(n, t, o.api);
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    queue,
+    dispatchDue,
+    /** A caseworker changed the status: queued (on disk) if the resident allowed the template. */
+    async statusChanged(r: ReferralRecord) {
+      const t = o.template;
+      const m = r.miniprogram;
+      if (!t || !m || !m.templates.includes(t.id)) return;
+      const at = now().toISOString();
+      const id = randomUUID();
+      await queue.setDurably(id, {
+        id,
+        reference: r.reference,
+        openid: m.openid,
+        templateId: t.id,
+        lang: r.lang,
+        status: r.status,
+        at: r.updatedAt ?? at,
+        attempts: 0,
+        nextAt: at,
+      });
+      void dispatchDue();
+    },
+    /** A resident's deletion: their messages go, sent or not, so no retry carries their openid. */
+    async forget({ references }: Person) {
+      for (const [id, n] of [...queue.entries()])
+        if (references.has(n.reference)) await queue.deleteDurably(id);
+    },
+    pending: () => [...queue.values()].filter((n) => !n.sentAt && n.refused === undefined),
+    start(intervalMs = 1000) {
+      timer = setInterval(() => void dispatchDue(), intervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
+export type SubscribeNotices = Awaited<ReturnType<typeof subscribeNotices>>;

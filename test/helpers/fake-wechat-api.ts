@@ -1,0 +1,151 @@
+/**
+ * A fake of WeChat's server API on 127.0.0.1, for tests: the three calls the mini-program's
+ * server side makes (stable_token, jscode2session, subscribe/send), checked the way WeChat checks
+ * them — the AppID and secret, a current token on every send, a known template, data WeChat
+ * would accept (each value a non-empty string; thing ≤ 20 characters, phrase ≤ 5 Chinese
+ * characters) — answered with WeChat's error codes otherwise. Tests can expire the tokens or
+ * make a template refused (43101), and read every call it received.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeCall {
+  path: string;
+  query: Record<string, string>;
+  body: Record<string, unknown> | undefined;
+  /** What the fake answered. */
+  errcode: number;
+}
+
+export interface FakeWechatOptions {
+  appid: string;
+  secret: string;
+  /** wx.login codes it accepts, and the openid each stands for. */
+  codes: Record<string, string>;
+  templates: string[];
+  /** Seconds a token lasts (WeChat: 7200). */
+  expiresIn?: number;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  if (!chunks.length) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+const chinese = /^[\u4e00-\u9fff]{1,5}$/;
+
+function dataError(data: unknown): boolean {
+  if (!data || typeof data !== 'object') return true;
+  for (const [key, v] of Object.entries(data)) {
+    const value = (v as { value?: unknown })?.value;
+    if (typeof value !== 'string' || !value) return true;
+    if (key.startsWith('thing') && [...value].length > 20) return true;
+    if (key.startsWith('phrase') && !chinese.test(value)) return true;
+    if (key.startsWith('time') && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(value)) return true;
+  }
+  return false;
+}
+
+export async function startFakeWechat(o: FakeWechatOptions) {
+  const calls: FakeCall[] = [];
+  const valid = new Set<string>();
+  const expired = new Set<string>();
+  const refused = new Set<string>();
+  let issued = 0;
+  let down = false;
+
+  const answer = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const query = Object.fromEntries(url.searchParams);
+    const body = req.method === 'POST' ? await readBody(req) : undefined;
+    const record = (errcode: number, extra: Record<string, unknown> = {}) => {
+      calls.push({ path: url.pathname, query, body, errcode });
+      return errcode ? { errcode, errmsg: `fake error ${errcode}` } : { errcode: 0, errmsg: 'ok', ...extra };
+    };
+    if (url.pathname === '/cgi-bin/stable_token' && req.method === 'POST') {
+      if (body?.grant_type !== 'client_credential') return record(40002);
+      if (body.appid !== o.appid || body.secret !== o.secret) return record(40125);
+      // force_refresh: every earlier token stops working, as WeChat's does.
+      if (body.force_refresh === true) for (const t of valid) expired.add(t);
+      const token = `fake-token-${++issued}`;
+      valid.add(token);
+      return record(0, { access_token: token, expires_in: o.expiresIn ?? 7200 });
+    }
+    if (url.pathname === '/sns/jscode2session' && req.method === 'GET') {
+      if (query.appid !== o.appid || query.secret !== o.secret) return record(40125);
+      if (query.grant_type !== 'authorization_code') return record(40002);
+      const openid = query.js_code ? o.codes[query.js_code] : undefined;
+      if (!openid) return record(40029);
+      // A code is good once, as WeChat's are.
+      delete o.codes[query.js_code!];
+      return record(0, { openid, session_key: 'fake-session-key' });
+    }
+    if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
+      const token = query.access_token ?? '';
+      if (!valid.has(token)) return record(40001);
+      if (expired.has(token)) return record(42001);
+      const template = String(body?.template_id ?? '');
+      if (!o.templates.includes(template)) return record(40037);
+      if (typeof body?.touser !== 'string' || !body.touser) return record(40003);
+      if (dataError(body.data)) return record(47003);
+      if (refused.has(template)) return record(43101);
+      return record(0, { msgid: calls.length + 1 });
+    }
+    return record(-1);
+  };
+
+  const server = createServer((req, res) => {
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
+    void answer(req).then((json) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(json));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    calls,
+    /** Calls to one endpoint ("token", "session", "send"). */
+    callsTo(which: 'token' | 'session' | 'send') {
+      const path = {
+        token: '/cgi-bin/stable_token',
+        session: '/sns/jscode2session',
+        send: '/cgi-bin/message/subscribe/send',
+      }[which];
+      return calls.filter((c) => c.path === path);
+    },
+    /** Every token issued so far now answers 42001 (expired). */
+    expireTokens() {
+      for (const t of valid) expired.add(t);
+    },
+    /** Sends with this template now answer 43101 (the resident refused / is not subscribed). */
+    refuse(template: string) {
+      refused.add(template);
+    },
+    /** Connections are dropped (WeChat unreachable) until set back. */
+    setDown(value: boolean) {
+      down = value;
+    },
+    addCode(code: string, openid: string) {
+      o.codes[code] = openid;
+    },
+    async stop() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+export type FakeWechat = Awaited<ReturnType<typeof startFakeWechat>>;
