@@ -80,3 +80,17 @@ describe.each(['zh', 'ug', 'kk'] as const)('mini-program in %s', (lang) => {
     expect(wx.requests.every((u) => u.startsWith('https://assist.example.invalid/api/v1/'))).toBe(true);
   });
 });
+
+/** Every page listed in app.json, stubs included, in Uyghur and Kazakh: mirrored, titled. */
+describe.each(['ug', 'kk'] as const)('every page in %s', (lang) => {
+  const pages: string[] = JSON.parse(readFileSync(join(repoRoot, 'miniprogram', 'app.json'), 'utf8')).pages;
+  const titles = Object.values(locale(lang, 'web')).flatMap((v) => Object.values(v as object));
+
+  it.each(pages.map((p) => p.split('/')[1]!))('%s is right to left, its title in the language', (name) => {
+    const wx = fakeWx(built.dir, server.base);
+    wx.storage.set('lang', lang);
+    const page = openPage(built.dir, name);
+    expect(rtl(page)).toBe(true);
+    expect([...titles, locale(lang, 'chat').results.title]).toContain(wx.titles.at(-1));
+  });
+});
