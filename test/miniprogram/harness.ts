@@ -103,9 +103,16 @@ export function fakeWx(built: string, server: string): FakeWx {
   return wx;
 }
 
+/**
+ * WXML is compiled by WeChat's own compiler (miniprogram-compiler ships wcc for Linux x86-64,
+ * macOS and Windows); on other Linux machines (arm64) the package's pure-JS compiler stands in.
+ * Both pass these tests.
+ */
+const compiler = process.platform === 'linux' && process.arch !== 'x64' ? 'simulate' : 'official';
+
 /** Loads and attaches a real page (pages/<name>/index) of the built copy. */
 export function openPage(built: string, name: string) {
-  const id = simulate.load(join(built, 'pages', name, 'index'), { rootPath: built });
+  const id = simulate.load(join(built, 'pages', name, 'index'), { rootPath: built, compiler });
   const page = simulate.render(id);
   // jsdom's document (the vitest environment); the root tsconfig has no DOM types, on purpose.
   const { document } = globalThis as unknown as { document: { createElement: (tag: string) => object } };
