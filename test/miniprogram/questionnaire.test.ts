@@ -76,6 +76,8 @@ describe.each(['zh', 'ug', 'kk'] as const)('mini-program in %s', (lang) => {
     await waitFor(() => text(page).includes(chat.questions.ages), 'the ages question');
     expect(text(page)).not.toContain(chat.questions.size);
     expect(rtl(page)).toBe(lang !== 'zh');
+    // Nothing the resident answered is kept on the phone: only the language.
+    expect([...wx.storage.keys()]).toEqual(['lang']);
     // Every request went to the configured server base (config.ts), none elsewhere.
     expect(wx.requests.every((u) => u.startsWith('https://assist.example.invalid/api/v1/'))).toBe(true);
   });
