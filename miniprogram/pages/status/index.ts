@@ -1,0 +1,4 @@
+// TODO(issue 17): the status page; for now it only carries the language (lib/stub-page.ts).
+import { stubPage } from '../../lib/stub-page';
+
+stubPage('web.home.status');
