@@ -179,11 +179,11 @@ const configSchema = z.object({
       return z.NEVER;
     })
     .default({ status: 'thing1', date: 'time2' }),
-  /** The mini-program page a status message opens. */
+  /** The mini-program page a status message opens (as app.json lists it). */
   MINIPROGRAM_STATUS_PAGE: z
     .string()
     .regex(/^[a-z0-9/_-]+$/)
-    .default('pages/my-referrals/my-referrals'),
+    .default('pages/my-referrals/index'),
   /** formal (published), trial or developer: which version of the mini-program the message opens. */
   MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer']).default('formal'),
   /** WeChat's server API; tests point it at a fake on 127.0.0.1. */
