@@ -110,13 +110,18 @@ export function fakeWx(built: string, server: string): FakeWx {
  */
 const compiler = process.platform === 'linux' && process.arch !== 'x64' ? 'simulate' : 'official';
 
-/** Loads and attaches a real page (pages/<name>/index) of the built copy. */
-export function openPage(built: string, name: string) {
+/**
+ * Loads and attaches a real page (pages/<name>/index) of the built copy. `query` is the page's
+ * query string, given as WeChat gives it to a page built with Component(): as its properties
+ * of the same names, then to its onLoad.
+ */
+export function openPage(built: string, name: string, query?: Record<string, string>) {
   const id = simulate.load(join(built, 'pages', name, 'index'), { rootPath: built, compiler });
-  const page = simulate.render(id);
+  const page = simulate.render(id, query);
   // jsdom's document (the vitest environment); the root tsconfig has no DOM types, on purpose.
   const { document } = globalThis as unknown as { document: { createElement: (tag: string) => object } };
   page.attach(document.createElement('parent-wrapper'));
+  if (query) (page.instance as { onLoad?: (q: Record<string, string>) => void }).onLoad?.(query);
   return page;
 }
 
