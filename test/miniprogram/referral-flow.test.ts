@@ -295,6 +295,26 @@ describe('without MINIPROGRAM_APPID and _SECRET', () => {
   });
   afterAll(() => built?.remove());
 
+  it('opened again for the same conversation, it asks for consent again and never sends one', async () => {
+    const id = await conversationAtResults(bare.base, 'zh');
+    const wx = residentWx(built.dir, bare.base, 'zh', 'never-used');
+    const consent = say('zh', 'chat', 'referral.consent');
+    const first = openPage(built.dir, 'referral', { id });
+    await waitFor(() => text(first).includes(consent), 'the consent question');
+    // Back to the results and "ask my township" again: the same question, nothing sent.
+    const again = openPage(built.dir, 'referral', { id });
+    await waitFor(() => text(again).includes(consent), 'the consent question again');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(messagesSent(wx)).toBe(1);
+    // The dialog still waits for the consent: a word that is no answer gets the question again.
+    const res = await fetch(`${bare.base}/api/v1/conversations/${id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'xyz' }),
+    });
+    expect(((await res.json()) as { phase: string }).phase).toBe('referral_consent');
+  });
+
   it('the referral is still sent and the page says sign-in is not set up', async () => {
     const id = await conversationAtResults(bare.base, 'ug');
     const wx = residentWx(built.dir, bare.base, 'ug', 'never-used');
