@@ -172,9 +172,12 @@ describe('the poster code for a county admin', () => {
     }
   });
 
-  it('never writes the access token to the log or the audit log', () => {
-    expect(server.output()).not.toContain('fake-token-');
-    expect(readFileSync(join(dataDir, 'audit.jsonl'), 'utf8')).not.toContain('fake-token-');
+  it('never writes the access token or the AppSecret to the log or the audit log', () => {
+    expect(fake.callsTo('code').length).toBeGreaterThanOrEqual(3);
+    for (const text of [server.output(), readFileSync(join(dataDir, 'audit.jsonl'), 'utf8')]) {
+      expect(text).not.toContain('fake-token-');
+      expect(text).not.toContain(secret);
+    }
   });
 });
 
