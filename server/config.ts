@@ -183,7 +183,7 @@ const configSchema = z.object({
   MINIPROGRAM_STATUS_PAGE: z
     .string()
     .regex(/^[a-z0-9/_-]+$/)
-    .default('pages/my-referrals/my-referrals'),
+    .default('pages/my-referrals/index'),
   /** formal (published), trial or developer: which version of the mini-program the message opens. */
   MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer']).default('formal'),
   /** WeChat's server API; tests point it at a fake on 127.0.0.1. */

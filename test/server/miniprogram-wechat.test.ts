@@ -208,7 +208,7 @@ describe('subscription messages on a status change', () => {
     expect(send.body).toMatchObject({
       touser: openid,
       template_id: template,
-      page: 'pages/my-referrals/my-referrals',
+      page: 'pages/my-referrals/index',
       miniprogram_state: 'formal',
       data: { thing1: { value: zhApi.miniprogram.notice.thing.contacted } },
     });
