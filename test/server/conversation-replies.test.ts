@@ -129,6 +129,26 @@ describe('starting a conversation', () => {
     expect(steps).toEqual(['county', 'township']);
   });
 
+  it('starts where a poster sent the resident: its county and township are not asked again', async () => {
+    const { status, body } = await post('/api/v1/conversations', {
+      lang: 'kk',
+      county: 'tekes',
+      township: 'karadala',
+    });
+    expect(status).toBe(201);
+    const asked = body.structured.filter((r: Json) => r.kind === 'question').map((q: Json) => q.step);
+    expect(asked).not.toContain('county');
+    expect(asked).not.toContain('township');
+    // Only the county known (the county-wide code): the township is asked, the county is not.
+    const county = await post('/api/v1/conversations', { lang: 'zh', county: 'tekes' });
+    expect(county.body.structured.at(-1)).toMatchObject({ kind: 'question', step: 'township' });
+    // A place the rules do not know (an old poster) is ignored, as on the web page.
+    const old = await post('/api/v1/conversations', { lang: 'zh', county: 'nowhere', township: 'karadala' });
+    expect(old.body.structured.at(-1)).toMatchObject({ kind: 'question', step: 'county' });
+    const bad = await post('/api/v1/conversations', { lang: 'zh', county: '../x' });
+    expect(bad.status).toBe(400);
+  });
+
   it('still starts from a first message alone, its language guessed', async () => {
     const { status, body } = await post('/api/v1/conversations', { text: '你好，我想问低保' });
     expect(status).toBe(201);
