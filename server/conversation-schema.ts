@@ -26,6 +26,8 @@ const card = {
     tier: str,
     monthlyAmount: { type: 'number', description: 'yuan a month' },
     amountText: str,
+    floor: { type: 'boolean', description: 'the monthly amount is a floor ("not less than")' },
+    oneOffText: { type: 'string', description: 'a one-off amount in yuan' },
     department: str,
     applyAt: str,
     reasons: {

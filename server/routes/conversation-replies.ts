@@ -57,6 +57,10 @@ export interface Card {
   /** Yuan a month, when the rules give one; `amountText` as the resident reads it. */
   monthlyAmount?: number;
   amountText?: string;
+  /** The monthly amount is a floor ("not less than"), as the web results page says it. */
+  floor?: true;
+  /** A one-off amount in yuan, as the resident reads it. */
+  oneOffText?: string;
   department: string;
   applyAt: string;
   reasons: { kind: string; text: string; clause?: string }[];
@@ -124,6 +128,8 @@ function cards(
       if (p.monthlyAmount !== undefined)
         card.monthlyAmount = p.floor ? Math.floor(p.monthlyAmount) : p.monthlyAmount;
       if (v.monthlyAmount) card.amountText = v.monthlyAmount;
+      if (v.floor) card.floor = true;
+      if (v.amount) card.oneOffText = v.amount;
       return card;
     }),
     askTownship: view.askTownship,
