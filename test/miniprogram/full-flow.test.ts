@@ -202,6 +202,24 @@ describe.each(['zh', 'ug', 'kk'] as const)('the whole questionnaire in %s', (lan
     expect(wx.navigations.at(-1)).toBe('/pages/questionnaire/index');
   });
 
+  it('goes back to the previous question with Back, which the dialog supports', async () => {
+    const wx = fakeWx(built.dir, server.base);
+    wx.storage.set('lang', lang);
+    const page = openPage(built.dir, 'questionnaire');
+    await waitFor(() => step(page) === 'county', 'the county question');
+    // Nothing answered yet: nothing to go back to.
+    expect(page.querySelector('.back')).toBeFalsy();
+    await answered(page, wx, () => tap(all(page, '.choice')[0]!), 'the county answer');
+    await answered(page, wx, () => tap(all(page, '.choice')[0]!), 'the township answer');
+    expect(step(page)).toBe('area');
+    expect(all(page, '.answered')).toHaveLength(2);
+    expect(text(page.querySelector('.back')!)).toBe(web.chat.back);
+    await answered(page, wx, () => tap(page.querySelector('.back')!), 'going back');
+    expect(step(page)).toBe('township');
+    expect(all(page, '.answered')).toHaveLength(1);
+    expect(text(page.querySelector('.prompt')!)).toBe(chat.questions.township);
+  });
+
   it('says the results are gone when the app no longer holds them', () => {
     const wx = fakeWx(built.dir, server.base);
     wx.storage.set('lang', lang);
