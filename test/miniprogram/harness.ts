@@ -49,6 +49,8 @@ interface RequestOptions {
 
 export interface FakeWx {
   storage: Map<string, unknown>;
+  /** What getApp() returns: the running app, its globalData (gone when the app closes). */
+  app: { globalData: Record<string, unknown> };
   titles: string[];
   navigations: string[];
   requests: string[];
@@ -69,6 +71,7 @@ export function fakeWx(built: string, server: string): FakeWx {
   const configured: string = require(join(built, 'config.js')).config.serverBase;
   const wx: FakeWx = {
     storage: new Map(),
+    app: { globalData: {} },
     titles: [],
     navigations: [],
     requests: [],
@@ -100,6 +103,7 @@ export function fakeWx(built: string, server: string): FakeWx {
     },
   };
   (globalThis as unknown as { wx: FakeWx }).wx = wx;
+  (globalThis as unknown as { getApp: () => FakeWx['app'] }).getApp = () => wx.app;
   return wx;
 }
 
@@ -110,13 +114,18 @@ export function fakeWx(built: string, server: string): FakeWx {
  */
 const compiler = process.platform === 'linux' && process.arch !== 'x64' ? 'simulate' : 'official';
 
-/** Loads and attaches a real page (pages/<name>/index) of the built copy. */
-export function openPage(built: string, name: string) {
+/**
+ * Loads and attaches a real page (pages/<name>/index) of the built copy, then calls its onLoad
+ * with `query` (the URL's ?id=...) as WeChat does for a page built with Component().
+ */
+export function openPage(built: string, name: string, query: Record<string, string> = {}) {
   const id = simulate.load(join(built, 'pages', name, 'index'), { rootPath: built, compiler });
   const page = simulate.render(id);
   // jsdom's document (the vitest environment); the root tsconfig has no DOM types, on purpose.
   const { document } = globalThis as unknown as { document: { createElement: (tag: string) => object } };
   page.attach(document.createElement('parent-wrapper'));
+  const onLoad = (page.instance as { onLoad?: (q: Record<string, string>) => void }).onLoad;
+  onLoad?.call(page.instance, query);
   return page;
 }
 

@@ -89,6 +89,12 @@ describe.each(['zh', 'ug', 'kk'] as const)('a conversation started in %s', (lang
       const q = last.structured.findLast((r: Json) => r.kind === 'question');
       expect(q, JSON.stringify(last.structured)).toBeDefined();
       seen.add(`${q.step}:${q.answer}`);
+      // The question alone, for a client showing the choices as controls: no numbered lines.
+      expect(q.text).toContain(q.prompt);
+      expect(q.text).toContain(q.progress);
+      for (const c of q.choices) expect(q.prompt).not.toContain(`${c.id} ${c.label}`);
+      // One age per person the household size gave (answerFor says 2).
+      if (q.step === 'ages') expect(q.people).toBe(2);
       const res = await post(`/api/v1/conversations/${first.id}/messages`, { text: answerFor(q) });
       expect(res.status).toBe(200);
       last = res.body;
