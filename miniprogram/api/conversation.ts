@@ -5,6 +5,7 @@
  * the next message answers. toTurn keeps what the pages show; no sentence is read or parsed here.
  */
 import type { Lang } from '../i18n/t';
+import type { Place } from '../lib/place';
 import { postJson } from '../lib/request';
 
 /** How the next message is answered: the native control that fits. */
@@ -109,8 +110,8 @@ export function toTurn(body: ApiTurn, lang: Lang): Turn {
 }
 
 /** Starts a conversation in the chosen language: the greeting and the first question. */
-export async function startConversation(lang: Lang): Promise<Turn> {
-  const res = await postJson<ApiTurn>('/api/v1/conversations', { lang }, lang);
+export async function startConversation(lang: Lang, place: Place = {}): Promise<Turn> {
+  const res = await postJson<ApiTurn>('/api/v1/conversations', { lang, ...place }, lang);
   if (res.status !== 201) throw new Error(`start: ${res.status}`);
   return toTurn(res.data, lang);
 }

@@ -8,6 +8,7 @@
 import { type Choice, type Question, say, startConversation, type Turn } from '../../api/conversation';
 import { direction, type Lang, setTitle, storedLang, t } from '../../i18n/t';
 import { isolate, type Run } from '../../lib/isolate';
+import { rememberedPlace } from '../../lib/place';
 import { keepResults } from '../../lib/results-memory';
 
 /** The control under the question. */
@@ -92,7 +93,7 @@ Component({
           age: t(lang, 'web.form.age'),
         },
       });
-      void this.run(() => startConversation(lang));
+      void this.run(() => startConversation(lang, rememberedPlace()));
     },
   },
   methods: {
