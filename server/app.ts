@@ -72,6 +72,8 @@ export interface AppDeps {
   roster?: RosterSettings;
   /** The mini-program's sign-in and "my referrals"; unset: answered "sign-in not set up". */
   miniprogram?: Pick<MiniprogramDeps, 'api' | 'signIns' | 'templates'>;
+  /** The mini-program code for a county's posters (staff page); unset: "not set up". */
+  posterCode?: StaffDeps['posterCode'];
 }
 
 export { jsonLimit } from './body-limits.ts';
@@ -136,6 +138,7 @@ export function createApp(deps: AppDeps): Koa {
     wechatState: deps.wechatState,
     now: () => new Date(),
     ...(deps.roster ? { roster: deps.roster } : {}),
+    ...(deps.posterCode ? { posterCode: deps.posterCode } : {}),
   };
   // One login gate for every spelling of /staff, before any router can match one.
   app.use(staffAuth(staffDeps));

@@ -143,6 +143,7 @@ async function run(config: Config, log: Logger, store: Store) {
         .catch((e) => log.error({ err: e }, 'subscription message not queued: the store cannot write'));
     },
     miniprogram: miniprogram.routes,
+    ...(miniprogram.posterCode ? { posterCode: miniprogram.posterCode } : {}),
   });
   // Closed cases lose their personal data after the retention period (checked hourly).
   const retention = async () => {

@@ -1,74 +1,119 @@
 /**
  * The questionnaire through the JSON API (the same dialog as WeChat chat, the web page and the
- * terminal). The page never reads the API's body itself: it gets a Turn from toTurn, so when
- * the API sends structured replies (question kind, choices) only toTurn changes.
+ * terminal). The API sends each reply as data (server/routes/conversation-replies.ts): a question
+ * with the kind of answer it takes and its choices, results as cards, and `expects`, the control
+ * the next message answers. toTurn keeps what the pages show; no sentence is read or parsed here.
  */
-import { type Lang, t } from '../i18n/t';
+import type { Lang } from '../i18n/t';
+import type { Place } from '../lib/place';
 import { postJson } from '../lib/request';
 
-/** What the API answers today: replies already rendered as chat messages. */
+/** How the next message is answered: the native control that fits. */
+export type AnswerKind =
+  | 'choice'
+  | 'multi_choice'
+  | 'yes_no'
+  | 'number'
+  | 'ages'
+  | 'member'
+  | 'members'
+  | 'text';
+
+export interface Choice {
+  /** What tapping it sends as the message text. */
+  id: string;
+  label: string;
+}
+
+export interface Card {
+  program: string;
+  name: string;
+  verdict: 'likely' | 'possible';
+  verdictText: string;
+  tier?: string;
+  monthlyAmount?: number;
+  amountText?: string;
+  floor?: true;
+  oneOffText?: string;
+  department: string;
+  applyAt: string;
+  reasons: { kind: string; text: string; clause?: string }[];
+  clauses: string[];
+  papers: string[];
+}
+
+/** The API's replies as data (the kinds this client shows; others carry their text). */
+export type ReplyData =
+  | {
+      kind: 'question';
+      step: string;
+      answer: AnswerKind;
+      text: string;
+      prompt: string;
+      progress: string;
+      number: number;
+      choices: Choice[];
+      people?: number;
+    }
+  | { kind: 'results'; cards: Card[]; askTownship: string; unlikely: string[] }
+  | { kind: 'text' | 'choose' | 'summary' | 'office' | 'status'; text: string };
+
+/** What POST /api/v1/conversations(/:id/messages) answers. */
 export interface ApiTurn {
   id: string;
   lang: string;
   phase: string;
-  replies: string[];
+  structured: ReplyData[];
+  expects: { answer: AnswerKind; choices: Choice[]; none?: Choice };
 }
 
-export interface Choice {
-  /** What tapping it sends (the number the chat would take). */
-  value: string;
-  label: string;
+export type Question = Extract<ReplyData, { kind: 'question' }>;
+
+/** The results a questionnaire reached, kept for the results page (lib/results-memory.ts). */
+export interface Results {
+  id: string;
+  lang: Lang;
+  cards: Card[];
+  askTownship: string;
+  unlikely: string[];
 }
 
-/** What the page shows: the messages, and the choices to offer as buttons. */
+/** What the page shows after a turn. */
 export interface Turn {
   id: string;
   phase: string;
-  messages: string[];
-  choices: Choice[];
+  /** Said before the question: a greeting, or why the last answer was not taken (a re-ask). */
+  notes: string[];
+  question?: Question;
+  expects: ApiTurn['expects'];
+  results?: Results;
 }
 
-// Numbered options as the chat renders them: "1 <county name>" on a line of its own.
-const numbered = /^(\d{1,2}) (.+)$/;
-
-/**
- * Rendered replies → a Turn. The last message's numbered lines become buttons; the line that
- * says "reply 1 yes, 2 no" (chat.yes_no in this language) becomes yes and no buttons.
- * TODO(issue 17): read the structured Reply[] instead once the API sends it.
- */
 export function toTurn(body: ApiTurn, lang: Lang): Turn {
-  const messages = [...body.replies];
-  const last = messages.pop() ?? '';
-  const kept: string[] = [];
-  const choices: Choice[] = [];
-  for (const line of last.split('\n')) {
-    const m = numbered.exec(line.trim());
-    if (m) choices.push({ value: m[1]!, label: m[2]! });
-    else if (line.trim() === t(lang, 'chat.yes_no')) {
-      choices.push(
-        { value: '1', label: t(lang, 'web.form.yes') },
-        { value: '2', label: t(lang, 'web.form.no') },
-      );
-    } else kept.push(line);
+  const notes: string[] = [];
+  let question: Question | undefined;
+  let results: Results | undefined;
+  for (const r of body.structured) {
+    if (r.kind === 'question') question = r;
+    else if (r.kind === 'results')
+      results = { id: body.id, lang, cards: r.cards, askTownship: r.askTownship, unlikely: r.unlikely };
+    else notes.push(r.text);
   }
-  messages.push(kept.join('\n').trim());
-  return { id: body.id, phase: body.phase, messages: messages.filter((s) => s.length > 0), choices };
+  return {
+    id: body.id,
+    phase: body.phase,
+    notes,
+    expects: body.expects,
+    ...(question ? { question } : {}),
+    ...(results ? { results } : {}),
+  };
 }
 
-// The chat's language menu (chat.language.choose) numbers the languages 1, 2, 3.
-const languageMenu: Record<Lang, string> = { zh: '1', ug: '2', kk: '3' };
-
-/**
- * Starts a conversation in the chosen language. Today's API detects the language from the first
- * message and, when unsure (a bare number is), asks: so the menu number is sent twice, which
- * opens the conversation and then picks the language.
- * TODO(issue 17): one call with { lang } once the API takes it.
- */
-export async function startConversation(lang: Lang): Promise<Turn> {
-  const first = await postJson<ApiTurn>('/api/v1/conversations', { text: languageMenu[lang] }, lang);
-  if (first.status !== 201) throw new Error(`start: ${first.status}`);
-  if (first.data.phase !== 'language') return toTurn(first.data, lang);
-  return say(first.data.id, languageMenu[lang], lang);
+/** Starts a conversation in the chosen language: the greeting and the first question. */
+export async function startConversation(lang: Lang, place: Place = {}): Promise<Turn> {
+  const res = await postJson<ApiTurn>('/api/v1/conversations', { lang, ...place }, lang);
+  if (res.status !== 201) throw new Error(`start: ${res.status}`);
+  return toTurn(res.data, lang);
 }
 
 export async function say(id: string, text: string, lang: Lang): Promise<Turn> {

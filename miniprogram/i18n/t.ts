@@ -24,8 +24,11 @@ export function rememberLang(lang: Lang): void {
   wx.setStorageSync(storageKey, lang);
 }
 
-export function t(lang: Lang, key: ChromeKey): string {
-  return chrome[lang][key];
+/** A chrome string; `{{name}}` placeholders filled from params, as i18next does on the server. */
+export function t(lang: Lang, key: ChromeKey, params: Record<string, string | number> = {}): string {
+  return chrome[lang][key].replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 /** The page root's class: the whole page mirrors for Uyghur and Kazakh. */

@@ -9,6 +9,7 @@ import type { Forget } from '../../bot/referral/delete-person.ts';
 import type { Store } from '../../bot/store/collection-store.ts';
 import type { Config } from '../config.ts';
 import { subscribeNotices } from '../notices/subscribe-notices.ts';
+import { posterRequest } from '../staff/poster-code.ts';
 import { wechatApi } from '../wechat-api/wechat-api.ts';
 import { signIns } from './sign-ins.ts';
 
@@ -50,6 +51,10 @@ export async function startMiniprogram(
   subscriptions.start();
   return {
     subscriptions,
+    // The county's poster code (staff page): the same client, so the same access token.
+    ...(api
+      ? { posterCode: (scene: string) => api.unlimitedCode(posterRequest(scene, config.MINIPROGRAM_STATE)) }
+      : {}),
     routes: {
       api,
       signIns: signIns(config.MINIPROGRAM_SESSION_MINUTES * 60_000),

@@ -57,6 +57,10 @@ export interface Card {
   /** Yuan a month, when the rules give one; `amountText` as the resident reads it. */
   monthlyAmount?: number;
   amountText?: string;
+  /** The monthly amount is a floor ("not less than"), as the web results page says it. */
+  floor?: true;
+  /** A one-off amount in yuan, as the resident reads it. */
+  oneOffText?: string;
   department: string;
   applyAt: string;
   reasons: { kind: string; text: string; clause?: string }[];
@@ -72,9 +76,15 @@ export type ReplyData =
       step: string;
       answer: AnswerType;
       text: string;
+      /** The question alone (and the county's note), without the progress line or numbered options. */
+      prompt: string;
+      /** "Question 5 of about 15", in the conversation's language. */
+      progress: string;
       number: number;
       about: number;
       choices: Choice[];
+      /** For the ages: how many people the household size said, one age each. */
+      people?: number;
     }
   | { kind: 'choose'; key: string; text: string; choices: Choice[] }
   | { kind: 'results'; text: string[]; cards: Card[]; askTownship: string; unlikely: string[] }
@@ -118,6 +128,8 @@ function cards(
       if (p.monthlyAmount !== undefined)
         card.monthlyAmount = p.floor ? Math.floor(p.monthlyAmount) : p.monthlyAmount;
       if (v.monthlyAmount) card.amountText = v.monthlyAmount;
+      if (v.floor) card.floor = true;
+      if (v.amount) card.oneOffText = v.amount;
       return card;
     }),
     askTownship: view.askTownship,
@@ -131,6 +143,21 @@ function questionChoices(session: Session | null, q: Extract<Reply, { kind: 'que
   const picks = pickReplies(session, [q], lang);
   const choices = picks ? picks.options : quickReplies(session, [q], lang);
   return { answer, choices: choices.map(asChoice) };
+}
+
+/**
+ * The words of a question apart from its choices, for a client that shows the choices as
+ * controls (the rendered `text` lists them again as numbered lines). Same keys as
+ * templates/chat/question.njk.
+ */
+function questionWords(q: Extract<Reply, { kind: 'question' }>, lang: Language) {
+  const t = translator(lang, 'screen');
+  const ask = t(`chat.questions.${q.step}`, { age: q.subjectAge });
+  const note = q.localNote ? t('chat.property_rules', { rules: q.localNote[lang] }) : '';
+  return {
+    prompt: note ? `${ask}\n${note}` : ask,
+    progress: t('chat.progress', { number: q.number, about: q.about }),
+  };
 }
 
 /** Each reply as data, in the language it is rendered in. */
@@ -150,9 +177,11 @@ export function replyData(replies: Reply[], session: Session | null, lang: Langu
           kind: 'question',
           step: r.step,
           text: text.join('\n'),
+          ...questionWords(r, lang),
           number: r.number,
           about: r.about,
           ...questionChoices(session, r, lang),
+          ...(r.step === 'ages' && session?.answers.size ? { people: session.answers.size } : {}),
         };
       case 'choose': {
         const t = translator(lang);

@@ -1,7 +1,7 @@
 /**
  * Conversations over HTTP: the same dialog as the terminal and WeChat, through the one session
  * loop (bot/dialog/session-loop.ts).
- *   POST /api/v1/conversations                 { text?, lang? } → Conversation
+ *   POST /api/v1/conversations                 { text?, lang?, county?, township? } → Conversation
  *   POST /api/v1/conversations/:id/messages    { text }         → Conversation
  * A Conversation is { id, lang, phase, replies: string[] (rendered, as before), structured:
  * the same replies as data (conversation-replies.ts), expects: what the next message answers }.
@@ -27,7 +27,14 @@ import { expects, replyData } from './conversation-replies.ts';
 
 const text = z.string().min(1).max(2000);
 const messageSchema = z.strictObject({ text });
-export const startSchema = z.strictObject({ text: text.optional(), lang: z.enum(languages).optional() });
+const placeId = z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/);
+export const startSchema = z.strictObject({
+  text: text.optional(),
+  lang: z.enum(languages).optional(),
+  /** Where the resident came from (a poster's mini-program code): asked no more, as on the web. */
+  county: placeId.optional(),
+  township: placeId.optional(),
+});
 const idPattern = /^[0-9a-f-]{36}$/;
 
 export function conversationRoutes(
@@ -46,6 +53,13 @@ export function conversationRoutes(
     structured: replyData(replies, session, lang),
     expects: expects(replies, session, lang),
   });
+
+  // A place the rules do not know is ignored (an old poster), as the web page's ?county= is.
+  const placeAnswers = (p: { county?: string; township?: string }): Session['answers'] => {
+    if (!p.county || !dialog.steps.counties.includes(p.county)) return {};
+    const known = p.township && dialog.steps.townships(p.county).some((t) => t.id === p.township);
+    return known ? { jurisdiction: p.county, township: p.township } : { jurisdiction: p.county };
+  };
 
   const invalid = (issues: InputIssue[]) => new AppError(400, 'invalid_input', issues);
   const readText = (body: unknown) => {
@@ -75,7 +89,7 @@ export function conversationRoutes(
       who: id,
       text: start.text ?? '',
       lang: start.lang ?? ctx.state.lang,
-      ...(start.lang ? { start: {} } : {}),
+      ...(start.lang ? { start: { answers: placeAnswers(start) } } : {}),
     });
     if (out.missing) throw new AppError(404, 'conversation_not_found');
     ctx.status = 201;

@@ -5,6 +5,7 @@ import type { CaseDeadlines } from '../../rules/engine/rule-file-schema.ts';
 import type { Screener } from '../../rules/engine/screen.ts';
 import type { WechatState } from '../../bot/channels/wechat/wechat-channel.ts';
 import type { StaffNotices } from '../notices/staff-notices.ts';
+import type { PosterCodeMaker } from './poster-code.ts';
 import type { StaffStorage } from './staff-storage.ts';
 
 export interface StaffDeps {
@@ -23,6 +24,8 @@ export interface StaffDeps {
   wechatState: () => WechatState | undefined;
   /** Roster uploads (政策找人); unset: 10 MiB, results kept an hour, uploads in the system temp dir. */
   roster?: RosterSettings;
+  /** The mini-program code for posters (the WeChat API client); unset: the page says "not set up". */
+  posterCode?: PosterCodeMaker;
 }
 
 export interface RosterSettings {

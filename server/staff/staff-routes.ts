@@ -9,6 +9,7 @@ import { countyRoutes } from './routes/county-routes.ts';
 import { duplicateRoutes } from './routes/duplicate-routes.ts';
 import { localValueRoutes } from './routes/local-value-routes.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
+import { posterCodeRoutes } from './routes/poster-code-routes.ts';
 import { referralRoutes } from './routes/referral-routes.ts';
 import { rosterRoutes } from './roster/roster-routes.ts';
 import { visitRoutes } from './routes/visit-routes.ts';
@@ -29,5 +30,6 @@ export function staffRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     router.use(r.routes());
   router.use(duplicateRoutes(deps).routes());
   router.use(localValueRoutes(deps).routes());
+  router.use(posterCodeRoutes(deps).routes());
   return router;
 }

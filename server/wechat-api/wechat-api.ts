@@ -1,11 +1,13 @@
 /**
  * The WeChat server API the mini-program needs: a wx.login code exchanged for the resident's
- * openid (code-to-session), and a subscription message sent (subscribe/send). Over HTTPS to
+ * openid (code-to-session), a subscription message sent (subscribe/send), and the code a county
+ * prints on its posters (getwxacodeunlimit). Over HTTPS to
  * api.weixin.qq.com in production; tests point WECHAT_API_BASE at a fake on 127.0.0.1.
  */
 import { z } from 'zod';
 import { accessTokens } from './access-token.ts';
 import { tokenErrors, WechatApiError, wechatCall } from './wechat-call.ts';
+import { fetchWxaCode, type WxaCode, type WxaCodeRequest } from './wxa-code.ts';
 
 export { WechatApiError } from './wechat-call.ts';
 
@@ -65,6 +67,21 @@ export function wechatApi(o: WechatApiOptions) {
       } catch (e) {
         if (!(e instanceof WechatApiError && tokenErrors.has(e.errcode))) throw e;
         await send(await tokens.renew(token));
+      }
+    },
+    /** The mini-program code for a scene (getwxacodeunlimit); a refused token is renewed once. */
+    async unlimitedCode(request: WxaCodeRequest): Promise<WxaCode> {
+      const get = (token: string) => {
+        const url = new URL('/wxa/getwxacodeunlimit', o.base);
+        url.searchParams.set('access_token', token);
+        return fetchWxaCode(url, request, o.fetch);
+      };
+      const token = await tokens.get();
+      try {
+        return await get(token);
+      } catch (e) {
+        if (!(e instanceof WechatApiError && tokenErrors.has(e.errcode))) throw e;
+        return get(await tokens.renew(token));
       }
     },
   };

@@ -1,9 +1,10 @@
 /**
- * A fake of WeChat's server API on 127.0.0.1, for tests: the three calls the mini-program's
- * server side makes (stable_token, jscode2session, subscribe/send), checked the way WeChat checks
- * them — the AppID and secret, a current token on every send, a known template, data WeChat
- * would accept (each value a non-empty string; thing ≤ 20 characters, phrase ≤ 5 Chinese
- * characters) — answered with WeChat's error codes otherwise. Tests can expire the tokens or
+ * A fake of WeChat's server API on 127.0.0.1, for tests: the four calls the mini-program's
+ * server side makes (stable_token, jscode2session, subscribe/send, getwxacodeunlimit), checked the
+ * way WeChat checks them — the AppID and secret, a current token on every send, a known template,
+ * data WeChat would accept (each value a non-empty string; thing ≤ 20 characters, phrase ≤ 5
+ * Chinese characters), a poster code's scene (≤ 32 of the allowed characters), page (published,
+ * when check_path is on) and width — answered with WeChat's error codes otherwise. Tests can expire the tokens or
  * make a template refused (43101), and read every call it received.
  */
 import { once } from 'node:events';
@@ -26,7 +27,16 @@ export interface FakeWechatOptions {
   templates: string[];
   /** Seconds a token lasts (WeChat: 7200). */
   expiresIn?: number;
+  /** The published version's pages (getwxacodeunlimit with check_path: true answers 41030 for others). */
+  pages?: string[];
 }
+
+/** A 1×1 PNG: what the fake draws for every mini-program code. */
+export const fakeCodePng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+const sceneChars = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}$/;
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
   const chunks: Buffer[] = [];
@@ -61,7 +71,7 @@ export async function startFakeWechat(o: FakeWechatOptions) {
   let issued = 0;
   let down = false;
 
-  const answer = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
+  const answer = async (req: IncomingMessage): Promise<Record<string, unknown> | Buffer> => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
     const body = req.method === 'POST' ? await readBody(req) : undefined;
@@ -98,6 +108,23 @@ export async function startFakeWechat(o: FakeWechatOptions) {
       if (refused.has(template)) return record(43101);
       return record(0, { msgid: calls.length + 1 });
     }
+    if (url.pathname === '/wxa/getwxacodeunlimit' && req.method === 'POST') {
+      const token = query.access_token ?? '';
+      if (!valid.has(token)) return record(40001);
+      if (expired.has(token)) return record(42001);
+      // 40169: the scene is missing, too long or has a character WeChat does not take.
+      if (typeof body?.scene !== 'string' || !sceneChars.test(body.scene)) return record(40169);
+      const page = body.page;
+      if (typeof page !== 'string' || page.startsWith('/') || page.includes('?')) return record(41030);
+      if (body.check_path !== false && !(o.pages ?? []).includes(page)) return record(41030);
+      const width = body.width ?? 430;
+      const env = body.env_version ?? 'release';
+      // 40097: arguments WeChat does not accept.
+      if (typeof width !== 'number' || width < 280 || width > 1280) return record(40097);
+      if (!['release', 'trial', 'develop'].includes(String(env))) return record(40097);
+      calls.push({ path: url.pathname, query, body, errcode: 0 });
+      return fakeCodePng;
+    }
     return record(-1);
   };
 
@@ -107,6 +134,11 @@ export async function startFakeWechat(o: FakeWechatOptions) {
       return;
     }
     void answer(req).then((json) => {
+      if (Buffer.isBuffer(json)) {
+        res.setHeader('content-type', 'image/png');
+        res.end(json);
+        return;
+      }
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(json));
     });
@@ -117,12 +149,13 @@ export async function startFakeWechat(o: FakeWechatOptions) {
   return {
     base: `http://127.0.0.1:${port}`,
     calls,
-    /** Calls to one endpoint ("token", "session", "send"). */
-    callsTo(which: 'token' | 'session' | 'send') {
+    /** Calls to one endpoint ("token", "session", "send", "code"). */
+    callsTo(which: 'token' | 'session' | 'send' | 'code') {
       const path = {
         token: '/cgi-bin/stable_token',
         session: '/sns/jscode2session',
         send: '/cgi-bin/message/subscribe/send',
+        code: '/wxa/getwxacodeunlimit',
       }[which];
       return calls.filter((c) => c.path === path);
     },
@@ -137,6 +170,10 @@ export async function startFakeWechat(o: FakeWechatOptions) {
     /** Connections are dropped (WeChat unreachable) until set back. */
     setDown(value: boolean) {
       down = value;
+    },
+    /** The published version's pages from now on (a code for any other page answers 41030). */
+    setPages(pages: string[]) {
+      o.pages = pages;
     },
     addCode(code: string, openid: string) {
       o.codes[code] = openid;

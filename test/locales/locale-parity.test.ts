@@ -97,7 +97,7 @@ const technical = [
   /\bhttps\b/g,
   /rules\/jurisdictions\/\S+/g,
   /TE-4F7K2M9Q/g,
-  /\b(?:API|JSON|UTF-8|OpenAPI|Accept-Language|error\.code|error\.message|zh|ug|kk|README|WECHATY_PUPPET|Webhook|HMAC-SHA256|Excel|CSV|Google Authenticator|Microsoft Authenticator|App|TOTP|MFA|C|A|B)\b/g,
+  /\b(?:API|JSON|UTF-8|OpenAPI|Accept-Language|error\.code|error\.message|zh|ug|kk|README|WECHATY_PUPPET|MINIPROGRAM_APPID|MINIPROGRAM_SECRET|Webhook|HMAC-SHA256|Excel|CSV|Google Authenticator|Microsoft Authenticator|App|TOTP|MFA|C|A|B)\b/g,
   /\?(?:lang|date)=/g,
 ];
 const withoutTechnical = (s: string) =>

@@ -49,6 +49,8 @@ interface RequestOptions {
 
 export interface FakeWx {
   storage: Map<string, unknown>;
+  /** What getApp() returns: the running app, its globalData (gone when the app closes). */
+  app: { globalData: Record<string, unknown> };
   titles: string[];
   navigations: string[];
   requests: string[];
@@ -69,6 +71,7 @@ export function fakeWx(built: string, server: string): FakeWx {
   const configured: string = require(join(built, 'config.js')).config.serverBase;
   const wx: FakeWx = {
     storage: new Map(),
+    app: { globalData: {} },
     titles: [],
     navigations: [],
     requests: [],
@@ -100,6 +103,7 @@ export function fakeWx(built: string, server: string): FakeWx {
     },
   };
   (globalThis as unknown as { wx: FakeWx }).wx = wx;
+  (globalThis as unknown as { getApp: () => FakeWx['app'] }).getApp = () => wx.app;
   return wx;
 }
 
@@ -111,17 +115,18 @@ export function fakeWx(built: string, server: string): FakeWx {
 const compiler = process.platform === 'linux' && process.arch !== 'x64' ? 'simulate' : 'official';
 
 /**
- * Loads and attaches a real page (pages/<name>/index) of the built copy. `query` is the page's
- * query string, given as WeChat gives it to a page built with Component(): as its properties
- * of the same names, then to its onLoad.
+ * Loads and attaches a real page (pages/<name>/index) of the built copy, with `query` (the URL's
+ * ?id=...) as WeChat gives it to a page built with Component(): as its properties of the same
+ * names, then to its onLoad.
  */
-export function openPage(built: string, name: string, query?: Record<string, string>) {
+export function openPage(built: string, name: string, query: Record<string, string> = {}) {
   const id = simulate.load(join(built, 'pages', name, 'index'), { rootPath: built, compiler });
   const page = simulate.render(id, query);
   // jsdom's document (the vitest environment); the root tsconfig has no DOM types, on purpose.
   const { document } = globalThis as unknown as { document: { createElement: (tag: string) => object } };
   page.attach(document.createElement('parent-wrapper'));
-  if (query) (page.instance as { onLoad?: (q: Record<string, string>) => void }).onLoad?.(query);
+  const onLoad = (page.instance as { onLoad?: (q: Record<string, string>) => void }).onLoad;
+  onLoad?.call(page.instance, query);
   return page;
 }
 

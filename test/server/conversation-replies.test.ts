@@ -89,6 +89,12 @@ describe.each(['zh', 'ug', 'kk'] as const)('a conversation started in %s', (lang
       const q = last.structured.findLast((r: Json) => r.kind === 'question');
       expect(q, JSON.stringify(last.structured)).toBeDefined();
       seen.add(`${q.step}:${q.answer}`);
+      // The question alone, for a client showing the choices as controls: no numbered lines.
+      expect(q.text).toContain(q.prompt);
+      expect(q.text).toContain(q.progress);
+      for (const c of q.choices) expect(q.prompt).not.toContain(`${c.id} ${c.label}`);
+      // One age per person the household size gave (answerFor says 2).
+      if (q.step === 'ages') expect(q.people).toBe(2);
       const res = await post(`/api/v1/conversations/${first.id}/messages`, { text: answerFor(q) });
       expect(res.status).toBe(200);
       last = res.body;
@@ -127,6 +133,26 @@ describe('starting a conversation', () => {
     const { body } = await post('/api/v1/conversations', { lang: 'ug', text: '1' });
     const steps = body.structured.filter((r: Json) => r.kind === 'question').map((q: Json) => q.step);
     expect(steps).toEqual(['county', 'township']);
+  });
+
+  it('starts where a poster sent the resident: its county and township are not asked again', async () => {
+    const { status, body } = await post('/api/v1/conversations', {
+      lang: 'kk',
+      county: 'tekes',
+      township: 'karadala',
+    });
+    expect(status).toBe(201);
+    const asked = body.structured.filter((r: Json) => r.kind === 'question').map((q: Json) => q.step);
+    expect(asked).not.toContain('county');
+    expect(asked).not.toContain('township');
+    // Only the county known (the county-wide code): the township is asked, the county is not.
+    const county = await post('/api/v1/conversations', { lang: 'zh', county: 'tekes' });
+    expect(county.body.structured.at(-1)).toMatchObject({ kind: 'question', step: 'township' });
+    // A place the rules do not know (an old poster) is ignored, as on the web page.
+    const old = await post('/api/v1/conversations', { lang: 'zh', county: 'nowhere', township: 'karadala' });
+    expect(old.body.structured.at(-1)).toMatchObject({ kind: 'question', step: 'county' });
+    const bad = await post('/api/v1/conversations', { lang: 'zh', county: '../x' });
+    expect(bad.status).toBe(400);
   });
 
   it('still starts from a first message alone, its language guessed', async () => {

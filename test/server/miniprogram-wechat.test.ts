@@ -244,7 +244,6 @@ describe('subscription messages on a status change', () => {
     expect(send.body).toMatchObject({
       touser: openid,
       template_id: template,
-      // A page app.json lists: the notice opens "my referrals".
       page: 'pages/my-referrals/index',
       miniprogram_state: 'formal',
       data: { thing1: { value: zhApi.miniprogram.notice.thing.contacted } },

@@ -2,6 +2,7 @@
  * The first page: the resident picks a language, it is remembered, and the questionnaire opens.
  * Each language's name and hint are shown in that language (nothing is chosen yet).
  */
+import { placeFromScene, rememberPlace } from '../../lib/place';
 import { direction, type Lang, langs, rememberLang, setTitle, storedLang, t } from '../../i18n/t';
 
 Component({
@@ -28,6 +29,10 @@ Component({
     },
   },
   methods: {
+    /** Opened from a poster's code: remember the county and township it names. */
+    onLoad(query: Record<string, string | undefined>) {
+      rememberPlace(placeFromScene(query['scene']));
+    },
     choose(e: WechatMiniprogram.TouchEvent) {
       const lang = e.currentTarget.dataset['lang'];
       if (!(langs as unknown[]).includes(lang)) return;

@@ -15,6 +15,7 @@ import { dashboard, disagreementCases } from '../dashboard.ts';
 import { auditPageRoute } from './audit-page-route.ts';
 import { weekView } from '../dashboard-week.ts';
 import { selectReferrals } from '../inbox-query.ts';
+import { posterSection } from '../poster-code.ts';
 import { townshipName } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
@@ -208,7 +209,11 @@ export function countyRoutes(deps: StaffDeps): Router {
       state?.status === 'scan' && state.qr
         ? await QRCode.toString(state.qr, { type: 'svg', margin: 1 })
         : undefined;
-    renderStaff(ctx, deps, 'wechat', { state, qr });
+    renderStaff(ctx, deps, 'wechat', {
+      state,
+      qr,
+      poster: posterSection(deps, me(ctx).county, staffLanguage(ctx)),
+    });
   });
 
   router.get('/audit', adminOnly, (ctx) => auditPageRoute(ctx, deps, me(ctx)));
