@@ -179,7 +179,7 @@ const configSchema = z.object({
       return z.NEVER;
     })
     .default({ status: 'thing1', date: 'time2' }),
-  /** The mini-program page a status message opens (as app.json lists it). */
+  /** The mini-program page a status message opens. */
   MINIPROGRAM_STATUS_PAGE: z
     .string()
     .regex(/^[a-z0-9/_-]+$/)

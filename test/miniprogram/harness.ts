@@ -115,13 +115,12 @@ export function fakeWx(built: string, server: string): FakeWx {
 const compiler = process.platform === 'linux' && process.arch !== 'x64' ? 'simulate' : 'official';
 
 /**
- * Loads and attaches a real page (pages/<name>/index) of the built copy, with `query` (the URL's
- * ?id=...) as WeChat gives it to a page built with Component(): as its properties of the same
- * names, then to its onLoad.
+ * Loads and attaches a real page (pages/<name>/index) of the built copy, then calls its onLoad
+ * with `query` (the URL's ?id=...) as WeChat does for a page built with Component().
  */
 export function openPage(built: string, name: string, query: Record<string, string> = {}) {
   const id = simulate.load(join(built, 'pages', name, 'index'), { rootPath: built, compiler });
-  const page = simulate.render(id, query);
+  const page = simulate.render(id);
   // jsdom's document (the vitest environment); the root tsconfig has no DOM types, on purpose.
   const { document } = globalThis as unknown as { document: { createElement: (tag: string) => object } };
   page.attach(document.createElement('parent-wrapper'));
