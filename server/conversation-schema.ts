@@ -48,7 +48,12 @@ const reply = {
   oneOf: [
     {
       type: 'object',
-      properties: { kind: { const: 'text' }, key: str, text: str },
+      properties: {
+        kind: { const: 'text' },
+        key: str,
+        text: str,
+        reference: { ...str, description: 'the referral number, when the text announces one' },
+      },
       required: ['kind', 'text'],
     },
     {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { householdSchema } from '../rules/engine/household.ts';
 import { screenResultSchema } from '../rules/engine/result-schema.ts';
 import { conversationSchemas } from './conversation-schema.ts';
+import { miniprogramPaths } from './miniprogram/miniprogram-openapi.ts';
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
@@ -135,6 +136,7 @@ export function openApiDocument() {
           responses: { '200': { description: 'OK' } },
         },
       },
+      ...miniprogramPaths(),
     },
   };
 }

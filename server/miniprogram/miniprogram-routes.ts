@@ -3,7 +3,10 @@
  *   POST /api/v1/miniprogram/sign-in     { code }                      → { token, expiresIn }
  *   GET  /api/v1/miniprogram/referrals   (Authorization: Bearer token) → { referrals: [...] }
  *   POST /api/v1/miniprogram/referrals   { conversationId, templates } → { templates }
- * The last one ties the referral a mini-program conversation sent to the signed-in resident and
+ *   GET  /api/v1/miniprogram/settings                                  → { signIn, templates }
+ * Settings tell the mini-program whether sign-in is set up and which subscription templates to
+ * ask the resident for: the template ids are county configuration, not built into the app.
+ * The POST referrals ties the referral a mini-program conversation sent to the signed-in resident and
  * records the subscription templates they allowed. "My referrals" shows status and programs but
  * no reference and no digits: WeChat vouches for who is asking, and nothing more is needed.
  */
@@ -19,8 +22,8 @@ import { AppError } from '../errors.ts';
 import { badCodeErrors, type WechatApi, WechatApiError } from '../wechat-api/wechat-api.ts';
 import type { SignIns } from './sign-ins.ts';
 
-const signInSchema = z.strictObject({ code: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
-const linkSchema = z.strictObject({
+export const signInSchema = z.strictObject({ code: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
+export const linkSchema = z.strictObject({
   conversationId: z.string().regex(/^[0-9a-f-]{36}$/),
   /** The template ids wx.requestSubscribeMessage reported as "accept". */
   templates: z
@@ -56,6 +59,11 @@ export function miniprogramRoutes(deps: MiniprogramDeps): Router {
     if (!openid) throw new AppError(401, 'sign_in_required');
     return openid;
   };
+
+  router.get('/settings', (ctx) => {
+    // Templates only with sign-in: a subscription is useless without an openid to send it to.
+    ctx.body = { signIn: deps.api !== undefined, templates: deps.api ? [...deps.templates] : [] };
+  });
 
   router.post('/sign-in', async (ctx) => {
     const { code } = parse(signInSchema, ctx.request.body);

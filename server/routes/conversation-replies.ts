@@ -70,7 +70,7 @@ export interface Card {
 }
 
 export type ReplyData =
-  | { kind: 'text'; key: string; text: string }
+  | { kind: 'text'; key: string; text: string; reference?: string }
   | {
       kind: 'question';
       step: string;
@@ -165,8 +165,13 @@ export function replyData(replies: Reply[], session: Session | null, lang: Langu
   return replies.map((r): ReplyData => {
     const text = renderReplies([r], lang);
     switch (r.kind) {
-      case 'text':
-        return { kind: 'text', key: r.key, text: text.join('\n') };
+      case 'text': {
+        // A sent referral's number on its own too, so a client can show it isolated (RTL).
+        const reference = r.params?.reference;
+        return typeof reference === 'string'
+          ? { kind: 'text', key: r.key, text: text.join('\n'), reference }
+          : { kind: 'text', key: r.key, text: text.join('\n') };
+      }
       case 'question':
         return {
           kind: 'question',

@@ -136,6 +136,42 @@ describe('mini-program sign-in', () => {
     expect((await fetch(`${bare.base}/healthz`)).status).toBe(200);
   });
 
+  it('tells the mini-program whether sign-in is set up and which templates to ask for', async () => {
+    const settings = async (base: string) => {
+      const res = await fetch(`${base}/api/v1/miniprogram/settings`);
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    expect(await settings(server.base)).toEqual({ signIn: true, templates: [template] });
+    expect(await settings(bare.base)).toEqual({ signIn: false, templates: [] });
+    const pages: string[] = JSON.parse(readFileSync('miniprogram/app.json', 'utf8')).pages;
+    expect(pages).toContain('pages/my-referrals/index');
+  });
+
+  it('declares its endpoints in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${bare.base}/api/v1/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>
+      >;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/miniprogram/settings',
+        '/api/v1/miniprogram/sign-in',
+        '/api/v1/miniprogram/referrals',
+      ]),
+    );
+    expect(Object.keys(doc.paths['/api/v1/miniprogram/referrals']!)).toEqual(['get', 'post']);
+    expect(
+      doc.paths['/api/v1/miniprogram/sign-in']!.post!.requestBody!.content['application/json']!.schema,
+    ).toMatchObject({ required: ['code'] });
+    // The API page lists them with a sentence in its language.
+    const page = await (await fetch(`${bare.base}/api?lang=ug`)).text();
+    expect(page).toContain('miniprogram_link');
+    expect(page).not.toContain('web.api_page.ops');
+  });
+
   it('exchanges a wx.login code once for our own token; a bad or reused code is refused', async () => {
     fake.addCode('code-good-1', otherOpenid);
     const ok = await api(server.base, '/api/v1/miniprogram/sign-in', { code: 'code-good-1' });
