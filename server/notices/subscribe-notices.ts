@@ -72,6 +72,9 @@ function beijing(at: string, withTime: boolean): string {
  * The template's data: a thing field (any text up to 20 characters) in the resident's language,
  * a phrase field (up to 5 Chinese characters) in Chinese, which is all WeChat accepts there.
  */
+/** WeChat's "argument invalid": for a subscribe message, a field's value it does not take. */
+const invalidDataError = 47003;
+
 export function templateData(t: StatusTemplate, n: Pick<SubscribeNotice, 'lang' | 'status' | 'at'>) {
   const phrase = t.fields.status.startsWith('phrase');
   const text = phrase
@@ -113,6 +116,14 @@ export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) 
       return;
     }
     const code = error instanceof WechatApiError ? error.errcode : undefined;
+    // WeChat documents a thing field as "汉字、数字、字母或符号": if it refuses the Uyghur or Kazakh
+    // text as invalid data (47003), the resident still hears of the change, in Chinese, at once.
+    if (code === invalidDataError && n.lang !== 'zh' && !t.fields.status.startsWith('phrase')) {
+      const inChinese = { ...n, lang: 'zh' as const, attempts: n.attempts + 1 };
+      await queue.setDurably(n.id, inChinese);
+      o.onError?.(n.attempts + 1, `WeChat error ${code}; sent again in Chinese`, false);
+      return deliver(inChinese, t, api);
+    }
     if (code !== undefined && finalSendErrors.has(code)) {
       await queue.setDurably(n.id, { ...done, attempts: n.attempts + 1, refused: code });
       o.onError?.(n.attempts + 1, `WeChat error ${code}`, true);

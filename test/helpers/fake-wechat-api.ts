@@ -51,12 +51,17 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown> |
 
 const chinese = /^[\u4e00-\u9fff]{1,5}$/;
 
+/** Set by `latinThingsOnly`: thing fields in Arabic script answer 47003 (as WeChat may). */
+let latinOnly = false;
+const arabicScript = /[\u0600-\u06ff]/;
+
 function dataError(data: unknown): boolean {
   if (!data || typeof data !== 'object') return true;
   for (const [key, v] of Object.entries(data)) {
     const value = (v as { value?: unknown })?.value;
     if (typeof value !== 'string' || !value) return true;
     if (key.startsWith('thing') && [...value].length > 20) return true;
+    if (key.startsWith('thing') && latinOnly && arabicScript.test(value)) return true;
     if (key.startsWith('phrase') && !chinese.test(value)) return true;
     if (key.startsWith('time') && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(value)) return true;
   }
@@ -166,6 +171,10 @@ export async function startFakeWechat(o: FakeWechatOptions) {
     /** Sends with this template now answer 43101 (the resident refused / is not subscribed). */
     refuse(template: string) {
       refused.add(template);
+    },
+    /** Thing fields in Arabic script are refused with 47003 from now on (or again accepted). */
+    latinThingsOnly(value: boolean) {
+      latinOnly = value;
     },
     /** Connections are dropped (WeChat unreachable) until set back. */
     setDown(value: boolean) {

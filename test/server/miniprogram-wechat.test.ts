@@ -56,8 +56,9 @@ const api = (base: string, path: string, body?: unknown, token?: string, lang = 
   });
 
 /** A conversation through the JSON API to a sent referral: its id and reference. */
-async function referralByApi(name: string, phone: string) {
-  const start = await json(await api(server.base, '/api/v1/conversations', { text: '你好' }));
+async function referralByApi(name: string, phone: string, lang?: 'ug' | 'kk') {
+  const first = lang ? { lang } : { text: '你好' };
+  const start = await json(await api(server.base, '/api/v1/conversations', first));
   const id = start.id as string;
   let last = start;
   for (const text of [...coupleTapped('3'), ...referralTapped(name, phone)])
@@ -263,6 +264,40 @@ describe('subscription messages on a status change', () => {
     await until(() => fake.callsTo('send').filter((c) => c.errcode === 0).length === 3);
     expect(fake.callsTo('send').map((c) => c.errcode)).toEqual([0, 0, 42001, 0]);
     expect(fake.callsTo('token').map((c) => c.body?.force_refresh)).toEqual([false, true]);
+  });
+
+  it('a Uyghur status text WeChat refuses as invalid data (47003) is sent again at once in Chinese', async () => {
+    const ug = await referralByApi('阿依古丽', '13911112222', 'ug');
+    const tokenUg = await signInWith('code-ug', 'oFAKEopenid-ResidentUg-55aa');
+    const linked = await api(
+      server.base,
+      '/api/v1/miniprogram/referrals',
+      { conversationId: ug.id, templates: [template] },
+      tokenUg,
+    );
+    expect(linked.status).toBe(200);
+    const before = fake.callsTo('send').length;
+    // In the resident's language while WeChat takes it.
+    await changeStatus(ug.reference, 'contacted');
+    await until(() => fake.callsTo('send').length === before + 1);
+    const sentUg = fake.callsTo('send')[before]!;
+    expect(sentUg.errcode).toBe(0);
+    expect(sentUg.body!.data).toMatchObject({ thing1: { value: ugApi.miniprogram.notice.thing.contacted } });
+    // Refused as invalid data: the same change goes again, in Chinese, without waiting for a retry.
+    fake.latinThingsOnly(true);
+    try {
+      await changeStatus(ug.reference, 'visit_scheduled');
+      await until(() => fake.callsTo('send').length === before + 3);
+      const [refused, again] = fake.callsTo('send').slice(before + 1);
+      expect(refused!.errcode).toBe(47003);
+      expect(again!.errcode).toBe(0);
+      expect(again!.body).toMatchObject({
+        touser: 'oFAKEopenid-ResidentUg-55aa',
+        data: { thing1: { value: zhApi.miniprogram.notice.thing.visit_scheduled } },
+      });
+    } finally {
+      fake.latinThingsOnly(false);
+    }
   });
 
   it('a refused template is recorded and not retried', async () => {
