@@ -3,8 +3,9 @@
  * WeChat assigns a Component()-built page's properties from its URL query as the URL carries it
  * (the same raw values onLoad gets, which is why the pages decode in onLoad). The status page's
  * `at` (an ISO time, "07:42" encoded as "07%3A42" by the list) must find the referral either way;
- * harness.openPage sets no properties, so this test sets them as WeChat does. No server: the
- * fake wx answers sign-in and the list itself.
+ * harness.openPage sets no properties, so this test sets them as WeChat does. WeChat also calls
+ * such a page's own onShow (from methods) when it comes back to the front. No server: the fake
+ * wx answers sign-in and the list itself.
  */
 import { join } from 'node:path';
 import simulate from 'miniprogram-simulate';
@@ -35,6 +36,7 @@ function signedInWx() {
   wx.storage.set('lang', 'zh');
   wx.login = ({ success }) => success?.({ code: 'code' });
   wx.request = (o) => {
+    wx.requests.push(o.url);
     const path = new URL(o.url).pathname;
     const data =
       path === '/api/v1/miniprogram/sign-in' ? { token: 't', expiresIn: 3600 } : { referrals: [referral] };
@@ -59,6 +61,22 @@ describe('the status page opened from my referrals', () => {
     const page = openWithQuery('status', { at: encodeURIComponent(at) });
     await waitFor(() => !page.instance.data.loading, 'the status page to load');
     expect(page.instance.data.problem).toBe('');
+    expect(page.querySelector('.status-text')?.dom?.textContent).toBe('RECEIVED-TEXT');
+  });
+});
+
+describe('my referrals shown again', () => {
+  it("reloads in the page's own onShow, which WeChat calls on a page built with Component()", async () => {
+    const wx = signedInWx();
+    const lists = () => wx.requests.filter((u) => u.endsWith('/api/v1/miniprogram/referrals')).length;
+    wx.requests.length = 0;
+    const page = openWithQuery('my-referrals', {});
+    await waitFor(() => !page.instance.data.loading, 'the list to load');
+    expect(lists()).toBe(1);
+    const onShow = (page.instance as { onShow?: () => void }).onShow;
+    expect(onShow, 'onShow in methods').toBeTypeOf('function');
+    onShow?.call(page.instance);
+    await waitFor(() => lists() === 2 && !page.instance.data.loading, 'the list to load again');
     expect(page.querySelector('.status-text')?.dom?.textContent).toBe('RECEIVED-TEXT');
   });
 });
