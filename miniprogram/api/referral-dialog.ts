@@ -52,8 +52,9 @@ function inputFor(phase: string, answer: string): InputKind {
 }
 
 function toStep(body: ApiConversation): Step {
-  const messages = body.structured
-    .flatMap((r) => (Array.isArray(r.text) ? r.text : r.text ? [r.text] : []))
+  // concat, not Array.prototype.flatMap (ES2019): not in WeChat's polyfills (lib/isolate.ts).
+  const messages = ([] as string[])
+    .concat(...body.structured.map((r) => (Array.isArray(r.text) ? r.text : r.text ? [r.text] : [])))
     .filter((s) => s.length > 0);
   const reference = body.structured.find((r) => typeof r.reference === 'string')?.reference;
   const step: Step = {

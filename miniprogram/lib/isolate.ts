@@ -21,8 +21,11 @@ export function isolate(text: string, dir: 'ltr' | 'rtl'): Run[] {
   if (dir === 'ltr') return [{ s: text, i: false }];
   const out: Run[] = [];
   let last = 0;
-  for (const m of text.matchAll(runs)) {
-    const at = m.index ?? 0;
+  // An exec loop, not String.prototype.matchAll (ES2020): WeChat's compile to ES5 transforms syntax
+  // only, and the base library's polyfills stop at ES2015 plus a few (the DevTools "code compilation" doc).
+  runs.lastIndex = 0;
+  for (let m = runs.exec(text); m; m = runs.exec(text)) {
+    const at = m.index;
     if (at > last) out.push({ s: text.slice(last, at), i: false });
     out.push({ s: m[0], i: true });
     last = at + m[0].length;

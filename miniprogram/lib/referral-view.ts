@@ -19,11 +19,13 @@ export interface ReferralView {
 }
 
 export function referralView(lang: Lang, r: MyReferral): ReferralView {
-  const programList = r.programs.flatMap((p) => {
+  // A loop, not Array.prototype.flatMap (ES2019): not in WeChat's polyfills (lib/isolate.ts).
+  const programList: { name: string; verdict: string }[] = [];
+  for (const p of r.programs) {
     const name = programName(lang, p.id);
     const verdict = t(lang, p.verdict === 'likely' ? 'web.results.likely' : 'web.results.possible');
-    return name ? [{ name, verdict }] : [];
-  });
+    if (name) programList.push({ name, verdict });
+  }
   const names = programList.map((p) => p.name).join(t(lang, 'screen.cli.listSeparator'));
   return {
     at: r.createdAt,

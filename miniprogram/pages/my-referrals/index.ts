@@ -37,13 +37,16 @@ Component({
       void this.load();
     },
   },
-  pageLifetimes: {
-    // Back from a status page, or brought to the front by a WeChat status message: fresh status.
-    show() {
+  methods: {
+    /**
+     * Back from a status page, or brought to the front by a WeChat status message: fresh status.
+     * In methods as onShow, not pageLifetimes.show: WeChat's doc on building a page with
+     * Component() puts a page's own lifecycle (the on… methods) in methods; pageLifetimes are for
+     * the page a component sits in.
+     */
+    onShow() {
       if (!this.data.loading) void this.load();
     },
-  },
-  methods: {
     async load() {
       const { lang } = this.data;
       this.setData({ loading: true, problem: '', canRetry: false });

@@ -8,6 +8,19 @@ import { direction, type Lang, setTitle, storedLang, t } from '../../i18n/t';
 import { failureText } from '../../lib/failure-text';
 import { type ReferralView, referralView } from '../../lib/referral-view';
 
+/**
+ * WeChat fills a Component() page's properties from its URL query as the URL carries it, not
+ * decoded (the list encodes `at`: "07:42" arrives as "07%3A42"). An ISO time has no "%" of its
+ * own, so decoding an already plain value changes nothing; a malformed one is left as it is.
+ */
+function decoded(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
 Component({
   properties: { at: { type: String, value: '' } },
   data: {
@@ -28,12 +41,12 @@ Component({
         dir: direction(lang),
         labels: { state: t(lang, 'web.status.state'), loading: t(lang, 'web.miniprogram.signing_in') },
       });
-      if (this.properties.at) void this.load(this.properties.at);
+      if (this.properties.at) void this.load(decoded(this.properties.at));
     },
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      if (!this.data.wanted && query['at']) void this.load(decodeURIComponent(query['at']));
+      if (!this.data.wanted && query['at']) void this.load(decoded(query['at']));
     },
     async load(at: string) {
       const { lang } = this.data;
