@@ -115,24 +115,24 @@ export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) 
       await queue.setDurably(n.id, { ...done, attempts: n.attempts + 1, sentAt: at.toISOString() });
       return;
     }
-    const code = error instanceof WechatApiError ? error.errcode : undefined;
+    const errcode = error instanceof WechatApiError ? error.errcode : undefined;
     // WeChat documents a thing field as "汉字、数字、字母或符号": if it refuses the Uyghur or Kazakh
     // text as invalid data (47003), the resident still hears of the change, in Chinese, at once.
-    if (code === invalidDataError && n.lang !== 'zh' && !t.fields.status.startsWith('phrase')) {
+    if (errcode === invalidDataError && n.lang !== 'zh' && !t.fields.status.startsWith('phrase')) {
       const inChinese = { ...n, lang: 'zh' as const, attempts: n.attempts + 1 };
       await queue.setDurably(n.id, inChinese);
-      o.onError?.(n.attempts + 1, `WeChat error ${code}; sent again in Chinese`, false);
+      o.onError?.(n.attempts + 1, `WeChat error ${errcode}; sent again in Chinese`, false);
       return deliver(inChinese, t, api);
     }
-    if (code !== undefined && finalSendErrors.has(code)) {
-      await queue.setDurably(n.id, { ...done, attempts: n.attempts + 1, refused: code });
-      o.onError?.(n.attempts + 1, `WeChat error ${code}`, true);
+    if (errcode !== undefined && finalSendErrors.has(errcode)) {
+      await queue.setDurably(n.id, { ...done, attempts: n.attempts + 1, refused: errcode });
+      o.onError?.(n.attempts + 1, `WeChat error ${errcode}`, true);
       return;
     }
     const attempts = n.attempts + 1;
     const delay = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempts - 1));
     queue.set(n.id, { ...n, attempts, nextAt: new Date(at.getTime() + delay).toISOString() });
-    o.onError?.(attempts, code !== undefined ? `WeChat error ${code}` : (error as Error).name, false);
+    o.onError?.(attempts, errcode !== undefined ? `WeChat error ${errcode}` : (error as Error).name, false);
   }
 
   async function dispatchDue() {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { wechatCall } from './wechat-call.ts';
+import { sameSecret } from '../../bot/referral/contact-proof.ts';
 
 const tokenAnswer = z.looseObject({ access_token: z.string().min(1), expires_in: z.number().positive() });
 
@@ -54,7 +55,8 @@ export function accessTokens(o: AccessTokenOptions) {
     },
     /** WeChat refused `token`: forget it and fetch a new one (unless another call already did). */
     async renew(token: string): Promise<string> {
-      if (cached && cached.token !== token && now() < cached.refreshAt) return cached.token;
+      // Constant time, as every comparison with a secret here (secret-comparisons.test.ts).
+      if (cached && !sameSecret(cached.token, token) && now() < cached.refreshAt) return cached.token;
       cached = undefined;
       return fetchToken(true);
     },

@@ -31,8 +31,9 @@ const checkPoints: { file: string; secret: string; primitive: RegExp }[] = [
     primitive: /deps\.proof\.digits\([\s\S]*deps\.proof\.phone\(/,
   },
   {
-    file: 'bot/channels/wechat/wechat-channel.ts',
-    secret: 'phone digits in a WeChat status question (through contact-proof)',
+    // Moved out of the WeChat adapter with the one session loop: every chat channel asks here.
+    file: 'bot/dialog/status-lookup.ts',
+    secret: 'phone digits in a chat status question (through contact-proof)',
     primitive: /proof\.digits\(/,
   },
   {
