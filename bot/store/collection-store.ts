@@ -28,21 +28,46 @@ import { privateDir } from './private-file.ts';
 import { type IndexFields, type SearchIndex, searchIndex } from './search-index.ts';
 import { InvalidIdError, StoreWriteError } from './store-errors.ts';
 
+/**
+ * A named collection of records, the same contract for every store (memory, lowdb files,
+ * PostgreSQL). Every call is async: on PostgreSQL each one is a query, and nothing may assume
+ * that no other process changes a record between two awaits. Read-modify-write goes through
+ * `update` (atomic on every store: lowdb runs changes of one record one after another in its
+ * one process; PostgreSQL locks the row), never through get-then-set.
+ */
 export interface Collection<T> {
   readonly name: string;
-  get(id: string): T | undefined;
-  has(id: string): boolean;
-  readonly size: number;
-  values(): IterableIterator<T>;
-  entries(): IterableIterator<[string, T]>;
-  /** Change in memory now, write soon (coalesced). */
-  set(id: string, value: T): void;
-  delete(id: string): boolean;
-  /** Read-modify-write in one synchronous step; returns the new value. */
-  update(id: string, change: (current: T | undefined) => T): T;
+  get(id: string): Promise<T | undefined>;
+  has(id: string): Promise<boolean>;
+  count(): Promise<number>;
+  /** Every record, a page at a time (PostgreSQL never loads a whole table into one array). */
+  values(): AsyncIterableIterator<T>;
+  entries(): AsyncIterableIterator<[string, T]>;
+  /** Records whose declared columns (`CollectionOptions.columns`) equal every given value. */
+  find(where: Readonly<Record<string, string>>): Promise<T[]>;
+  /** Records whose keyed hash (`CollectionOptions.index`) of `field` is `hash`. */
+  findByHash(field: string, hash: string): Promise<T[]>;
+  /** Change now, durable soon (lowdb coalesces writes; PostgreSQL writes before resolving). */
+  set(id: string, value: T): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /**
+   * Read-modify-write of one record, atomic against every other change of that record (in this
+   * process and, on PostgreSQL, in every other): `change` may await (a password hash), the record
+   * stays locked meanwhile. Returning undefined leaves the record as it was. Durable like `set`.
+   */
+  update(
+    id: string,
+    change: (current: T | undefined) => T | undefined | Promise<T | undefined>,
+  ): Promise<T | undefined>;
   /** Change, then resolve once it is on disk; on a write error the change is undone and a StoreWriteError thrown. */
   setDurably(id: string, value: T): Promise<void>;
   deleteDurably(id: string): Promise<void>;
+  /**
+   * Stores a new record durably unless its id or its unique key (`CollectionOptions.unique`) is
+   * taken; then nothing is written and the id holding that key is returned. Two instances
+   * inserting the same key at once store one record (a unique index, not a lock in memory).
+   */
+  insertDurably(id: string, value: T): Promise<{ inserted: true } | { inserted: false; existing: string }>;
   /** Keyed hashes of the fields named in `CollectionOptions.index` (exact search on them). */
   readonly index?: SearchIndex<T>;
 }
@@ -66,6 +91,13 @@ export interface CollectionOptions<T = unknown> {
   personal?: readonly string[];
   /** Fields findable by exact value although encrypted: a keyed hash of each is stored. */
   index?: IndexFields<T>;
+  /**
+   * Plain (never personal) values `find` can select by: township, status, county. PostgreSQL
+   * keeps each in an indexed column, so a township's inbox never scans the county.
+   */
+  columns?: Readonly<Record<string, (record: T) => string | undefined>>;
+  /** A key no two records may share (a referral's idempotency key); see `insertDurably`. */
+  unique?: (record: T) => string | undefined;
 }
 
 export interface Store {
@@ -194,7 +226,7 @@ function createStore(
       const index = o.index ? searchIndex(o.index, keyAccess.hashKey) : undefined;
       const db = new Low<FileShape<T>>(adapterFor(name, schema, o, index), { version: 1, records: {} });
       await db.read();
-      const c = new FileCollection<T>(name, db, o.coalesceMs ?? coalesceMs, onWrite, index);
+      const c = new FileCollection<T>(name, db, o.coalesceMs ?? coalesceMs, onWrite, o, index);
       collections.set(name, c as FileCollection<unknown>);
       return c;
     },
@@ -225,66 +257,128 @@ class FileCollection<T> implements Collection<T> {
   private writing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
+  /** Unique key → id (one process holds the file, so a map is the unique index). */
+  private readonly uniqueIds = new Map<string, string>();
+  /** The tail of the queue of `update`s per record: one change of a record at a time. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly name: string,
     private readonly db: Low<FileShape<T>>,
     private readonly coalesceMs: number,
     private readonly onWrite: (error: unknown) => void,
+    private readonly options: CollectionOptions<T>,
     readonly index?: SearchIndex<T>,
   ) {
     this.records = new Map(Object.entries(db.data.records));
+    for (const [id, r] of this.records) this.keep(id, r);
   }
 
-  get size() {
+  async count() {
     return this.records.size;
   }
-  get(id: string) {
+  async get(id: string) {
     return this.records.get(id);
   }
-  has(id: string) {
+  async has(id: string) {
     return this.records.has(id);
   }
-  values() {
-    return this.records.values();
+  async *values() {
+    // A copy: a change while the caller awaits between records must not break the iteration.
+    yield* [...this.records.values()];
   }
-  entries() {
-    return this.records.entries();
+  async *entries() {
+    yield* [...this.records.entries()];
+  }
+  async find(where: Readonly<Record<string, string>>) {
+    const columns = this.options.columns ?? {};
+    const tests = Object.entries(where).map(([column, value]) => {
+      const read = columns[column];
+      if (!read) throw new Error(`${this.name}: no column ${column}`);
+      return (r: T) => read(r) === value;
+    });
+    return [...this.records.values()].filter((r) => tests.every((t) => t(r)));
+  }
+  async findByHash(field: string, hash: string) {
+    const index = this.index;
+    if (!index) return [];
+    return [...this.records.values()].filter((r) => index.of(r)[field] === hash);
   }
 
-  set(id: string, value: T) {
-    this.records.set(checkId(id), value);
-    this.changed();
+  async set(id: string, value: T) {
+    this.setNow(id, value);
   }
-  delete(id: string) {
-    const had = this.records.delete(id);
-    if (had) this.changed();
-    return had;
+  async delete(id: string) {
+    return this.deleteNow(id);
   }
-  update(id: string, change: (current: T | undefined) => T): T {
-    const next = change(this.records.get(checkId(id)));
-    this.records.set(id, next);
-    this.changed();
-    return next;
+  update(id: string, change: (current: T | undefined) => T | undefined | Promise<T | undefined>) {
+    checkId(id);
+    const run = (this.queues.get(id) ?? Promise.resolve()).then(async () => {
+      const next = await change(this.records.get(id));
+      if (next !== undefined) this.setNow(id, next);
+      return next ?? this.records.get(id);
+    });
+    const tail = run.catch(() => {});
+    this.queues.set(id, tail);
+    void tail.then(() => {
+      if (this.queues.get(id) === tail) this.queues.delete(id);
+    });
+    return run;
+  }
+
+  async insertDurably(
+    id: string,
+    value: T,
+  ): Promise<{ inserted: true } | { inserted: false; existing: string }> {
+    if (this.records.has(checkId(id))) return { inserted: false, existing: id };
+    const key = this.options.unique?.(value);
+    const holder = key === undefined ? undefined : this.uniqueIds.get(key);
+    if (holder !== undefined) return { inserted: false, existing: holder };
+    await this.setDurably(id, value);
+    return { inserted: true };
   }
 
   async setDurably(id: string, value: T) {
     const before = this.records.get(checkId(id));
     const had = this.records.has(id);
-    this.set(id, value);
+    this.setNow(id, value);
     await this.persist(() => {
       // Undo only if nobody changed the record since: never drop a later change.
       if (this.records.get(id) !== value) return;
-      if (had) this.records.set(id, before as T);
-      else this.records.delete(id);
+      if (had) this.setNow(id, before as T, false);
+      else this.deleteNow(id, false);
     });
   }
   async deleteDurably(id: string) {
     const before = this.records.get(id);
-    if (!this.delete(id)) return;
+    if (!this.deleteNow(id)) return;
     await this.persist(() => {
-      if (!this.records.has(id)) this.records.set(id, before as T);
+      if (!this.records.has(id)) this.setNow(id, before as T, false);
     });
+  }
+
+  private setNow(id: string, value: T, changed = true) {
+    const before = this.records.get(checkId(id));
+    if (before !== undefined) this.forget(id, before);
+    this.records.set(id, value);
+    this.keep(id, value);
+    if (changed) this.changed();
+  }
+  private deleteNow(id: string, changed = true) {
+    const before = this.records.get(id);
+    if (before === undefined && !this.records.has(id)) return false;
+    if (before !== undefined) this.forget(id, before);
+    this.records.delete(id);
+    if (changed) this.changed();
+    return true;
+  }
+  private keep(id: string, record: T) {
+    const key = this.options.unique?.(record);
+    if (key !== undefined) this.uniqueIds.set(key, id);
+  }
+  private forget(id: string, record: T) {
+    const key = this.options.unique?.(record);
+    if (key !== undefined && this.uniqueIds.get(key) === id) this.uniqueIds.delete(key);
   }
 
   async flushAll() {
