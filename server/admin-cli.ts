@@ -42,8 +42,8 @@ async function main() {
   const staff = await openStaffStorage(store, dataDir, config.AUDIT_KEY);
   try {
     const book = createScreener().book;
-    const who = () => {
-      const u = values.username && findByUsername(staff, values.username);
+    const who = async () => {
+      const u = values.username ? await findByUsername(staff, values.username) : undefined;
       if (!u) throw new Error(`no user ${values.username ?? '(give --username)'}`);
       return u;
     };
@@ -63,30 +63,38 @@ async function main() {
           ...(values.township ? { township: values.township } : {}),
           ...(values.name ? { displayName: values.name } : {}),
         });
-        staff.audit.appendSystem(user.county, 'user_add', user.id, `${user.username} ${role} (admin CLI)`);
+        await staff.audit.appendSystem(
+          user.county,
+          'user_add',
+          user.id,
+          `${user.username} ${role} (admin CLI)`,
+        );
         process.stdout.write(
           `created ${user.username} (${role}, ${county.id}${user.township ? `/${user.township}` : ''})\none-time password: ${password}\n`,
         );
         break;
       }
       case 'list':
-        for (const u of staff.users.values())
+        for await (const u of staff.users.values())
           process.stdout.write(
             `${u.username}\t${u.role}\t${u.county}${u.township ? `/${u.township}` : ''}\t${u.disabled ? 'disabled' : 'active'}\n`,
           );
         break;
       case 'reset': {
-        const u = who();
+        const u = await who();
         const password = await resetPassword(staff, u);
-        staff.audit.appendSystem(u.county, 'user_reset_password', u.id, `${u.username} (admin CLI)`);
+        await staff.audit.appendSystem(u.county, 'user_reset_password', u.id, `${u.username} (admin CLI)`);
         process.stdout.write(`one-time password for ${u.username}: ${password}\n`);
         break;
       }
       case 'disable':
       case 'enable': {
-        const u = who();
-        await staff.users.setDurably(u.id, { ...u, disabled: verb === 'disable' });
-        staff.audit.appendSystem(u.county, `user_${verb}`, u.id, `${u.username} (admin CLI)`);
+        const u = await who();
+        // One change of the account as stored (a login may be counting failures meanwhile),
+        // on disk before the command says it is done.
+        await staff.users.update(u.id, (cur) => (cur ? { ...cur, disabled: verb === 'disable' } : undefined));
+        await store.flush();
+        await staff.audit.appendSystem(u.county, `user_${verb}`, u.id, `${u.username} (admin CLI)`);
         process.stdout.write(`${u.username} ${verb}d\n`);
         break;
       }

@@ -44,7 +44,7 @@ async function run(config: Config, log: Logger, store: Store) {
   const screener = createScreener(config.RULES_DIR ? { rulesDir: config.RULES_DIR } : {});
   const storage = await openDialogStorage(store, 'web');
   const { sessions } = storage;
-  expireSessions(sessions, new Date());
+  await expireSessions(sessions, new Date());
   let port = config.PORT;
   const publicUrl = () => config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
   const townshipNotices = await staffNotices(store, {
@@ -57,11 +57,12 @@ async function run(config: Config, log: Logger, store: Store) {
         { channel: n.channel, place: n.place, attempts: n.attempts + 1, error: maskReferences(error) },
         'township notice not delivered, will retry',
       ),
+    onPassFailed: (e) => log.error({ err: e }, 'township notices not sent: the store failed, will retry'),
   });
   // The township hears of each new inbox item; the notice is queued on disk before the resident
   // is told the reference, and keyed by it, so a repeated submission never notifies twice.
   const notifyTownship = async (reference: unknown) => {
-    const record = typeof reference === 'string' ? storage.referrals.get(reference) : undefined;
+    const record = typeof reference === 'string' ? await storage.referrals.get(reference) : undefined;
     if (record) await townshipNotices.enqueue(record);
     return reference;
   };
@@ -74,7 +75,7 @@ async function run(config: Config, log: Logger, store: Store) {
   });
   const staff = await openStaffStorage(store, config.DATA_DIR, config.AUDIT_KEY);
   // The county admins' local values over the YAML, in force from the first screening.
-  screener.useCountyValues(byCounty(staff.localValues));
+  screener.useCountyValues(await byCounty(staff.localValues));
   // The log's length and last hash, outside the data directory: a copy of both audit files put
   // back over newer ones (which the files alone cannot show) shows against this line.
   log.info({ audit: staff.audit.head }, 'audit log opened');
@@ -137,7 +138,10 @@ async function run(config: Config, log: Logger, store: Store) {
     },
     staff,
     onStatusChange: (r) => {
-      notices.statusChanged(r);
+      // The status change is already stored; the messages about it are queued beside the request.
+      void notices
+        .statusChanged(r)
+        .catch((e) => log.error({ err: e }, 'status notice not queued: the store cannot write'));
       void miniprogram.subscriptions
         .statusChanged(r)
         .catch((e) => log.error({ err: e }, 'subscription message not queued: the store cannot write'));
@@ -148,8 +152,8 @@ async function run(config: Config, log: Logger, store: Store) {
   // Closed cases lose their personal data after the retention period (checked hourly).
   const retention = async () => {
     for (const reference of await storage.applyRetention(new Date(), config.RETENTION_DAYS))
-      staff.audit.appendSystem(
-        storage.referrals.get(reference)?.jurisdiction ?? '',
+      await staff.audit.appendSystem(
+        (await storage.referrals.get(reference))?.jurisdiction ?? '',
         'anonymised',
         reference,
         `retention ${config.RETENTION_DAYS} days`,
@@ -162,7 +166,11 @@ async function run(config: Config, log: Logger, store: Store) {
   );
   sweep.unref();
   // Idle conversations go every ten minutes: one never answered lasts hours, not days.
-  const sessionSweep = setInterval(() => expireSessions(sessions, new Date()), sessionSweepMs);
+  const sessionSweep = setInterval(
+    () =>
+      void expireSessions(sessions, new Date()).catch((e) => log.error({ err: e }, 'session sweep failed')),
+    sessionSweepMs,
+  );
   sessionSweep.unref();
   // A deep accept queue: a village's worth of phones connecting at once must not be reset.
   const server = app.listen(config.PORT, config.HOST, 4096);

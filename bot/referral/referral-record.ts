@@ -195,6 +195,20 @@ export const referralIndexFields: IndexFields<ReferralRecord> = {
   openid: (r) => r.miniprogram?.openid,
 };
 
+/**
+ * Plain values the inbox selects by (`referrals.find({ township })`): PostgreSQL keeps each in an
+ * indexed column, so a township's inbox never scans the county. None is personal.
+ */
+export const referralColumns = {
+  county: (r: ReferralRecord) => r.jurisdiction || undefined,
+  township: (r: ReferralRecord) => r.township || undefined,
+  status: (r: ReferralRecord) => r.status,
+  kind: (r: ReferralRecord) => r.kind,
+} as const;
+
+/** A referral's unique key: the same submission twice is stored once (see `idempotencyKey`). */
+export const referralUniqueKey = (r: ReferralRecord) => r.idempotencyKey;
+
 /** One submission's fingerprint: the session, the answers and the contact details. */
 export function idempotencyKey(session: Session): string {
   const r = session.referral;

@@ -45,6 +45,8 @@ export async function startMiniprogram(
       final
         ? log.warn({ attempts, error }, 'subscription message refused by WeChat, not retried')
         : log.warn({ attempts, error }, 'subscription message not sent, will retry'),
+    onPassFailed: (e) =>
+      log.error({ err: e }, 'subscription messages not sent: the store failed, will retry'),
   });
   // A deletion reaches this queue too: no retry carries the resident's openid afterwards.
   alsoForget(subscriptions.forget);
@@ -59,6 +61,7 @@ export async function startMiniprogram(
       api,
       signIns: signIns(config.MINIPROGRAM_SESSION_MINUTES * 60_000),
       templates: template ? [template.id] : [],
+      flush: () => store.flush(),
     },
   };
 }

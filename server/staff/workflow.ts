@@ -1,7 +1,9 @@
 /**
  * What caseworkers do to a referral: move its status along the workflow, assign it, add notes,
  * record the official outcome per program. Each change is checked, stamped in the referral's
- * history, and made in one synchronous read-modify-write, then written durably.
+ * history, and made in one `update` of the record: checked against the record as it is when the
+ * change runs (not as the page read it), so two caseworkers changing one case at once both land
+ * in its history, in this process or across instances on one database.
  */
 import {
   type HistoryEntry,
@@ -11,6 +13,7 @@ import {
   type ReferralStatus,
 } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
+import { updateDurably } from './durable-update.ts';
 import type { StaffUser } from './staff-records.ts';
 
 export type Change =
@@ -45,14 +48,15 @@ export async function applyChange(
 ): Promise<ChangeResult> {
   let result: ChangeResult = { ok: false, error: 'not_found' };
   const at = now.toISOString();
-  referrals.update(reference, (r) => {
-    if (!r) return r!;
+  await updateDurably(referrals, reference, (r) => {
+    result = { ok: false, error: 'not_found' };
+    if (!r) return undefined;
     const entry = (e: Omit<HistoryEntry, 'at' | 'by'>): HistoryEntry => ({ at, by: user.id, ...e });
     switch (change.kind) {
       case 'status': {
         if (!nextStatuses[r.status].includes(change.to)) {
           result = { ok: false, error: 'bad_transition' };
-          return r;
+          return undefined;
         }
         const history = [
           ...r.history,
@@ -103,7 +107,7 @@ export async function applyChange(
       case 'outcome': {
         if (!r.programs.some((p) => p.id === change.program)) {
           result = { ok: false, error: 'unknown_program' };
-          return r;
+          return undefined;
         }
         const outcome: Outcome = { ...change.outcome, at, by: user.id };
         const next = {
@@ -128,7 +132,5 @@ export async function applyChange(
       }
     }
   });
-  const done = result as ChangeResult;
-  if (done.ok) await referrals.setDurably(reference, done.record);
-  return done;
+  return result as ChangeResult;
 }

@@ -1,8 +1,9 @@
 /**
  * 200 residents submitting at once, each tapping twice, then a caseworker changing all 200
- * statuses at once (RELIABILITY.md plan, item 5), against the real server: exact counts. lowdb
- * loses updates when a read and its write are split by an await; the store's changes are
- * synchronous, and this shows it holds through the HTTP layer.
+ * statuses at once (RELIABILITY.md plan, item 5), against the real server: exact counts. A
+ * read and its write split by an await lose updates; every read-modify-write goes through the
+ * store's atomic `update` and a double tap meets the referrals' unique key, and this shows it
+ * holds through the HTTP layer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
