@@ -14,7 +14,8 @@
  * - a collection's personal fields are encrypted on the way to disk and decrypted on load
  *   (field-cipher.ts, keys from data-keys.ts): in memory the code sees plaintext.
  *
- * `openMemoryStore` has the same interface and writes nothing, for unit tests.
+ * `openMemoryStore` has the same interface and writes nothing, for unit tests. The PostgreSQL
+ * store (pg/pg-store.ts) has it too; `openStore` (open-store.ts) picks one by configuration.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { type DataKeyring, type EnvKeys, keyId, loadDataKeys } from './data-keys.ts';
 import { DurableJsonFile, type FileCodec } from './durable-json-file.ts';
 import { type RecordCodec, recordCodec } from './field-cipher.ts';
+import { type Leadership, soleLeadership } from './leadership.ts';
 import { privateDir } from './private-file.ts';
 import { type IndexFields, type SearchIndex, searchIndex } from './search-index.ts';
 import { InvalidIdError, StoreWriteError } from './store-errors.ts';
@@ -101,6 +103,8 @@ export interface CollectionOptions<T = unknown> {
 }
 
 export interface Store {
+  /** Which store this is (a sharded collection is lowdb tuning; PostgreSQL needs none). */
+  readonly kind: 'memory' | 'lowdb' | 'postgres';
   collection<T>(name: string, schema: z.ZodType<T>, options?: CollectionOptions<T>): Promise<Collection<T>>;
   /** Writes everything pending (graceful shutdown). */
   flush(): Promise<void>;
@@ -110,6 +114,13 @@ export interface Store {
   keys(): DataKeyring | undefined;
   /** Makes another keyring current (rotation): every later write encrypts with its current key. */
   useKeys(ring: DataKeyring): void;
+  /**
+   * The lead for `name` (the WeChat bot, the notice senders): exactly one instance holds it.
+   * File and memory stores lead at once (one process per store); PostgreSQL waits for an
+   * advisory lock and hands it over within seconds when its holder dies. Resolves after the
+   * first attempt, so `isLeader()` is already true if nobody else held it.
+   */
+  lead(name: string): Promise<Leadership>;
 }
 
 const idPattern = /^[A-Za-z0-9_-]{1,80}$/;
@@ -168,6 +179,7 @@ export async function openFileStore(dir: string, options: StoreOptions = {}): Pr
       const codec = o.personal?.length ? fileCodec<T>(recordCodec(keys, o.personal, index)) : undefined;
       return new DurableJsonFile(join(dir, `${name}.json`), fileSchema(schema), o.fsync ?? true, codec);
     },
+    'lowdb',
     options,
     () => lock.release(),
     {
@@ -186,6 +198,7 @@ export async function openMemoryStore(options: StoreOptions = {}): Promise<Store
   const id = keyId(key);
   return createStore(
     () => new Memory(),
+    'memory',
     options,
     () => {},
     { hashKey: () => ({ key, id }), keys: () => undefined, useKeys: () => {} },
@@ -207,6 +220,7 @@ interface KeyAccess {
 
 function createStore(
   adapterFor: AdapterFor,
+  kind: 'memory' | 'lowdb',
   options: StoreOptions,
   release: () => void,
   keyAccess: KeyAccess,
@@ -219,6 +233,7 @@ function createStore(
   };
 
   return {
+    kind,
     async collection<T>(name: string, schema: z.ZodType<T>, o: CollectionOptions<T> = {}) {
       checkId(name);
       const existing = collections.get(name);
@@ -235,6 +250,8 @@ function createStore(
     },
     keys: keyAccess.keys,
     useKeys: keyAccess.useKeys,
+    // One process holds the store (the data directory's lock), so it leads.
+    lead: async () => soleLeadership(),
     health() {
       return lastError === undefined ? { ok: true } : { ok: false, lastError };
     },

@@ -18,6 +18,9 @@ export async function shardedCollection<T>(
   schema: z.ZodType<T>,
   options: CollectionOptions<T> & { shards?: number } = {},
 ): Promise<Collection<T>> {
+  // Shards keep lowdb's files small; a PostgreSQL table is indexed, and one collection keeps
+  // its unique index whole (across shards it could not be enforced by the database).
+  if (store.kind === 'postgres') return store.collection(name, schema, options);
   const shards = options.shards ?? 16;
   const parts = await Promise.all(
     Array.from({ length: shards }, (_, i) => store.collection(`${name}-${i}`, schema, options)),
