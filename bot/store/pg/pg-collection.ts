@@ -28,6 +28,15 @@ const onPrimaryKey = (e: unknown) => (e as { constraint?: string })?.constraint 
 
 type Client = pg.PoolClient;
 
+const isId = (id: string) => {
+  try {
+    checkId(id);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export class PgCollection<T> implements Collection<T> {
   constructor(
     readonly name: string,
@@ -40,14 +49,17 @@ export class PgCollection<T> implements Collection<T> {
   ) {}
 
   async get(id: string) {
+    // An id no record can have (like the file store's Map: no record, no error, no query).
+    if (!isId(id)) return undefined;
     const { rows } = await this.pool.query<{ data: string }>(
       'SELECT data FROM records WHERE collection = $1 AND id = $2',
-      [this.name, checkId(id)],
+      [this.name, id],
     );
     return rows[0] ? this.read(id, rows[0].data) : undefined;
   }
 
   async has(id: string) {
+    if (!isId(id)) return false;
     const { rows } = await this.pool.query('SELECT 1 FROM records WHERE collection = $1 AND id = $2', [
       this.name,
       checkId(id),

@@ -1,0 +1,405 @@
+/**
+ * One contract, every store: memory, lowdb files, a sharded collection (on memory) and
+ * PostgreSQL run the same tests, so the rules, the dialog and the pages cannot tell which one
+ * they are on. On PostgreSQL "two instances" are two Store objects (two pools) on one database;
+ * on the others both names are the one store (one process owns it).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  type Collection,
+  type CollectionOptions,
+  openFileStore,
+  openMemoryStore,
+  type Store,
+} from '../../bot/store/collection-store.ts';
+import { codeSchemaVersion } from '../../bot/store/pg/migrations.ts';
+import { pageRows } from '../../bot/store/pg/pg-collection.ts';
+import { openPgStore } from '../../bot/store/pg/pg-store.ts';
+import { shardedCollection } from '../../bot/store/sharded-collection.ts';
+import { InvalidIdError, StoreFileError, StoreSchemaTooNewError } from '../../bot/store/store-errors.ts';
+import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
+
+const Person = z.object({
+  name: z.string(),
+  phone: z.string(),
+  township: z.string(),
+  status: z.string(),
+  n: z.number(),
+  key: z.string().optional(),
+});
+type Person = z.infer<typeof Person>;
+
+const personOptions: CollectionOptions<Person> = {
+  personal: ['name', 'phone'],
+  index: { phone: (r) => r.phone },
+  columns: { township: (r) => r.township, status: (r) => r.status },
+  unique: (r) => r.key,
+};
+
+const person = (i: number, more: Partial<Person> = {}): Person => ({
+  name: `居民${i} Ayşegül`,
+  phone: `1380000${String(i).padStart(4, '0')}`,
+  township: `town${i % 3}`,
+  status: i % 2 ? 'new' : 'closed',
+  n: 0,
+  ...more,
+});
+
+interface Harness {
+  /** Two instances: on PostgreSQL two stores on one database, otherwise the same store twice. */
+  a: Store;
+  b: Store;
+  people(store: Store, name: string): Promise<Collection<Person>>;
+  /** The stored text of a record, as at rest (undefined: the store keeps nothing at rest). */
+  raw(name: string, id: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+const plain = (store: Store, name: string) => store.collection(name, Person, personOptions);
+
+const stores: [string, boolean, () => Promise<Harness>][] = [
+  [
+    'memory',
+    true,
+    async () => {
+      const a = await openMemoryStore();
+      return { a, b: a, people: plain, raw: async () => undefined, close: () => a.close() };
+    },
+  ],
+  [
+    'sharded on memory',
+    true,
+    async () => {
+      const a = await openMemoryStore();
+      return {
+        a,
+        b: a,
+        people: (store, name) => shardedCollection(store, name, Person, { ...personOptions, shards: 4 }),
+        raw: async () => undefined,
+        close: () => a.close(),
+      };
+    },
+  ],
+  [
+    'lowdb',
+    true,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
+      const a = await openFileStore(dir, { coalesceMs: 5 });
+      return {
+        a,
+        b: a,
+        people: plain,
+        async raw(name, id) {
+          await a.flush();
+          const file = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
+          return JSON.stringify(file.records[id]);
+        },
+        async close() {
+          await a.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    'PostgreSQL',
+    Boolean(pgBinDir),
+    async () => {
+      const cluster = await startPgCluster();
+      process.stdout.write(`PostgreSQL test cluster up in ${cluster.startMs} ms\n`);
+      const url = await cluster.createDatabase('contract');
+      const dir = mkdtempSync(join(tmpdir(), 'store-contract-keys-'));
+      // Two instances share the data key, as two servers given the same DATA_KEY do.
+      const [a, b] = await Promise.all([
+        openPgStore(url, { dataDir: dir }),
+        openPgStore(url, { dataDir: dir }),
+      ]);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      return {
+        a,
+        b,
+        people: plain,
+        async raw(name, id) {
+          const { rows } = await client.query<{ data: string }>(
+            'SELECT data FROM records WHERE collection = $1 AND id = $2',
+            [name, id],
+          );
+          return rows[0]?.data;
+        },
+        async close() {
+          await client.end();
+          await Promise.all([a.close(), b.close()]);
+          await cluster.stop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+];
+
+let names = 0;
+const fresh = () => `people${++names}`;
+
+describe.each(stores)('the store contract on %s', (kind, available, open) => {
+  let h: Harness;
+  beforeAll(async () => {
+    if (available) h = await open();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const test = it.skipIf(!available);
+
+  test('get, has, count, set, delete, and the durable forms', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    expect(await c.get('p1')).toBeUndefined();
+    expect(await c.has('p1')).toBe(false);
+    await c.set('p1', person(1));
+    await c.setDurably('p2', person(2));
+    expect(await c.get('p1')).toEqual(person(1));
+    expect(await c.has('p2')).toBe(true);
+    expect(await c.count()).toBe(2);
+    await c.set('p1', person(1, { n: 7 }));
+    expect((await c.get('p1'))?.n).toBe(7);
+    // The other instance sees it (on PostgreSQL: another pool, nothing cached).
+    const other = await h.people(h.b, name);
+    expect((await other.get('p1'))?.n).toBe(7);
+    expect(await c.delete('p1')).toBe(true);
+    expect(await c.delete('p1')).toBe(false);
+    await c.deleteDurably('p2');
+    await c.deleteDurably('p2');
+    expect(await c.count()).toBe(0);
+    expect(await other.has('p2')).toBe(false);
+    // An id no record can have is never found, and never stored.
+    expect(await c.get('__proto__')).toBeUndefined();
+    expect(await c.has('constructor')).toBe(false);
+    await expect(c.set('a/b', person(1))).rejects.toThrow(InvalidIdError);
+  });
+
+  test('update: absent, unchanged, awaited, and 100 at once lose nothing (from both instances)', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    const other = await h.people(h.b, name);
+    expect(await c.update('u', () => undefined)).toBeUndefined();
+    expect(await c.has('u')).toBe(false);
+    const made = await c.update('u', (current) => (current ? undefined : person(5)));
+    expect(made).toEqual(person(5));
+    expect(await c.update('u', () => undefined)).toEqual(person(5));
+    const bump = (r: Person | undefined) => ({ ...(r ?? person(5)), n: (r?.n ?? 0) + 1 });
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? other : c).update('u', async (r) => {
+          // The change awaits between reading and writing: the record must stay locked.
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          return bump(r);
+        }),
+      ),
+    );
+    expect((await c.get('u'))?.n).toBe(100);
+    // Many creating one new record at once: every change lands on the one record.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? other : c).update('new', async (r) => bump(r))),
+    );
+    expect((await other.get('new'))?.n).toBe(20);
+    // A change that throws changes nothing.
+    await expect(
+      c.update('u', () => {
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    expect((await c.get('u'))?.n).toBe(100);
+  });
+
+  test('insertDurably: a taken id or unique key returns the holder; 200 at once from two instances store one', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    const other = await h.people(h.b, name);
+    expect(await c.insertDurably('r1', person(1, { key: 'k1' }))).toEqual({ inserted: true });
+    expect(await c.insertDurably('r1', person(2, { key: 'k2' }))).toEqual({
+      inserted: false,
+      existing: 'r1',
+    });
+    expect(await other.insertDurably('r2', person(2, { key: 'k1' }))).toEqual({
+      inserted: false,
+      existing: 'r1',
+    });
+    // Records without a key never collide.
+    expect(await c.insertDurably('r3', person(3))).toEqual({ inserted: true });
+    expect(await c.insertDurably('r4', person(4))).toEqual({ inserted: true });
+    // Deleted, the key is free again.
+    await c.deleteDurably('r1');
+    expect(await other.insertDurably('r5', person(5, { key: 'k1' }))).toEqual({ inserted: true });
+
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 ? other : c).insertDurably(`tap${i}`, person(i, { key: 'double-tap' })),
+      ),
+    );
+    const inserted = results.map((r, i) => (r.inserted ? `tap${i}` : undefined)).filter(Boolean);
+    expect(inserted).toHaveLength(1);
+    expect(results.filter((r) => !r.inserted).map((r) => !r.inserted && r.existing)).toEqual(
+      Array(199).fill(inserted[0]),
+    );
+    expect(await c.count()).toBe(4); // r3, r4, r5 and the one tap
+  });
+
+  test('find by declared columns and findByHash of an encrypted field', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    for (let i = 0; i < 12; i++) await c.set(`f${i}`, person(i));
+    const ids = async (rows: Promise<Person[]>) => (await rows).map((r) => r.phone).sort();
+    expect(await ids(c.find({ township: 'town1' }))).toEqual([1, 4, 7, 10].map((i) => person(i).phone));
+    expect(await ids(c.find({ township: 'town1', status: 'new' }))).toEqual(
+      [1, 7].map((i) => person(i).phone),
+    );
+    expect(await c.find({ township: 'nowhere' })).toEqual([]);
+    await expect(c.find({ name: 'x' })).rejects.toThrow('no column name');
+    // A changed record moves between answers.
+    await c.update('f1', (r) => r && { ...r, status: 'closed' });
+    expect(await ids(c.find({ township: 'town1', status: 'new' }))).toEqual([person(7).phone]);
+
+    const hash = c.index!.hash('phone', person(4).phone);
+    expect(await c.findByHash('phone', hash)).toEqual([person(4)]);
+    expect(await c.findByHash('phone', c.index!.hash('phone', '0'))).toEqual([]);
+    await c.set('f4', person(4, { phone: '13999999999' }));
+    expect(await c.findByHash('phone', hash)).toEqual([]);
+    expect(await c.findByHash('phone', c.index!.hash('phone', '13999999999'))).toHaveLength(1);
+    await c.delete('f4');
+    expect(await c.findByHash('phone', c.index!.hash('phone', '13999999999'))).toEqual([]);
+  });
+
+  test('values and entries page through more than 1,000 records, each once', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    const total = 1_234;
+    expect(total).toBeGreaterThan(2 * pageRows);
+    for (let i = 0; i < total; i += 100)
+      await Promise.all(
+        Array.from({ length: Math.min(100, total - i) }, (_, j) => c.set(`v${i + j}`, person(i + j))),
+      );
+    expect(await c.count()).toBe(total);
+    const seen = new Set<string>();
+    for await (const [id, value] of c.entries()) {
+      expect(value.phone).toBe(person(Number(id.slice(1))).phone);
+      seen.add(id);
+    }
+    expect(seen.size).toBe(total);
+    let values = 0;
+    for await (const v of c.values()) if (v.name.startsWith('居民')) values++;
+    expect(values).toBe(total);
+  });
+
+  test('personal fields are not readable at rest, but get returns them', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    const p = person(42, { name: '阿依古丽 Айгүл' });
+    await c.setDurably('secret', p);
+    expect(await c.get('secret')).toEqual(p);
+    const raw = await h.raw(name, 'secret');
+    if (kind === 'memory' || kind === 'sharded on memory') {
+      expect(raw).toBeUndefined();
+      return;
+    }
+    expect(raw).toBeDefined();
+    expect(raw).not.toContain('阿依古丽');
+    expect(raw).not.toContain(p.phone);
+    expect(raw).toContain('enc:v1:');
+    expect(raw).toContain(p.township); // plain fields stay plain: queries need them
+  });
+});
+
+describe.skipIf(!pgBinDir)('PostgreSQL only: schema versions, migrations, rows that do not fit', () => {
+  let cluster: PgCluster;
+  let keysDir: string;
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+    keysDir = mkdtempSync(join(tmpdir(), 'store-contract-keys-'));
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    rmSync(keysDir, { recursive: true, force: true });
+  });
+  const query = async <R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<R>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('applies each migration once when two instances open a new database at once', async () => {
+    const url = await cluster.createDatabase('migrate_twice');
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openPgStore(url, { dataDir: keysDir })));
+    const rows = await query<{ version: number }>(
+      url,
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
+    expect(rows.map((r) => r.version)).toEqual(Array.from({ length: codeSchemaVersion }, (_, i) => i + 1));
+    await Promise.all(stores.map((s) => s.close()));
+    // Opening again changes nothing.
+    await (await openPgStore(url, { dataDir: keysDir })).close();
+    expect(await query(url, 'SELECT version FROM schema_migrations')).toHaveLength(codeSchemaVersion);
+  });
+
+  it('refuses a database migrated by a newer release, naming both versions', async () => {
+    const url = await cluster.createDatabase('too_new');
+    await (await openPgStore(url, { dataDir: keysDir })).close();
+    const newer = codeSchemaVersion + 3;
+    await query(
+      url,
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', CURRENT_TIMESTAMP)",
+      [newer],
+    );
+    const opening = openPgStore(url, { dataDir: keysDir });
+    await expect(opening).rejects.toThrow(StoreSchemaTooNewError);
+    await expect(opening).rejects.toThrow(
+      `schema is at version ${newer}, but this release of the assistant knows versions up to ${codeSchemaVersion}`,
+    );
+  });
+
+  it('checks every row read against the schema and says which record is wrong', async () => {
+    const url = await cluster.createDatabase('bad_rows');
+    const store = await openPgStore(url, { dataDir: keysDir });
+    try {
+      const c = await plain(store, 'people');
+      await c.set('ok', person(1));
+      await query(url, "UPDATE records SET data = '{\"name\": 3}' WHERE id = 'ok'");
+      await expect(c.get('ok')).rejects.toThrow(StoreFileError);
+      await expect(c.get('ok')).rejects.toThrow('people/ok');
+      await query(url, 'UPDATE records SET data = $1 WHERE id = $2', ['{"__proto__": {"x": 1}}', 'ok']);
+      await expect(c.get('ok')).rejects.toThrow('__proto__');
+      expect(store.health().ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a lost database shows in health and fails writes with StoreWriteError', async () => {
+    const url = await cluster.createDatabase('lost');
+    const store = await openPgStore(url, { dataDir: keysDir });
+    const c = await plain(store, 'people');
+    await c.set('a', person(1));
+    // The database goes away under the pool (its connections cut, then renamed away).
+    await query(
+      cluster.url('postgres'),
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'lost' AND pid <> pg_backend_pid()",
+    );
+    await query(cluster.url('postgres'), 'ALTER DATABASE lost RENAME TO lost_away');
+    await expect(c.setDurably('b', person(2))).rejects.toThrow('could not write the people store');
+    expect(store.health().ok).toBe(false);
+    await query(cluster.url('postgres'), 'ALTER DATABASE lost_away RENAME TO lost');
+    await c.setDurably('b', person(2));
+    expect(store.health()).toEqual({ ok: true });
+    await store.close();
+  });
+});
