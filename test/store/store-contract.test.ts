@@ -384,6 +384,56 @@ describe.skipIf(!pgBinDir)('PostgreSQL only: schema versions, migrations, rows t
     }
   });
 
+  it('an inbox query and a hash search read indexes, never a whole collection (20,000 records)', async () => {
+    const url = await cluster.createDatabase('plans');
+    const store = await openPgStore(url, { dataDir: keysDir });
+    try {
+      const c = await plain(store, 'referrals');
+      await c.set('known', person(7, { township: 'town7', status: 's1' }));
+      // 20,000 more, written straight in (plain values read as they are, like data from before encryption).
+      await query(
+        url,
+        `INSERT INTO records (collection, id, data, version, unique_key, updated_at)
+         SELECT 'referrals', 'r' || i, '{"name":"n' || i || '","phone":"p' || i || '","township":"town' || (i % 20) || '","status":"s' || (i % 3) || '","n":0}', 1, NULL, CURRENT_TIMESTAMP
+         FROM generate_series(1, 20000) AS i;
+         INSERT INTO record_columns SELECT 'referrals', 'r' || i, 'township', 'town' || (i % 20) FROM generate_series(1, 20000) AS i;
+         INSERT INTO record_columns SELECT 'referrals', 'r' || i, 'status', 's' || (i % 3) FROM generate_series(1, 20000) AS i;
+         INSERT INTO record_hashes SELECT 'referrals', 'r' || i, 'phone', 'h' || i FROM generate_series(1, 20000) AS i;
+         ANALYZE`,
+      );
+      // The SQL the store really sends, caught on its way to the pool, then explained.
+      const sent: [string, unknown[]][] = [];
+      const original = pg.Pool.prototype.query;
+      pg.Pool.prototype.query = function (this: pg.Pool, ...args: unknown[]) {
+        if (typeof args[0] === 'string') sent.push([args[0], (args[1] as unknown[]) ?? []]);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof original;
+      let inbox: Person[];
+      let found: Person[];
+      try {
+        inbox = await c.find({ township: 'town7', status: 's1' });
+        found = await c.findByHash('phone', c.index!.hash('phone', person(7).phone));
+      } finally {
+        pg.Pool.prototype.query = original;
+      }
+      const expected = Array.from({ length: 20000 }, (_, i) => i + 1).filter(
+        (i) => i % 20 === 7 && i % 3 === 1,
+      );
+      expect(inbox).toHaveLength(expected.length + 1);
+      expect(found).toEqual([person(7, { township: 'town7', status: 's1' })]);
+      expect(sent).toHaveLength(2);
+      // Each seeks its own index (a scan of the primary key over the whole collection would be no better).
+      const wanted = ['record_columns_find', 'record_hashes_find'];
+      for (const [i, [sql, params]] of sent.entries()) {
+        const plan = JSON.stringify(await query(url, `EXPLAIN (FORMAT JSON) ${sql}`, params));
+        expect(plan, sql).not.toContain('Seq Scan');
+        expect(plan, sql).toContain(`"Index Name":"${wanted[i]}"`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a lost database shows in health and fails writes with StoreWriteError', async () => {
     const url = await cluster.createDatabase('lost');
     const store = await openPgStore(url, { dataDir: keysDir });
