@@ -21,7 +21,13 @@ import { codeSchemaVersion } from '../../bot/store/pg/migrations.ts';
 import { pageRows } from '../../bot/store/pg/pg-collection.ts';
 import { openPgStore } from '../../bot/store/pg/pg-store.ts';
 import { shardedCollection } from '../../bot/store/sharded-collection.ts';
-import { InvalidIdError, StoreFileError, StoreSchemaTooNewError } from '../../bot/store/store-errors.ts';
+import { openStore } from '../../bot/store/open-store.ts';
+import {
+  DataKeyError,
+  InvalidIdError,
+  StoreFileError,
+  StoreSchemaTooNewError,
+} from '../../bot/store/store-errors.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
 
 const Person = z.object({
@@ -59,6 +65,19 @@ interface Harness {
   raw(name: string, id: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
+
+/** One cluster for the whole file (initdb and start take a second or two), a database per suite. */
+let clusterStarting: Promise<PgCluster> | undefined;
+function sharedCluster(): Promise<PgCluster> {
+  clusterStarting ??= startPgCluster().then((cluster) => {
+    process.stdout.write(`PostgreSQL test cluster up in ${cluster.startMs} ms\n`);
+    return cluster;
+  });
+  return clusterStarting;
+}
+afterAll(async () => {
+  await (await clusterStarting)?.stop();
+});
 
 const plain = (store: Store, name: string) => store.collection(name, Person, personOptions);
 
@@ -111,8 +130,7 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
     'PostgreSQL',
     Boolean(pgBinDir),
     async () => {
-      const cluster = await startPgCluster();
-      process.stdout.write(`PostgreSQL test cluster up in ${cluster.startMs} ms\n`);
+      const cluster = await sharedCluster();
       const url = await cluster.createDatabase('contract');
       const dir = mkdtempSync(join(tmpdir(), 'store-contract-keys-'));
       // Two instances share the data key, as two servers given the same DATA_KEY do.
@@ -136,7 +154,6 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
         async close() {
           await client.end();
           await Promise.all([a.close(), b.close()]);
-          await cluster.stop();
           rmSync(dir, { recursive: true, force: true });
         },
       };
@@ -320,11 +337,10 @@ describe.skipIf(!pgBinDir)('PostgreSQL only: schema versions, migrations, rows t
   let cluster: PgCluster;
   let keysDir: string;
   beforeAll(async () => {
-    cluster = await startPgCluster();
+    cluster = await sharedCluster();
     keysDir = mkdtempSync(join(tmpdir(), 'store-contract-keys-'));
   });
   afterAll(async () => {
-    await cluster?.stop();
     rmSync(keysDir, { recursive: true, force: true });
   });
   const query = async <R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) => {
@@ -431,6 +447,32 @@ describe.skipIf(!pgBinDir)('PostgreSQL only: schema versions, migrations, rows t
       }
     } finally {
       await store.close();
+    }
+  });
+
+  it('openStore picks PostgreSQL for a database URL and lowdb without one', async () => {
+    const url = await cluster.createDatabase('picked');
+    const onPg = await openStore({ dataDir: keysDir, databaseUrl: url });
+    expect(onPg.kind).toBe('postgres');
+    await onPg.close();
+    const dir = mkdtempSync(join(tmpdir(), 'store-contract-file-'));
+    const onFiles = await openStore({ dataDir: dir });
+    expect(onFiles.kind).toBe('lowdb');
+    await onFiles.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an instance with another data key cannot read personal fields, and says so', async () => {
+    const url = await cluster.createDatabase('other_key');
+    const store = await openPgStore(url, { dataDir: keysDir });
+    const otherDir = mkdtempSync(join(tmpdir(), 'store-contract-other-key-'));
+    const stranger = await openPgStore(url, { dataDir: otherDir });
+    try {
+      await (await plain(store, 'people')).setDurably('p', person(1));
+      await expect((await plain(stranger, 'people')).get('p')).rejects.toThrow(DataKeyError);
+    } finally {
+      await Promise.all([store.close(), stranger.close()]);
+      rmSync(otherDir, { recursive: true, force: true });
     }
   });
 
