@@ -8,7 +8,8 @@
  * `record_columns` the plain values `find` selects by (township, status), `record_hashes` the
  * keyed hashes of encrypted fields (phone, ID number), so an inbox or a search reads an index,
  * never a whole collection. `unique_key` (an idempotency key) has a unique index: NULLs are
- * distinct, so records without a key never collide.
+ * distinct, so records without a key never collide. Constraints are named: the store tells a
+ * taken id (records_pkey) from a taken key (records_unique_key) by the name in the 23505 error.
  */
 export interface Migration {
   version: number;
@@ -28,7 +29,7 @@ CREATE TABLE records (
   version bigint NOT NULL,
   unique_key varchar(400),
   updated_at timestamp with time zone NOT NULL,
-  PRIMARY KEY (collection, id)
+  CONSTRAINT records_pkey PRIMARY KEY (collection, id)
 );
 CREATE UNIQUE INDEX records_unique_key ON records (collection, unique_key);
 CREATE TABLE record_columns (
