@@ -25,6 +25,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { type DataKeyring, type EnvKeys, keyId, loadDataKeys } from './data-keys.ts';
 import { DurableJsonFile, type FileCodec } from './durable-json-file.ts';
 import { type RecordCodec, recordCodec } from './field-cipher.ts';
+import { checkFindOptions, type Keyed, pageOf, sortKeyOf } from './find-page.ts';
 import { type Leadership, soleLeadership } from './leadership.ts';
 import { privateDir } from './private-file.ts';
 import { type IndexFields, type SearchIndex, searchIndex } from './search-index.ts';
@@ -45,8 +46,14 @@ export interface Collection<T> {
   /** Every record, a page at a time (PostgreSQL never loads a whole table into one array). */
   values(): AsyncIterableIterator<T>;
   entries(): AsyncIterableIterator<[string, T]>;
-  /** Records whose declared columns (`CollectionOptions.columns`) equal every given value. */
-  find(where: Readonly<Record<string, string>>): Promise<T[]>;
+  /**
+   * Records whose declared columns (`CollectionOptions.columns`) equal every given value (none
+   * given: every record), ordered by the sort key (`CollectionOptions.sortKey`, otherwise the
+   * id; equal keys by id), a page at a time: `limit` rows at most, and with `after` (the sort
+   * key of the last row of the previous page) only the rows past it. On PostgreSQL a page of
+   * one column is one index scan however many records are stored.
+   */
+  find(where: Readonly<Record<string, string>>, options?: FindOptions): Promise<T[]>;
   /** Records whose keyed hash (`CollectionOptions.index`) of `field` is `hash`. */
   findByHash(field: string, hash: string): Promise<T[]>;
   /** Change now, durable soon (lowdb coalesces writes; PostgreSQL writes before resolving). */
@@ -74,6 +81,19 @@ export interface Collection<T> {
   readonly index?: SearchIndex<T>;
 }
 
+export interface FindOptions {
+  /** At most this many records (1 to 10,000). */
+  limit?: number;
+  /**
+   * Keyset paging: only records whose sort key comes after this one in the order asked for
+   * (below it when descending). Give the sort key of the last record of the previous page;
+   * a sort key should be unique (add the reference), or records sharing the last key are skipped.
+   */
+  after?: string;
+  /** Highest sort key first (the newest referral first). */
+  descending?: boolean;
+}
+
 export interface StoreHealth {
   ok: boolean;
   /** The last write error, until a later write succeeds. */
@@ -98,6 +118,12 @@ export interface CollectionOptions<T = unknown> {
    * keeps each in an indexed column, so a township's inbox never scans the county.
    */
   columns?: Readonly<Record<string, (record: T) => string | undefined>>;
+  /**
+   * The order `find` returns records in, and what `after` pages by: for referrals createdAt and
+   * the reference (ties stay stable). Default: the id. PostgreSQL stores it beside each column
+   * value, so an inbox page is read in order from the index, never sorted.
+   */
+  sortKey?: (record: T) => string;
   /** A key no two records may share (a referral's idempotency key); see `insertDurably`. */
   unique?: (record: T) => string | undefined;
 }
@@ -307,14 +333,22 @@ class FileCollection<T> implements Collection<T> {
   async *entries() {
     yield* [...this.records.entries()];
   }
-  async find(where: Readonly<Record<string, string>>) {
+  async find(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
+    return (await this.findKeyed(where, options)).map((r) => r.value);
+  }
+  /** `find` with each record's sort key and id, which a sharded collection merges by. */
+  async findKeyed(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
+    checkFindOptions(options);
     const columns = this.options.columns ?? {};
     const tests = Object.entries(where).map(([column, value]) => {
-      const read = columns[column];
+      const read = Object.hasOwn(columns, column) ? columns[column] : undefined;
       if (!read) throw new Error(`${this.name}: no column ${column}`);
       return (r: T) => read(r) === value;
     });
-    return [...this.records.values()].filter((r) => tests.every((t) => t(r)));
+    const rows: Keyed<T>[] = [];
+    for (const [id, value] of this.records)
+      if (tests.every((t) => t(value))) rows.push({ key: sortKeyOf(this.options, id, value), id, value });
+    return pageOf(rows, options);
   }
   async findByHash(field: string, hash: string) {
     const index = this.index;

@@ -5,7 +5,21 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { Collection, CollectionOptions, Store } from './collection-store.ts';
+import type { Collection, CollectionOptions, FindOptions, Store } from './collection-store.ts';
+import { checkFindOptions, type Keyed, pageOf } from './find-page.ts';
+
+/** A shard's page with sort keys and ids (shards are memory or lowdb collections, which keep them). */
+function keyedFind<T>(
+  part: Collection<T>,
+  where: Readonly<Record<string, string>>,
+  options: FindOptions,
+): Promise<Keyed<T>[]> {
+  const keyed = part as Collection<T> & {
+    findKeyed?: (w: Readonly<Record<string, string>>, o: FindOptions) => Promise<Keyed<T>[]>;
+  };
+  if (!keyed.findKeyed) throw new Error(`${part.name}: a shard must be a memory or lowdb collection`);
+  return keyed.findKeyed(where, options);
+}
 
 /** The shard (file `${name}-${n}.json`) that holds an id. */
 export function shardOf(id: string, shards: number): number {
@@ -103,7 +117,13 @@ async function openSharded<T>(
     count: async () => (await Promise.all(parts.map((c) => c.count()))).reduce((n, k) => n + k, 0),
     values: () => all((c) => c.values()),
     entries: () => all((c) => c.entries()),
-    find: async (where) => (await Promise.all(parts.map((c) => c.find(where)))).flat(),
+    // Each shard's page, then the page of their union: the first `limit` after `after` overall
+    // are among the first `limit` after `after` of some shard.
+    find: async (where, findOptions = {}) => {
+      checkFindOptions(findOptions);
+      const pages = await Promise.all(parts.map((c) => keyedFind(c, where, findOptions)));
+      return pageOf(pages.flat(), findOptions).map((r) => r.value);
+    },
     findByHash: async (field, hash) =>
       (await Promise.all(parts.map((c) => c.findByHash(field, hash)))).flat(),
     set: (id, value) => of(id).set(id, value),

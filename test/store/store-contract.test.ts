@@ -56,11 +56,21 @@ const person = (i: number, more: Partial<Person> = {}): Person => ({
   ...more,
 });
 
+/** Dated records in the shape of the inbox: sorted by date then reference, as referrals are. */
+const Dated = z.object({ ref: z.string(), at: z.string(), township: z.string(), status: z.string() });
+type Dated = z.infer<typeof Dated>;
+const datedOptions: CollectionOptions<Dated> = {
+  columns: { township: (r) => r.township, status: (r) => r.status },
+  sortKey: (r) => `${r.at} ${r.ref}`,
+};
+const keyOf = (r: Dated) => `${r.at} ${r.ref}`;
+
 interface Harness {
   /** Two instances: on PostgreSQL two stores on one database, otherwise the same store twice. */
   a: Store;
   b: Store;
   people(store: Store, name: string): Promise<Collection<Person>>;
+  dated(store: Store, name: string): Promise<Collection<Dated>>;
   /** The stored text of a record, as at rest (undefined: the store keeps nothing at rest). */
   raw(name: string, id: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -80,6 +90,7 @@ afterAll(async () => {
 });
 
 const plain = (store: Store, name: string) => store.collection(name, Person, personOptions);
+const plainDated = (store: Store, name: string) => store.collection(name, Dated, datedOptions);
 
 const stores: [string, boolean, () => Promise<Harness>][] = [
   [
@@ -87,7 +98,14 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
     true,
     async () => {
       const a = await openMemoryStore();
-      return { a, b: a, people: plain, raw: async () => undefined, close: () => a.close() };
+      return {
+        a,
+        b: a,
+        people: plain,
+        dated: plainDated,
+        raw: async () => undefined,
+        close: () => a.close(),
+      };
     },
   ],
   [
@@ -99,6 +117,7 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
         a,
         b: a,
         people: (store, name) => shardedCollection(store, name, Person, { ...personOptions, shards: 4 }),
+        dated: (store, name) => shardedCollection(store, name, Dated, { ...datedOptions, shards: 4 }),
         raw: async () => undefined,
         close: () => a.close(),
       };
@@ -114,6 +133,7 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
         a,
         b: a,
         people: plain,
+        dated: plainDated,
         async raw(name, id) {
           await a.flush();
           const file = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
@@ -144,6 +164,7 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
         a,
         b,
         people: plain,
+        dated: plainDated,
         async raw(name, id) {
           const { rows } = await client.query<{ data: string }>(
             'SELECT data FROM records WHERE collection = $1 AND id = $2',
@@ -293,6 +314,77 @@ describe.each(stores)('the store contract on %s', (kind, available, open) => {
     expect(await c.findByHash('phone', c.index!.hash('phone', '13999999999'))).toEqual([]);
   });
 
+  test('find pages by the sort key: order, limit, after, descending, ties, two columns', async () => {
+    const name = fresh();
+    const c = await h.dated(h.a, name);
+    // In sort order: three records a day (a tie on the date, broken by the reference). Ids run
+    // the other way, so an order by id (or by insertion) cannot pass for the sort key.
+    const sorted: Dated[] = Array.from({ length: 30 }, (_, k) => ({
+      ref: `ref-${'xyz'[k % 3]}`,
+      at: `2026-01-${10 + Math.floor(k / 3)}T08:00:00.000Z`,
+      township: k % 2 ? 'west' : 'east',
+      status: k % 3 ? 'open' : 'new',
+    }));
+    const idOf = (k: number) => `d${99 - k}`;
+    for (let j = 0; j < 30; j++) {
+      const k = (j * 7) % 30; // a shuffled insertion order
+      await c.set(idOf(k), sorted[k]!);
+    }
+    const keys = async (rows: Promise<Dated[]>) => (await rows).map(keyOf);
+    expect(await keys(c.find({}))).toEqual(sorted.map(keyOf));
+    expect(await keys(c.find({}, { descending: true }))).toEqual(sorted.map(keyOf).reverse());
+    const east = sorted.filter((r) => r.township === 'east').map(keyOf);
+    expect(await keys(c.find({ township: 'east' }, { limit: 4 }))).toEqual(east.slice(0, 4));
+
+    /** Every page of `where`, `limit` at a time, each from the last key of the one before. */
+    const pages = async (where: Record<string, string>, limit: number, descending: boolean) => {
+      const all: string[][] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await keys(
+          c.find(where, { limit, descending, ...(after === undefined ? {} : { after }) }),
+        );
+        expect(page.length).toBeLessThanOrEqual(limit);
+        if (!page.length) return all;
+        all.push(page);
+        after = page[page.length - 1];
+      }
+    };
+    // Pages of 2 split the ties (three a day): nothing lost, nothing twice, in order both ways.
+    expect((await pages({}, 2, false)).flat()).toEqual(sorted.map(keyOf));
+    const down = await pages({ township: 'east' }, 4, true);
+    expect(down.flat()).toEqual([...east].reverse());
+    expect(down.map((p) => p.length)).toEqual([4, 4, 4, 3]);
+    const eastNew = sorted.filter((r) => r.township === 'east' && r.status === 'new').map(keyOf);
+    expect(eastNew.length).toBe(5);
+    expect((await pages({ township: 'east', status: 'new' }, 2, true)).flat()).toEqual(
+      [...eastNew].reverse(),
+    );
+    expect(await keys(c.find({ status: 'new', township: 'east' }, { limit: 2 }))).toEqual(
+      eastNew.slice(0, 2),
+    );
+    // `after` is exclusive, and past the end there is nothing.
+    expect(await keys(c.find({ township: 'east' }, { after: east[1]!, limit: 1 }))).toEqual([east[2]]);
+    expect(await c.find({}, { after: keyOf(sorted[29]!) })).toEqual([]);
+    expect(await c.find({}, { after: keyOf(sorted[0]!), descending: true })).toEqual([]);
+
+    // A changed record moves to its new place (the stored sort key follows the record).
+    await c.update(idOf(0), (r) => r && { ...r, at: '2026-02-01T08:00:00.000Z' });
+    expect((await c.find({ township: 'east' }, { descending: true, limit: 1 }))[0]?.at).toBe(
+      '2026-02-01T08:00:00.000Z',
+    );
+    // Records with the very same sort key come by id, reversed when descending.
+    const same = { ref: 'same', at: '2027-01-01T00:00:00.000Z', township: 'north' };
+    await c.set('tie2', { ...same, status: 'second' });
+    await c.set('tie1', { ...same, status: 'first' });
+    const statuses = async (descending: boolean) =>
+      (await c.find({ township: 'north' }, { descending })).map((r) => r.status);
+    expect(await statuses(false)).toEqual(['first', 'second']);
+    expect(await statuses(true)).toEqual(['second', 'first']);
+    // A page size that is no page is a caller's bug.
+    for (const limit of [0, -1, 1.5, 10_001]) await expect(c.find({}, { limit })).rejects.toThrow(RangeError);
+  });
+
   test('values and entries page through more than 1,000 records, each once', async () => {
     const name = fresh();
     const c = await h.people(h.a, name);
@@ -409,11 +501,11 @@ describe.skipIf(!pgBinDir)('PostgreSQL only: schema versions, migrations, rows t
       // 20,000 more, written straight in (plain values read as they are, like data from before encryption).
       await query(
         url,
-        `INSERT INTO records (collection, id, data, version, unique_key, updated_at)
-         SELECT 'referrals', 'r' || i, '{"name":"n' || i || '","phone":"p' || i || '","township":"town' || (i % 20) || '","status":"s' || (i % 3) || '","n":0}', 1, NULL, CURRENT_TIMESTAMP
+        `INSERT INTO records (collection, id, data, version, unique_key, updated_at, sort)
+         SELECT 'referrals', 'r' || i, '{"name":"n' || i || '","phone":"p' || i || '","township":"town' || (i % 20) || '","status":"s' || (i % 3) || '","n":0}', 1, NULL, CURRENT_TIMESTAMP, 'r' || i
          FROM generate_series(1, 20000) AS i;
-         INSERT INTO record_columns SELECT 'referrals', 'r' || i, 'township', 'town' || (i % 20) FROM generate_series(1, 20000) AS i;
-         INSERT INTO record_columns SELECT 'referrals', 'r' || i, 'status', 's' || (i % 3) FROM generate_series(1, 20000) AS i;
+         INSERT INTO record_columns SELECT 'referrals', 'r' || i, 'township', 'town' || (i % 20), 'r' || i FROM generate_series(1, 20000) AS i;
+         INSERT INTO record_columns SELECT 'referrals', 'r' || i, 'status', 's' || (i % 3), 'r' || i FROM generate_series(1, 20000) AS i;
          INSERT INTO record_hashes SELECT 'referrals', 'r' || i, 'phone', 'h' || i FROM generate_series(1, 20000) AS i;
          ANALYZE`,
       );
@@ -426,24 +518,51 @@ describe.skipIf(!pgBinDir)('PostgreSQL only: schema versions, migrations, rows t
       } as typeof original;
       let inbox: Person[];
       let found: Person[];
+      let page: Person[];
+      let page2: Person[];
+      let everyone: Person[];
       try {
         inbox = await c.find({ township: 'town7', status: 's1' });
         found = await c.findByHash('phone', c.index!.hash('phone', person(7).phone));
+        // An inbox page, newest first, and the next one: read in order from the index, no sort.
+        page = await c.find({ township: 'town7' }, { limit: 50, descending: true });
+        page2 = await c.find({ township: 'town7' }, { limit: 50, descending: true, after: 'r19927' });
+        everyone = await c.find({}, { limit: 50, descending: true });
       } finally {
         pg.Pool.prototype.query = original;
       }
+      // Sort keys here are the ids ('r' || i), so descending is text order: r9987, r9967 ...
+      const town7 = [...Array.from({ length: 1000 }, (_, k) => `r${20 * k + 7}`), 'known'].sort().reverse();
+      expect(page.map((r) => r.name)).toEqual(
+        town7.slice(0, 50).map((id) => (id === 'known' ? person(7).name : `n${id.slice(1)}`)),
+      );
+      expect(page2[0]?.name).toBe(`n${town7[town7.indexOf('r19927') + 1]!.slice(1)}`);
+      expect(page2).toHaveLength(50);
+      expect(everyone).toHaveLength(50);
       const expected = Array.from({ length: 20000 }, (_, i) => i + 1).filter(
         (i) => i % 20 === 7 && i % 3 === 1,
       );
       expect(inbox).toHaveLength(expected.length + 1);
       expect(found).toEqual([person(7, { township: 'town7', status: 's1' })]);
-      expect(sent).toHaveLength(2);
+      expect(sent).toHaveLength(5);
       // Each seeks its own index (a scan of the primary key over the whole collection would be no better).
-      const wanted = ['record_columns_find', 'record_hashes_find'];
+      const wanted = [
+        'record_columns_find',
+        'record_hashes_find',
+        'record_columns_find',
+        'record_columns_find',
+        'records_sort',
+      ];
       for (const [i, [sql, params]] of sent.entries()) {
         const plan = JSON.stringify(await query(url, `EXPLAIN (FORMAT JSON) ${sql}`, params));
         expect(plan, sql).not.toContain('Seq Scan');
         expect(plan, sql).toContain(`"Index Name":"${wanted[i]}"`);
+        if (i < 2) continue;
+        // A page is read from the index in order, backwards, and stops at the limit: no Sort
+        // node, which would mean reading every row of the township first.
+        expect(plan, sql).not.toContain('"Node Type":"Sort"');
+        expect(plan, sql).toContain('"Scan Direction":"Backward"');
+        expect(plan, sql).toContain('"Node Type":"Limit"');
       }
     } finally {
       await store.close();

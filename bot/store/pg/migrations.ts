@@ -8,7 +8,10 @@
  * `record_columns` the plain values `find` selects by (township, status), `record_hashes` the
  * keyed hashes of encrypted fields (phone, ID number), so an inbox or a search reads an index,
  * never a whole collection. `unique_key` (an idempotency key) has a unique index: NULLs are
- * distinct, so records without a key never collide. Constraints are named: the store tells a
+ * distinct, so records without a key never collide. `sort` (the collection's sort key, else the
+ * id) is kept on a record and beside each of its column values, in byte order (COLLATE "C",
+ * whatever the database's locale), so a page of one township, newest first, is read in order
+ * from record_columns_find and a page of a whole collection from records_sort. Constraints are named: the store tells a
  * taken id (records_pkey) from a taken key (records_unique_key) by the name in the 23505 error.
  */
 export interface Migration {
@@ -29,17 +32,20 @@ CREATE TABLE records (
   version bigint NOT NULL,
   unique_key varchar(400),
   updated_at timestamp with time zone NOT NULL,
+  sort varchar(500) COLLATE "C" NOT NULL,
   CONSTRAINT records_pkey PRIMARY KEY (collection, id)
 );
 CREATE UNIQUE INDEX records_unique_key ON records (collection, unique_key);
+CREATE INDEX records_sort ON records (collection, sort, id);
 CREATE TABLE record_columns (
   collection varchar(80) NOT NULL,
   id varchar(80) NOT NULL,
   name varchar(80) NOT NULL,
   value varchar(400) NOT NULL,
+  sort varchar(500) COLLATE "C" NOT NULL,
   PRIMARY KEY (collection, id, name)
 );
-CREATE INDEX record_columns_find ON record_columns (collection, name, value, id);
+CREATE INDEX record_columns_find ON record_columns (collection, name, value, sort, id);
 CREATE TABLE record_hashes (
   collection varchar(80) NOT NULL,
   id varchar(80) NOT NULL,

@@ -14,8 +14,9 @@
  */
 import type pg from 'pg';
 import type { z } from 'zod';
-import { type Collection, type CollectionOptions, checkId } from '../collection-store.ts';
+import { type Collection, type CollectionOptions, checkId, type FindOptions } from '../collection-store.ts';
 import type { RecordCodec } from '../field-cipher.ts';
+import { checkFindOptions, sortKeyOf } from '../find-page.ts';
 import type { SearchIndex } from '../search-index.ts';
 import { DataKeyError, StoreFileError, StoreWriteError } from '../store-errors.ts';
 
@@ -93,24 +94,42 @@ export class PgCollection<T> implements Collection<T> {
     for await (const [, value] of this.entries()) yield value;
   }
 
-  async find(where: Readonly<Record<string, string>>) {
+  /**
+   * One query. The first condition drives: its rows of record_columns_find are already in
+   * (sort, id) order, so the page is read from the index (backwards when descending) and stops
+   * after `limit`; further conditions are checked per row through the primary key of
+   * record_columns. No condition: the records_sort index does the same over the collection.
+   */
+  async find(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
+    checkFindOptions(options);
     const declared = this.options.columns ?? {};
     const conditions = Object.entries(where);
     for (const [column] of conditions)
       if (!Object.hasOwn(declared, column)) throw new Error(`${this.name}: no column ${column}`);
-    if (!conditions.length) {
-      const all: T[] = [];
-      for await (const v of this.values()) all.push(v);
-      return all;
+    const params: unknown[] = [this.name];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    let from = 'records r';
+    let filter = 'r.collection = $1';
+    let by = 'r';
+    if (conditions.length) {
+      by = 'c0';
+      from = 'record_columns c0 JOIN records r ON r.collection = c0.collection AND r.id = c0.id';
+      filter = 'c0.collection = $1';
+      conditions.forEach(([column, value], i) => {
+        const c = `c${i}`;
+        if (i > 0) from += ` JOIN record_columns ${c} ON ${c}.collection = c0.collection AND ${c}.id = c0.id`;
+        filter += ` AND ${c}.name = ${param(column)} AND ${c}.value = ${param(value)}`;
+      });
     }
-    // One join per condition, each an index seek on (collection, name, value, id).
-    const params: string[] = [this.name];
-    const joins = conditions.map(([column, value], i) => {
-      params.push(column, value);
-      return `JOIN record_columns c${i} ON c${i}.collection = r.collection AND c${i}.id = r.id AND c${i}.name = $${params.length - 1} AND c${i}.value = $${params.length}`;
-    });
+    const direction = options.descending ? 'DESC' : 'ASC';
+    if (options.after !== undefined)
+      filter += ` AND ${by}.sort ${options.descending ? '<' : '>'} ${param(options.after)}`;
+    const limit = options.limit === undefined ? '' : ` LIMIT ${param(options.limit)}`;
     const { rows } = await this.pool.query<{ id: string; data: string }>(
-      `SELECT r.id, r.data FROM records r ${joins.join(' ')} WHERE r.collection = $1 ORDER BY r.id`,
+      `SELECT r.id, r.data FROM ${from} WHERE ${filter} ORDER BY ${by}.sort ${direction}, ${by}.id ${direction}${limit}`,
       params,
     );
     return rows.map((row) => this.read(row.id, row.data));
@@ -254,16 +273,16 @@ export class PgCollection<T> implements Collection<T> {
 
   private async insertRow(client: Client, id: string, value: T) {
     await client.query(
-      'INSERT INTO records (collection, id, data, version, unique_key, updated_at) VALUES ($1, $2, $3, 1, $4, CURRENT_TIMESTAMP)',
-      [this.name, id, this.encode(id, value), this.options.unique?.(value) ?? null],
+      'INSERT INTO records (collection, id, data, version, unique_key, updated_at, sort) VALUES ($1, $2, $3, 1, $4, CURRENT_TIMESTAMP, $5)',
+      [this.name, id, this.encode(id, value), this.options.unique?.(value) ?? null, this.sortOf(id, value)],
     );
     await this.insertSideRows(client, id, value);
   }
 
   private async updateRow(client: Client, id: string, value: T): Promise<boolean> {
     const done = await client.query(
-      'UPDATE records SET data = $3, version = version + 1, unique_key = $4, updated_at = CURRENT_TIMESTAMP WHERE collection = $1 AND id = $2',
-      [this.name, id, this.encode(id, value), this.options.unique?.(value) ?? null],
+      'UPDATE records SET data = $3, version = version + 1, unique_key = $4, updated_at = CURRENT_TIMESTAMP, sort = $5 WHERE collection = $1 AND id = $2',
+      [this.name, id, this.encode(id, value), this.options.unique?.(value) ?? null, this.sortOf(id, value)],
     );
     if (!done.rowCount) return false;
     await this.deleteSideRows(client, id);
@@ -283,24 +302,31 @@ export class PgCollection<T> implements Collection<T> {
       .map(([column, read]) => [column, read(value)] as const)
       .filter((c): c is readonly [string, string] => c[1] !== undefined);
     const hashes = Object.entries(this.index?.of(value) ?? {});
-    await this.insertPairs(client, 'record_columns (collection, id, name, value)', id, columns);
+    const sort = this.sortOf(id, value);
+    await this.insertPairs(client, 'record_columns (collection, id, name, value, sort)', id, columns, sort);
     await this.insertPairs(client, 'record_hashes (collection, id, field, hash)', id, hashes);
   }
 
-  /** One multi-row INSERT of (name, value) pairs for a record. */
+  /** One multi-row INSERT of (name, value) pairs for a record, each with `sort` if given. */
   private async insertPairs(
     client: Client,
     into: string,
     id: string,
     pairs: readonly (readonly [string, string])[],
+    sort?: string,
   ) {
     if (!pairs.length) return;
     const params: string[] = [this.name, id];
+    if (sort !== undefined) params.push(sort);
     const rows = pairs.map(([k, v]) => {
       params.push(k, v);
-      return `($1, $2, $${params.length - 1}, $${params.length})`;
+      return `($1, $2, $${params.length - 1}, $${params.length}${sort === undefined ? '' : ', $3'})`;
     });
     await client.query(`INSERT INTO ${into} VALUES ${rows.join(', ')}`, params);
+  }
+
+  private sortOf(id: string, value: T): string {
+    return sortKeyOf(this.options, id, value);
   }
 
   private encode(id: string, value: T): string {
