@@ -14,7 +14,8 @@
  * - a collection's personal fields are encrypted on the way to disk and decrypted on load
  *   (field-cipher.ts, keys from data-keys.ts): in memory the code sees plaintext.
  *
- * `openMemoryStore` has the same interface and writes nothing, for unit tests.
+ * `openMemoryStore` has the same interface and writes nothing, for unit tests. The PostgreSQL
+ * store (pg/pg-store.ts) has it too; `openStore` (open-store.ts) picks one by configuration.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { type DataKeyring, type EnvKeys, keyId, loadDataKeys } from './data-keys.ts';
 import { DurableJsonFile, type FileCodec } from './durable-json-file.ts';
 import { type RecordCodec, recordCodec } from './field-cipher.ts';
+import { checkFindOptions, type Keyed, pageOf, sortKeyOf } from './find-page.ts';
+import { type Leadership, soleLeadership } from './leadership.ts';
 import { privateDir } from './private-file.ts';
 import { type IndexFields, type SearchIndex, searchIndex } from './search-index.ts';
 import { InvalidIdError, StoreWriteError } from './store-errors.ts';
@@ -43,8 +46,14 @@ export interface Collection<T> {
   /** Every record, a page at a time (PostgreSQL never loads a whole table into one array). */
   values(): AsyncIterableIterator<T>;
   entries(): AsyncIterableIterator<[string, T]>;
-  /** Records whose declared columns (`CollectionOptions.columns`) equal every given value. */
-  find(where: Readonly<Record<string, string>>): Promise<T[]>;
+  /**
+   * Records whose declared columns (`CollectionOptions.columns`) equal every given value (none
+   * given: every record), ordered by the sort key (`CollectionOptions.sortKey`, otherwise the
+   * id; equal keys by id), a page at a time: `limit` rows at most, and with `after` (the sort
+   * key of the last row of the previous page) only the rows past it. On PostgreSQL a page of
+   * one column is one index scan however many records are stored.
+   */
+  find(where: Readonly<Record<string, string>>, options?: FindOptions): Promise<T[]>;
   /** Records whose keyed hash (`CollectionOptions.index`) of `field` is `hash`. */
   findByHash(field: string, hash: string): Promise<T[]>;
   /** Change now, durable soon (lowdb coalesces writes; PostgreSQL writes before resolving). */
@@ -72,6 +81,19 @@ export interface Collection<T> {
   readonly index?: SearchIndex<T>;
 }
 
+export interface FindOptions {
+  /** At most this many records (1 to 10,000). */
+  limit?: number;
+  /**
+   * Keyset paging: only records whose sort key comes after this one in the order asked for
+   * (below it when descending). Give the sort key of the last record of the previous page;
+   * a sort key should be unique (add the reference), or records sharing the last key are skipped.
+   */
+  after?: string;
+  /** Highest sort key first (the newest referral first). */
+  descending?: boolean;
+}
+
 export interface StoreHealth {
   ok: boolean;
   /** The last write error, until a later write succeeds. */
@@ -96,11 +118,19 @@ export interface CollectionOptions<T = unknown> {
    * keeps each in an indexed column, so a township's inbox never scans the county.
    */
   columns?: Readonly<Record<string, (record: T) => string | undefined>>;
+  /**
+   * The order `find` returns records in, and what `after` pages by: for referrals createdAt and
+   * the reference (ties stay stable). Default: the id. PostgreSQL stores it beside each column
+   * value, so an inbox page is read in order from the index, never sorted.
+   */
+  sortKey?: (record: T) => string;
   /** A key no two records may share (a referral's idempotency key); see `insertDurably`. */
   unique?: (record: T) => string | undefined;
 }
 
 export interface Store {
+  /** Which store this is (a sharded collection is lowdb tuning; PostgreSQL needs none). */
+  readonly kind: 'memory' | 'lowdb' | 'postgres';
   collection<T>(name: string, schema: z.ZodType<T>, options?: CollectionOptions<T>): Promise<Collection<T>>;
   /** Writes everything pending (graceful shutdown). */
   flush(): Promise<void>;
@@ -110,6 +140,13 @@ export interface Store {
   keys(): DataKeyring | undefined;
   /** Makes another keyring current (rotation): every later write encrypts with its current key. */
   useKeys(ring: DataKeyring): void;
+  /**
+   * The lead for `name` (the WeChat bot, the notice senders): exactly one instance holds it.
+   * File and memory stores lead at once (one process per store); PostgreSQL waits for an
+   * advisory lock and hands it over within seconds when its holder dies. Resolves after the
+   * first attempt, so `isLeader()` is already true if nobody else held it.
+   */
+  lead(name: string): Promise<Leadership>;
 }
 
 const idPattern = /^[A-Za-z0-9_-]{1,80}$/;
@@ -168,6 +205,7 @@ export async function openFileStore(dir: string, options: StoreOptions = {}): Pr
       const codec = o.personal?.length ? fileCodec<T>(recordCodec(keys, o.personal, index)) : undefined;
       return new DurableJsonFile(join(dir, `${name}.json`), fileSchema(schema), o.fsync ?? true, codec);
     },
+    'lowdb',
     options,
     () => lock.release(),
     {
@@ -186,6 +224,7 @@ export async function openMemoryStore(options: StoreOptions = {}): Promise<Store
   const id = keyId(key);
   return createStore(
     () => new Memory(),
+    'memory',
     options,
     () => {},
     { hashKey: () => ({ key, id }), keys: () => undefined, useKeys: () => {} },
@@ -207,6 +246,7 @@ interface KeyAccess {
 
 function createStore(
   adapterFor: AdapterFor,
+  kind: 'memory' | 'lowdb',
   options: StoreOptions,
   release: () => void,
   keyAccess: KeyAccess,
@@ -219,6 +259,7 @@ function createStore(
   };
 
   return {
+    kind,
     async collection<T>(name: string, schema: z.ZodType<T>, o: CollectionOptions<T> = {}) {
       checkId(name);
       const existing = collections.get(name);
@@ -235,6 +276,8 @@ function createStore(
     },
     keys: keyAccess.keys,
     useKeys: keyAccess.useKeys,
+    // One process holds the store (the data directory's lock), so it leads.
+    lead: async () => soleLeadership(),
     health() {
       return lastError === undefined ? { ok: true } : { ok: false, lastError };
     },
@@ -290,14 +333,22 @@ class FileCollection<T> implements Collection<T> {
   async *entries() {
     yield* [...this.records.entries()];
   }
-  async find(where: Readonly<Record<string, string>>) {
+  async find(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
+    return (await this.findKeyed(where, options)).map((r) => r.value);
+  }
+  /** `find` with each record's sort key and id, which a sharded collection merges by. */
+  async findKeyed(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
+    checkFindOptions(options);
     const columns = this.options.columns ?? {};
     const tests = Object.entries(where).map(([column, value]) => {
-      const read = columns[column];
+      const read = Object.hasOwn(columns, column) ? columns[column] : undefined;
       if (!read) throw new Error(`${this.name}: no column ${column}`);
       return (r: T) => read(r) === value;
     });
-    return [...this.records.values()].filter((r) => tests.every((t) => t(r)));
+    const rows: Keyed<T>[] = [];
+    for (const [id, value] of this.records)
+      if (tests.every((t) => t(value))) rows.push({ key: sortKeyOf(this.options, id, value), id, value });
+    return pageOf(rows, options);
   }
   async findByHash(field: string, hash: string) {
     const index = this.index;

@@ -5,19 +5,61 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { Collection, CollectionOptions, Store } from './collection-store.ts';
+import type { Collection, CollectionOptions, FindOptions, Store } from './collection-store.ts';
+import { checkFindOptions, type Keyed, pageOf } from './find-page.ts';
+
+/** A shard's page with sort keys and ids (shards are memory or lowdb collections, which keep them). */
+function keyedFind<T>(
+  part: Collection<T>,
+  where: Readonly<Record<string, string>>,
+  options: FindOptions,
+): Promise<Keyed<T>[]> {
+  const keyed = part as Collection<T> & {
+    findKeyed?: (w: Readonly<Record<string, string>>, o: FindOptions) => Promise<Keyed<T>[]>;
+  };
+  if (!keyed.findKeyed) throw new Error(`${part.name}: a shard must be a memory or lowdb collection`);
+  return keyed.findKeyed(where, options);
+}
 
 /** The shard (file `${name}-${n}.json`) that holds an id. */
 export function shardOf(id: string, shards: number): number {
   return createHash('sha1').update(id).digest()[0]! % shards;
 }
 
-export async function shardedCollection<T>(
+/**
+ * Like `store.collection`, one collection per store and name: two wrappers over the same
+ * shards would keep two unique-key maps, and a double tap through both would store twice.
+ */
+const opened = new WeakMap<Store, Map<string, Promise<Collection<unknown>>>>();
+
+export function shardedCollection<T>(
   store: Store,
   name: string,
   schema: z.ZodType<T>,
   options: CollectionOptions<T> & { shards?: number } = {},
 ): Promise<Collection<T>> {
+  let byName = opened.get(store);
+  if (!byName) {
+    byName = new Map();
+    opened.set(store, byName);
+  }
+  const known = byName.get(name);
+  if (known) return known as Promise<Collection<T>>;
+  const made = openSharded(store, name, schema, options);
+  byName.set(name, made as Promise<Collection<unknown>>);
+  made.catch(() => byName.delete(name));
+  return made;
+}
+
+async function openSharded<T>(
+  store: Store,
+  name: string,
+  schema: z.ZodType<T>,
+  options: CollectionOptions<T> & { shards?: number },
+): Promise<Collection<T>> {
+  // Shards keep lowdb's files small; a PostgreSQL table is indexed, and one collection keeps
+  // its unique index whole (across shards it could not be enforced by the database).
+  if (store.kind === 'postgres') return store.collection(name, schema, options);
   const shards = options.shards ?? 16;
   const parts = await Promise.all(
     Array.from({ length: shards }, (_, i) => store.collection(`${name}-${i}`, schema, options)),
@@ -30,6 +72,8 @@ export async function shardedCollection<T>(
   // process holds the files). A key whose record was since changed or deleted is dropped when met.
   const unique = options.unique;
   const uniqueIds = new Map<string, string>();
+  /** The insert of a key still being written: a second insert of that key waits for its answer. */
+  const inFlight = new Map<string, Promise<unknown>>();
   if (unique)
     for (const c of parts)
       for await (const [id, r] of c.entries()) {
@@ -39,6 +83,9 @@ export async function shardedCollection<T>(
   const insertDurably: Collection<T>['insertDurably'] = async (id, value) => {
     const key = unique?.(value);
     if (key === undefined) return of(id).insertDurably(id, value);
+    // Until the first insert is written its record cannot be read back: without waiting, the
+    // holder would look deleted and a double tap would store two records.
+    while (inFlight.has(key)) await inFlight.get(key);
     const holder = uniqueIds.get(key);
     if (holder !== undefined) {
       const held = await of(holder).get(holder);
@@ -47,13 +94,20 @@ export async function shardedCollection<T>(
       return insertDurably(id, value);
     }
     uniqueIds.set(key, id); // before the first await: a second insert of the key waits on this one
+    const run = of(id).insertDurably(id, value);
+    inFlight.set(
+      key,
+      run.catch(() => {}),
+    );
     try {
-      const done = await of(id).insertDurably(id, value);
+      const done = await run;
       if (!done.inserted) uniqueIds.delete(key);
       return done;
     } catch (e) {
       uniqueIds.delete(key);
       throw e;
+    } finally {
+      inFlight.delete(key);
     }
   };
   return {
@@ -63,7 +117,13 @@ export async function shardedCollection<T>(
     count: async () => (await Promise.all(parts.map((c) => c.count()))).reduce((n, k) => n + k, 0),
     values: () => all((c) => c.values()),
     entries: () => all((c) => c.entries()),
-    find: async (where) => (await Promise.all(parts.map((c) => c.find(where)))).flat(),
+    // Each shard's page, then the page of their union: the first `limit` after `after` overall
+    // are among the first `limit` after `after` of some shard.
+    find: async (where, findOptions = {}) => {
+      checkFindOptions(findOptions);
+      const pages = await Promise.all(parts.map((c) => keyedFind(c, where, findOptions)));
+      return pageOf(pages.flat(), findOptions).map((r) => r.value);
+    },
     findByHash: async (field, hash) =>
       (await Promise.all(parts.map((c) => c.findByHash(field, hash)))).flat(),
     set: (id, value) => of(id).set(id, value),

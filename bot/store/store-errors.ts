@@ -62,3 +62,19 @@ export class DataKeyError extends Error {
     this.name = 'DataKeyError';
   }
 }
+
+/**
+ * The database's schema was migrated by a newer release than this one: running on would write
+ * records the newer code may not read. Start the newer release, or restore the database.
+ */
+export class StoreSchemaTooNewError extends Error {
+  constructor(
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+  ) {
+    super(
+      `The database schema is at version ${databaseVersion}, but this release of the assistant knows versions up to ${codeVersion}. A newer release migrated it: run that release (or newer), or restore the database from a backup taken before the upgrade.`,
+    );
+    this.name = 'StoreSchemaTooNewError';
+  }
+}
