@@ -2,12 +2,14 @@
  * npm run admin -- user add --username li --role caseworker --county tekes --township karadala
  *                 user list | user reset --username li | user disable --username li
  *                 keys status | keys rotate   (the data key: key-rotation.ts)
- * Works on the data directory (DATA_DIR or --data) while the server is stopped: one process
+ * With DATABASE_URL set it works on that database, the server may run. Otherwise it works on
+ * the data directory (DATA_DIR or --data) while the server is stopped: one process
  * owns the store, and a running server's lock makes this say so instead of corrupting it.
  * A new or reset password is printed once.
  */
 import { parseArgs } from 'node:util';
-import { openFileStore, type Store } from '../bot/store/collection-store.ts';
+import type { Store } from '../bot/store/collection-store.ts';
+import { openStore } from '../bot/store/open-store.ts';
 import { createScreener } from '../rules/engine/screen.ts';
 import { envKeys, parseConfig } from './config.ts';
 import { keyStatus, rotateDataKey } from './key-rotation.ts';
@@ -37,7 +39,13 @@ async function main() {
   const dataDir = values.data ?? process.env.DATA_DIR ?? './data';
   const config = parseConfig(process.env);
   const keys = envKeys(config);
-  const store = await openFileStore(dataDir, keys ? { keys } : {});
+  // With DATABASE_URL the accounts are in PostgreSQL (any instance may be running); the data
+  // directory still holds the keys and the audit log.
+  const store = await openStore({
+    dataDir,
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    ...(keys ? { keys } : {}),
+  });
   if (noun === 'keys') return keysCommand(store, dataDir, verb);
   const staff = await openStaffStorage(store, dataDir, config.AUDIT_KEY);
   try {

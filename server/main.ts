@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { createDialogDeps } from '../bot/dialog/deps.ts';
 import { expireSessions } from '../bot/dialog/session-lifecycle.ts';
 import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
-import { openFileStore, type Store } from '../bot/store/collection-store.ts';
+import type { Store } from '../bot/store/collection-store.ts';
+import { openStore } from '../bot/store/open-store.ts';
 import type { Logger } from 'pino';
 import { createScreener } from '../rules/engine/screen.ts';
 import { createApp } from './app.ts';
 import { startWechat } from './wechat-start.ts';
+import { runWhileLeading } from './senders.ts';
 import { loadCookieKeys } from './cookie-keys.ts';
 import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
@@ -30,7 +32,11 @@ async function main() {
   const config = parseConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
   const keys = envKeys(config);
-  const store = await openFileStore(config.DATA_DIR, keys ? { keys } : {});
+  const store = await openStore({
+    dataDir: config.DATA_DIR,
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    ...(keys ? { keys } : {}),
+  });
   try {
     await run(config, log, store);
   } catch (e) {
@@ -84,12 +90,15 @@ async function run(config: Config, log: Logger, store: Store) {
   // A deletion reaches the queues too: no notice or webhook retry carries the person afterwards.
   storage.alsoForget(townshipNotices.forget);
   storage.alsoForget(notices.forget);
-  townshipNotices.start();
   const miniprogram = await startMiniprogram(config, store, log, storage.alsoForget);
   // WeChat only when asked for: without WECHATY_PUPPET, Wechaty would start wechat4u and spin.
-  const wechat = config.WECHATY_PUPPET
-    ? await startWechat({
-        puppet: config.WECHATY_PUPPET,
+  const puppet = config.WECHATY_PUPPET;
+  let wechat: Awaited<ReturnType<typeof startWechat>> | undefined;
+  const wechatJob = {
+    async start() {
+      if (!puppet) return;
+      wechat = await startWechat({
+        puppet,
         dataDir: config.DATA_DIR,
         store,
         storage,
@@ -104,13 +113,25 @@ async function run(config: Config, log: Logger, store: Store) {
           maxBytes: config.WECHAT_MESSAGE_MAX_BYTES,
           slowNoticeMs: config.WECHAT_SLOW_NOTICE_MS,
         },
-      })
-    : undefined;
-  if (!wechat)
+      });
+    },
+    async stop() {
+      const running = wechat;
+      wechat = undefined;
+      await running?.stop();
+    },
+  };
+  if (!puppet)
     log.info(
       {},
       'WeChat channel off. To turn it on set WECHATY_PUPPET=wechaty-puppet-wechat4u (log in by QR code) or wechaty-puppet-service with WECHATY_PUPPET_SERVICE_TOKEN; see the README.',
     );
+  // Exactly one instance sends (server/senders.ts): with lowdb this one, at once.
+  const senders = await runWhileLeading(
+    await store.lead('senders'),
+    [townshipNotices, miniprogram.subscriptions, wechatJob],
+    log,
+  );
   const refusals = refusalLog(log);
   const app = createApp({
     refusals,
@@ -190,9 +211,7 @@ async function run(config: Config, log: Logger, store: Store) {
     log.info({ signal }, 'stopping');
     clearInterval(sweep);
     clearInterval(sessionSweep);
-    townshipNotices.stop();
-    miniprogram.subscriptions.stop();
-    await wechat?.stop();
+    await senders.stop();
     server.close();
     await once(server, 'close');
     refusals.flush();

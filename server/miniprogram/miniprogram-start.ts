@@ -50,7 +50,7 @@ export async function startMiniprogram(
   });
   // A deletion reaches this queue too: no retry carries the resident's openid afterwards.
   alsoForget(subscriptions.forget);
-  subscriptions.start();
+  // Sending is started by the instance that leads (server/senders.ts).
   return {
     subscriptions,
     // The county's poster code (staff page): the same client, so the same access token.
