@@ -42,7 +42,8 @@ export interface Collection<T> {
   readonly name: string;
   get(id: string): Promise<T | undefined>;
   has(id: string): Promise<boolean>;
-  count(): Promise<number>;
+  /** How many records there are, or how many match `where` (declared columns, as `find`). */
+  count(where?: Readonly<Record<string, string>>): Promise<number>;
   /** Every record, a page at a time (PostgreSQL never loads a whole table into one array). */
   values(): AsyncIterableIterator<T>;
   entries(): AsyncIterableIterator<[string, T]>;
@@ -317,8 +318,21 @@ class FileCollection<T> implements Collection<T> {
     for (const [id, r] of this.records) this.keep(id, r);
   }
 
-  async count() {
-    return this.records.size;
+  async count(where: Readonly<Record<string, string>> = {}) {
+    if (!Object.keys(where).length) return this.records.size;
+    const test = this.matcher(where);
+    let n = 0;
+    for (const value of this.records.values()) if (test(value)) n++;
+    return n;
+  }
+  private matcher(where: Readonly<Record<string, string>>) {
+    const columns = this.options.columns ?? {};
+    const tests = Object.entries(where).map(([column, value]) => {
+      const read = Object.hasOwn(columns, column) ? columns[column] : undefined;
+      if (!read) throw new Error(`${this.name}: no column ${column}`);
+      return (r: T) => read(r) === value;
+    });
+    return (r: T) => tests.every((t) => t(r));
   }
   async get(id: string) {
     return this.records.get(id);
@@ -339,15 +353,10 @@ class FileCollection<T> implements Collection<T> {
   /** `find` with each record's sort key and id, which a sharded collection merges by. */
   async findKeyed(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
     checkFindOptions(options);
-    const columns = this.options.columns ?? {};
-    const tests = Object.entries(where).map(([column, value]) => {
-      const read = Object.hasOwn(columns, column) ? columns[column] : undefined;
-      if (!read) throw new Error(`${this.name}: no column ${column}`);
-      return (r: T) => read(r) === value;
-    });
+    const test = this.matcher(where);
     const rows: Keyed<T>[] = [];
     for (const [id, value] of this.records)
-      if (tests.every((t) => t(value))) rows.push({ key: sortKeyOf(this.options, id, value), id, value });
+      if (test(value)) rows.push({ key: sortKeyOf(this.options, id, value), id, value });
     return pageOf(rows, options);
   }
   async findByHash(field: string, hash: string) {

@@ -114,7 +114,7 @@ async function openSharded<T>(
     name,
     get: (id) => of(id).get(id),
     has: (id) => of(id).has(id),
-    count: async () => (await Promise.all(parts.map((c) => c.count()))).reduce((n, k) => n + k, 0),
+    count: async (where) => (await Promise.all(parts.map((c) => c.count(where)))).reduce((n, k) => n + k, 0),
     values: () => all((c) => c.values()),
     entries: () => all((c) => c.entries()),
     // Each shard's page, then the page of their union: the first `limit` after `after` overall

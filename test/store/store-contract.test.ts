@@ -300,6 +300,12 @@ describe.each(stores)('the store contract on %s', (kind, available, open) => {
     );
     expect(await c.find({ township: 'nowhere' })).toEqual([]);
     await expect(c.find({ name: 'x' })).rejects.toThrow('no column name');
+    // Counting by the same columns (an inbox's per-status counts) without reading the records.
+    expect(await c.count({ township: 'town1' })).toBe(4);
+    expect(await c.count({ township: 'town1', status: 'new' })).toBe(2);
+    expect(await c.count({ township: 'nowhere' })).toBe(0);
+    expect(await c.count({})).toBe(12);
+    await expect(c.count({ name: 'x' })).rejects.toThrow('no column name');
     // A changed record moves between answers.
     await c.update('f1', (r) => r && { ...r, status: 'closed' });
     expect(await ids(c.find({ township: 'town1', status: 'new' }))).toEqual([person(7).phone]);

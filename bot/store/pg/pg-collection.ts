@@ -68,10 +68,12 @@ export class PgCollection<T> implements Collection<T> {
     return rows.length > 0;
   }
 
-  async count() {
+  async count(where: Readonly<Record<string, string>> = {}) {
+    // Without a condition the join is not needed: records' primary key answers it.
+    const { from, filter, params } = this.selection(where);
     const { rows } = await this.pool.query<{ n: string }>(
-      'SELECT count(*) AS n FROM records WHERE collection = $1',
-      [this.name],
+      `SELECT count(*) AS n FROM ${from} WHERE ${filter}`,
+      params,
     );
     return Number(rows[0]?.n ?? 0);
   }
@@ -102,6 +104,21 @@ export class PgCollection<T> implements Collection<T> {
    */
   async find(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
     checkFindOptions(options);
+    const { from, filter, by, params, param } = this.selection(where);
+    const direction = options.descending ? 'DESC' : 'ASC';
+    let bounded = filter;
+    if (options.after !== undefined)
+      bounded += ` AND ${by}.sort ${options.descending ? '<' : '>'} ${param(options.after)}`;
+    const limit = options.limit === undefined ? '' : ` LIMIT ${param(options.limit)}`;
+    const { rows } = await this.pool.query<{ id: string; data: string }>(
+      `SELECT r.id, r.data FROM ${from} WHERE ${bounded} ORDER BY ${by}.sort ${direction}, ${by}.id ${direction}${limit}`,
+      params,
+    );
+    return rows.map((row) => this.read(row.id, row.data));
+  }
+
+  /** The FROM and WHERE of the records matching `where`: the first column drives, the rest join. */
+  private selection(where: Readonly<Record<string, string>>) {
     const declared = this.options.columns ?? {};
     const conditions = Object.entries(where);
     for (const [column] of conditions)
@@ -124,15 +141,7 @@ export class PgCollection<T> implements Collection<T> {
         filter += ` AND ${c}.name = ${param(column)} AND ${c}.value = ${param(value)}`;
       });
     }
-    const direction = options.descending ? 'DESC' : 'ASC';
-    if (options.after !== undefined)
-      filter += ` AND ${by}.sort ${options.descending ? '<' : '>'} ${param(options.after)}`;
-    const limit = options.limit === undefined ? '' : ` LIMIT ${param(options.limit)}`;
-    const { rows } = await this.pool.query<{ id: string; data: string }>(
-      `SELECT r.id, r.data FROM ${from} WHERE ${filter} ORDER BY ${by}.sort ${direction}, ${by}.id ${direction}${limit}`,
-      params,
-    );
-    return rows.map((row) => this.read(row.id, row.data));
+    return { from, filter, by, params, param };
   }
 
   async findByHash(field: string, hash: string) {
