@@ -100,8 +100,13 @@ async function main() {
         const u = await who();
         // One change of the account as stored (a login may be counting failures meanwhile),
         // on disk before the command says it is done.
-        await staff.users.update(u.id, (cur) => (cur ? { ...cur, disabled: verb === 'disable' } : undefined));
-        await store.flush();
+        await staff.users.update(
+          u.id,
+          (cur) => (cur ? { ...cur, disabled: verb === 'disable' } : undefined),
+          {
+            durable: true,
+          },
+        );
         await staff.audit.appendSystem(u.county, `user_${verb}`, u.id, `${u.username} (admin CLI)`);
         process.stdout.write(`${u.username} ${verb}d\n`);
         break;

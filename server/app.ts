@@ -71,7 +71,7 @@ export interface AppDeps {
   /** Roster uploads (政策找人): size limit, how long results are kept, where uploads wait. */
   roster?: RosterSettings;
   /** The mini-program's sign-in and "my referrals"; unset: answered "sign-in not set up". */
-  miniprogram?: Pick<MiniprogramDeps, 'api' | 'signIns' | 'templates' | 'flush'>;
+  miniprogram?: Pick<MiniprogramDeps, 'api' | 'signIns' | 'templates'>;
   /** The mini-program code for a county's posters (staff page); unset: "not set up". */
   posterCode?: StaffDeps['posterCode'];
 }

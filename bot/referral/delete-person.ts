@@ -116,13 +116,17 @@ export function personDeletion(stores: PersonStores) {
       for (const forget of forgetters) await forget(person);
       const at = stores.now();
       for (const ref of person.references) {
-        // Read just before the write, so a caseworker's change made meanwhile is anonymised too
-        // rather than overwritten by an older copy; setDurably, not update: a failed write is
-        // undone, and the resident is told nothing until it is on disk.
-        const r = await stores.referrals.get(ref);
-        if (!r || (r.anonymisedAt && !r.name && !r.phone)) continue;
-        // On disk (fsync) before the resident is told their data is gone.
-        await stores.referrals.setDurably(ref, anonymised(r, at, 'deletion_requested'));
+        // One change of the case as stored, so a caseworker's change made meanwhile is
+        // anonymised too rather than overwritten by an older copy; durable: on disk (fsync)
+        // before the resident is told their data is gone, and a failed write is undone.
+        await stores.referrals.update(
+          ref,
+          (r) =>
+            !r || (r.anonymisedAt && !r.name && !r.phone)
+              ? undefined
+              : anonymised(r, at, 'deletion_requested'),
+          { durable: true },
+        );
       }
       return true;
     },

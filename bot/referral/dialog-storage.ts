@@ -160,17 +160,24 @@ export async function openDialogStorage(
     requestDeletion: deletion.deletePerson,
     alsoForget: deletion.alsoForget,
     async applyRetention(at, retentionDays) {
-      // Paged through (never the whole inbox in one array); each due case read again just
-      // before it is written, so a change made meanwhile is neither lost nor anonymised early.
+      // Paged through (never the whole inbox in one array); each due case checked again inside
+      // one change of it, so a change made meanwhile is neither lost nor anonymised early, and on
+      // disk before it is reported done.
       const due: string[] = [];
       for await (const r of referrals.values())
         if (dueForRetention(r, at, retentionDays)) due.push(r.reference);
       const done: string[] = [];
       for (const reference of due) {
-        const r = await referrals.get(reference);
-        if (!r || !dueForRetention(r, at, retentionDays)) continue;
-        await referrals.setDurably(reference, anonymised(r, at.toISOString(), 'retention'));
-        done.push(reference);
+        let changed = false;
+        await referrals.update(
+          reference,
+          (r) => {
+            changed = r !== undefined && dueForRetention(r, at, retentionDays);
+            return changed && r ? anonymised(r, at.toISOString(), 'retention') : undefined;
+          },
+          { durable: true },
+        );
+        if (changed) done.push(reference);
       }
       // Wrong-guess counts idle for a day are kept no longer either.
       await sweepGuesses(guessCounts, at.getTime(), guessesKeptMs);

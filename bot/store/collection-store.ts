@@ -29,7 +29,7 @@ import { checkFindOptions, type Keyed, pageOf, sortKeyOf } from './find-page.ts'
 import { type Leadership, soleLeadership } from './leadership.ts';
 import { privateDir } from './private-file.ts';
 import { type IndexFields, type SearchIndex, searchIndex } from './search-index.ts';
-import { InvalidIdError, StoreWriteError } from './store-errors.ts';
+import { InvalidIdError, StoreWriteError, UniqueKeyTakenError } from './store-errors.ts';
 
 /**
  * A named collection of records, the same contract for every store (memory, lowdb files,
@@ -57,17 +57,25 @@ export interface Collection<T> {
   find(where: Readonly<Record<string, string>>, options?: FindOptions): Promise<T[]>;
   /** Records whose keyed hash (`CollectionOptions.index`) of `field` is `hash`. */
   findByHash(field: string, hash: string): Promise<T[]>;
-  /** Change now, durable soon (lowdb coalesces writes; PostgreSQL writes before resolving). */
+  /**
+   * Change now, durable soon (lowdb coalesces writes; PostgreSQL writes before resolving). A
+   * unique key held by another record is refused (UniqueKeyTakenError), as by every write.
+   */
   set(id: string, value: T): Promise<void>;
   delete(id: string): Promise<boolean>;
   /**
    * Read-modify-write of one record, atomic against every other change of that record (in this
    * process and, on PostgreSQL, in every other): `change` may await (a password hash), the record
-   * stays locked meanwhile. Returning undefined leaves the record as it was. Durable like `set`.
+   * stays locked meanwhile. Returning undefined leaves the record as it was. Durable like `set`;
+   * with `{ durable: true }` like `setDurably`: resolves once the change is on disk, and if that
+   * write fails the change is undone (unless the record changed again since) and a
+   * StoreWriteError thrown. Anything acknowledged to a person (a status change, a deletion)
+   * asks for that.
    */
   update(
     id: string,
     change: (current: T | undefined) => T | undefined | Promise<T | undefined>,
+    options?: UpdateOptions,
   ): Promise<T | undefined>;
   /** Change, then resolve once it is on disk; on a write error the change is undone and a StoreWriteError thrown. */
   setDurably(id: string, value: T): Promise<void>;
@@ -80,6 +88,11 @@ export interface Collection<T> {
   insertDurably(id: string, value: T): Promise<{ inserted: true } | { inserted: false; existing: string }>;
   /** Keyed hashes of the fields named in `CollectionOptions.index` (exact search on them). */
   readonly index?: SearchIndex<T>;
+}
+
+export interface UpdateOptions {
+  /** Resolve only once the change is on disk (PostgreSQL: committed, as every write is). */
+  durable?: boolean;
 }
 
 export interface FindOptions {
@@ -253,7 +266,13 @@ function createStore(
   keyAccess: KeyAccess,
 ): Store {
   const coalesceMs = options.coalesceMs ?? 250;
-  const collections = new Map<string, FileCollection<unknown>>();
+  // The opening, not the opened: two opens of one name at once (two callers at start-up) share
+  // one collection object, never two with their own records and unique-key maps.
+  const collections = new Map<string, Promise<FileCollection<unknown>>>();
+  const opened = async () =>
+    (await Promise.all([...collections.values()].map((c) => c.catch(() => undefined)))).filter(
+      (c) => c !== undefined,
+    );
   let lastError: string | undefined;
   const onWrite = (error: unknown) => {
     lastError = error === undefined ? undefined : String((error as Error).message ?? error);
@@ -264,16 +283,22 @@ function createStore(
     async collection<T>(name: string, schema: z.ZodType<T>, o: CollectionOptions<T> = {}) {
       checkId(name);
       const existing = collections.get(name);
-      if (existing) return existing as unknown as Collection<T>;
-      const index = o.index ? searchIndex(o.index, keyAccess.hashKey) : undefined;
-      const db = new Low<FileShape<T>>(adapterFor(name, schema, o, index), { version: 1, records: {} });
-      await db.read();
-      const c = new FileCollection<T>(name, db, o.coalesceMs ?? coalesceMs, onWrite, o, index);
-      collections.set(name, c as FileCollection<unknown>);
-      return c;
+      if (existing) return (await existing) as unknown as Collection<T>;
+      const opening = (async () => {
+        const index = o.index ? searchIndex(o.index, keyAccess.hashKey) : undefined;
+        const db = new Low<FileShape<T>>(adapterFor(name, schema, o, index), { version: 1, records: {} });
+        await db.read();
+        return new FileCollection<T>(name, db, o.coalesceMs ?? coalesceMs, onWrite, o, index);
+      })();
+      collections.set(name, opening as unknown as Promise<FileCollection<unknown>>);
+      // A file that could not be opened is tried again by the next open.
+      opening.catch(() => {
+        if (collections.get(name) === (opening as unknown)) collections.delete(name);
+      });
+      return opening;
     },
     async flush() {
-      await Promise.all([...collections.values()].map((c) => c.flushAll()));
+      await Promise.all((await opened()).map((c) => c.flushAll()));
     },
     keys: keyAccess.keys,
     useKeys: keyAccess.useKeys,
@@ -283,10 +308,11 @@ function createStore(
       return lastError === undefined ? { ok: true } : { ok: false, lastError };
     },
     async close() {
+      const all = await opened();
       try {
-        await Promise.all([...collections.values()].map((c) => c.flushAll()));
+        await Promise.all(all.map((c) => c.flushAll()));
       } finally {
-        for (const c of collections.values()) c.stop();
+        for (const c of all) c.stop();
         release();
       }
     },
@@ -305,6 +331,8 @@ class FileCollection<T> implements Collection<T> {
   private readonly uniqueIds = new Map<string, string>();
   /** The tail of the queue of `update`s per record: one change of a record at a time. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** A record's durable write still in progress (it may yet fail and be undone); never rejects. */
+  private readonly durableWrites = new Map<string, Promise<void>>();
 
   constructor(
     readonly name: string,
@@ -366,17 +394,30 @@ class FileCollection<T> implements Collection<T> {
   }
 
   async set(id: string, value: T) {
+    this.checkUnique(checkId(id), value);
     this.setNow(id, value);
   }
   async delete(id: string) {
     return this.deleteNow(id);
   }
-  update(id: string, change: (current: T | undefined) => T | undefined | Promise<T | undefined>) {
+  update(
+    id: string,
+    change: (current: T | undefined) => T | undefined | Promise<T | undefined>,
+    options: UpdateOptions = {},
+  ) {
     checkId(id);
     const run = (this.queues.get(id) ?? Promise.resolve()).then(async () => {
       const next = await change(this.records.get(id));
-      if (next !== undefined) this.setNow(id, next);
-      return next ?? this.records.get(id);
+      if (next === undefined) return this.records.get(id);
+      this.checkUnique(id, next);
+      // Read after `change`: a `set` may have landed while it awaited, and an undo restores that.
+      const before = this.records.get(id);
+      const had = this.records.has(id);
+      this.setNow(id, next);
+      // Still in the queue: the next change of this record sees only what is on disk (as a
+      // PostgreSQL row lock is held until the commit).
+      if (options.durable) await this.writeDurably(id, next, had, before);
+      return next;
     });
     const tail = run.catch(() => {});
     this.queues.set(id, tail);
@@ -390,24 +431,55 @@ class FileCollection<T> implements Collection<T> {
     id: string,
     value: T,
   ): Promise<{ inserted: true } | { inserted: false; existing: string }> {
-    if (this.records.has(checkId(id))) return { inserted: false, existing: id };
+    checkId(id);
     const key = this.options.unique?.(value);
-    const holder = key === undefined ? undefined : this.uniqueIds.get(key);
-    if (holder !== undefined) return { inserted: false, existing: holder };
+    for (;;) {
+      const holder = this.records.has(id) ? id : key === undefined ? undefined : this.uniqueIds.get(key);
+      if (holder === undefined) break;
+      const pending = this.pendingWrite(holder);
+      if (!pending) return { inserted: false, existing: holder };
+      // The holder's write may still fail and be undone: a second tap is never told a
+      // reference that might not be kept. Waited for, it is asked again (gone: this one tries).
+      await pending;
+    }
     await this.setDurably(id, value);
     return { inserted: true };
+  }
+
+  /** The durable write of a record still in progress, if any (resolves, never rejects). */
+  pendingWrite(id: string): Promise<void> | undefined {
+    return this.durableWrites.get(id);
   }
 
   async setDurably(id: string, value: T) {
     const before = this.records.get(checkId(id));
     const had = this.records.has(id);
+    this.checkUnique(id, value);
     this.setNow(id, value);
-    await this.persist(() => {
+    await this.writeDurably(id, value, had, before);
+  }
+
+  /** Puts `value`, just set, on disk; on failure undoes it unless the record changed since. */
+  private writeDurably(id: string, value: T, had: boolean, before: T | undefined): Promise<void> {
+    const done = this.persist(() => {
       // Undo only if nobody changed the record since: never drop a later change.
       if (this.records.get(id) !== value) return;
       if (had) this.setNow(id, before as T, false);
       else this.deleteNow(id, false);
     });
+    const settled = done.catch(() => {});
+    this.durableWrites.set(id, settled);
+    void settled.then(() => {
+      if (this.durableWrites.get(id) === settled) this.durableWrites.delete(id);
+    });
+    return done;
+  }
+
+  /** A unique key is a promise: another record's key is never taken over silently. */
+  private checkUnique(id: string, value: T) {
+    const key = this.options.unique?.(value);
+    const holder = key === undefined ? undefined : this.uniqueIds.get(key);
+    if (holder !== undefined && holder !== id) throw new UniqueKeyTakenError(this.name, id);
   }
   async deleteDurably(id: string) {
     const before = this.records.get(id);

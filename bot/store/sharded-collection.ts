@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Collection, CollectionOptions, FindOptions, Store } from './collection-store.ts';
 import { checkFindOptions, type Keyed, pageOf } from './find-page.ts';
+import { UniqueKeyTakenError } from './store-errors.ts';
 
 /** A shard's page with sort keys and ids (shards are memory or lowdb collections, which keep them). */
 function keyedFind<T>(
@@ -19,6 +20,13 @@ function keyedFind<T>(
   };
   if (!keyed.findKeyed) throw new Error(`${part.name}: a shard must be a memory or lowdb collection`);
   return keyed.findKeyed(where, options);
+}
+
+/** A shard's durable write of a record still in progress (memory and lowdb shards say). */
+function pendingWrite<T>(part: Collection<T>, id: string): Promise<void> | undefined {
+  return (
+    part as Collection<T> & { pendingWrite?: (id: string) => Promise<void> | undefined }
+  ).pendingWrite?.(id);
 }
 
 /** The shard (file `${name}-${n}.json`) that holds an id. */
@@ -89,7 +97,13 @@ async function openSharded<T>(
     const holder = uniqueIds.get(key);
     if (holder !== undefined) {
       const held = await of(holder).get(holder);
-      if (held !== undefined && unique?.(held) === key) return { inserted: false, existing: holder };
+      if (held !== undefined && unique?.(held) === key) {
+        // Its write may still fail and be undone: wait for it, then ask again.
+        const pending = pendingWrite(of(holder), holder);
+        if (!pending) return { inserted: false, existing: holder };
+        await pending;
+        return insertDurably(id, value);
+      }
       if (uniqueIds.get(key) === holder) uniqueIds.delete(key);
       return insertDurably(id, value);
     }
@@ -110,6 +124,26 @@ async function openSharded<T>(
       inFlight.delete(key);
     }
   };
+  /**
+   * Refuses a key another record holds (as one collection does), else notes who holds it. A
+   * failed write leaves a stale entry, which is dropped when met (the record is read back).
+   */
+  const claim = (id: string, value: T): Promise<void> | undefined => {
+    const key = unique?.(value);
+    if (key === undefined) return undefined;
+    const holder = uniqueIds.get(key);
+    // Noted at once when free: an insert of the key right after this call sees the holder.
+    if (holder === undefined || holder === id) {
+      uniqueIds.set(key, id);
+      return undefined;
+    }
+    return of(holder)
+      .get(holder)
+      .then((held) => {
+        if (held !== undefined && unique?.(held) === key) throw new UniqueKeyTakenError(name, id);
+        uniqueIds.set(key, id);
+      });
+  };
   return {
     name,
     get: (id) => of(id).get(id),
@@ -126,10 +160,27 @@ async function openSharded<T>(
     },
     findByHash: async (field, hash) =>
       (await Promise.all(parts.map((c) => c.findByHash(field, hash)))).flat(),
-    set: (id, value) => of(id).set(id, value),
+    set: async (id, value) => {
+      const checking = claim(id, value);
+      if (checking) await checking;
+      return of(id).set(id, value);
+    },
     delete: (id) => of(id).delete(id),
-    update: (id, change) => of(id).update(id, change),
-    setDurably: (id, value) => of(id).setDurably(id, value),
+    update: (id, change, updateOptions) =>
+      of(id).update(
+        id,
+        async (current) => {
+          const next = await change(current);
+          if (next !== undefined) await claim(id, next);
+          return next;
+        },
+        updateOptions,
+      ),
+    setDurably: async (id, value) => {
+      const checking = claim(id, value);
+      if (checking) await checking;
+      return of(id).setDurably(id, value);
+    },
     deleteDurably: (id) => of(id).deleteDurably(id),
     insertDurably,
     // Every shard has the same index fields and key.

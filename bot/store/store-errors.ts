@@ -78,3 +78,19 @@ export class StoreSchemaTooNewError extends Error {
     this.name = 'StoreSchemaTooNewError';
   }
 }
+
+/**
+ * A record was given a unique key (a referral's idempotency key) that another record holds.
+ * A unique key is a promise (`insertDurably` answers the holder's id for it), so it is never
+ * moved silently: the write is refused on every store and nothing changes. The key itself is
+ * not named (it is derived from personal data).
+ */
+export class UniqueKeyTakenError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
+    super(`${collection}/${id}: its unique key is held by another record; nothing was written`);
+    this.name = 'UniqueKeyTakenError';
+  }
+}

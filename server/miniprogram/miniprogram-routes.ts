@@ -41,8 +41,6 @@ export interface MiniprogramDeps {
   /** The subscription templates this server sends (others are not recorded). */
   templates: readonly string[];
   now: () => Date;
-  /** Puts every change made so far on disk (the store's flush): before a change is acknowledged. */
-  flush: () => Promise<void>;
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -113,17 +111,21 @@ export function miniprogramRoutes(deps: MiniprogramDeps): Router {
     // (never overwritten by the copy read here), and an anonymised referral is never linked.
     let refused: AppError | undefined;
     let kept: string[] = [];
-    await deps.referrals.update(reference, (r) => {
-      refused = undefined;
-      if (!r || r.anonymisedAt) refused = new AppError(404, 'conversation_not_found');
-      else if (r.miniprogram && r.miniprogram.openid !== openid)
-        refused = new AppError(403, 'referral_not_yours');
-      if (!r || refused) return undefined;
-      kept = [...new Set([...(r.miniprogram?.templates ?? []), ...allowed])];
-      return { ...r, miniprogram: { openid, templates: kept, at } };
-    });
+    // On disk before the templates are acknowledged.
+    await deps.referrals.update(
+      reference,
+      (r) => {
+        refused = undefined;
+        if (!r || r.anonymisedAt) refused = new AppError(404, 'conversation_not_found');
+        else if (r.miniprogram && r.miniprogram.openid !== openid)
+          refused = new AppError(403, 'referral_not_yours');
+        if (!r || refused) return undefined;
+        kept = [...new Set([...(r.miniprogram?.templates ?? []), ...allowed])];
+        return { ...r, miniprogram: { openid, templates: kept, at } };
+      },
+      { durable: true },
+    );
     if (refused) throw refused;
-    await deps.flush();
     ctx.body = { templates: kept };
   });
 

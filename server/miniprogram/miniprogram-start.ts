@@ -61,7 +61,6 @@ export async function startMiniprogram(
       api,
       signIns: signIns(config.MINIPROGRAM_SESSION_MINUTES * 60_000),
       templates: template ? [template.id] : [],
-      flush: () => store.flush(),
     },
   };
 }

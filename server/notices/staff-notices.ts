@@ -162,11 +162,13 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
     // Deleted while it was being sent (the resident asked for deletion): it stays gone, so
     // the outcome is written only onto a notice still there.
     if (!error) {
-      const delivered = await queue.update(n.id, (cur) =>
-        cur ? released({ ...cur, attempts: n.attempts + 1, deliveredAt: at.toISOString() }) : undefined,
-      );
       // Delivered is told to nobody, but a crash now must not send it again: on disk at once.
-      if (delivered) await store.flush();
+      await queue.update(
+        n.id,
+        (cur) =>
+          cur ? released({ ...cur, attempts: n.attempts + 1, deliveredAt: at.toISOString() }) : undefined,
+        { durable: true },
+      );
       return;
     }
     const attempts = n.attempts + 1;
@@ -221,17 +223,20 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
     async configure(county: string, township: string, s: NoticeSettings) {
       const key = placeKey(county, township);
       // One change: two admins saving at once never leave a secret neither was shown.
-      const next = await settings.update(key, (current) => ({
-        ...(s.webhookUrl
-          ? {
-              webhookUrl: s.webhookUrl,
-              secret: s.secret || current?.secret || randomBytes(24).toString('base64url'),
-            }
-          : {}),
-        ...(s.wechat ? { wechat: s.wechat } : {}),
-      }));
       // A township's settings are acknowledged on the page: on disk before that.
-      await store.flush();
+      const next = await settings.update(
+        key,
+        (current) => ({
+          ...(s.webhookUrl
+            ? {
+                webhookUrl: s.webhookUrl,
+                secret: s.secret || current?.secret || randomBytes(24).toString('base64url'),
+              }
+            : {}),
+          ...(s.wechat ? { wechat: s.wechat } : {}),
+        }),
+        { durable: true },
+      );
       return next as NoticeSettings;
     },
     start(intervalMs = 1000) {

@@ -109,8 +109,8 @@ export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) 
   const due = (n: SubscribeNotice) =>
     Boolean(n.openid) && !n.sentAt && n.refused === undefined && new Date(n.nextAt) <= now();
   /** The outcome, written only onto a message still queued (deleted meanwhile: it stays gone). */
-  const record = (id: string, change: (cur: SubscribeNotice) => SubscribeNotice) =>
-    queue.update(id, (cur) => (cur ? change(cur) : undefined));
+  const record = (id: string, change: (cur: SubscribeNotice) => SubscribeNotice, durable = false) =>
+    queue.update(id, (cur) => (cur ? change(cur) : undefined), { durable });
 
   /** Sends one message this instance has claimed, then records the outcome and releases the claim. */
   async function deliver(n: SubscribeNotice, t: StatusTemplate, api: WechatApi): Promise<void> {
@@ -129,11 +129,12 @@ export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) 
     const at = now();
     const withoutOpenid = ({ openid: _o, ...rest }: SubscribeNotice): SubscribeNotice => released(rest);
     if (error === undefined) {
-      const sent = await record(n.id, (cur) =>
-        withoutOpenid({ ...cur, attempts: n.attempts + 1, sentAt: at.toISOString() }),
-      );
       // Sent is final: on disk at once, so a crash now never sends it a second time.
-      if (sent) await store.flush();
+      await record(
+        n.id,
+        (cur) => withoutOpenid({ ...cur, attempts: n.attempts + 1, sentAt: at.toISOString() }),
+        true,
+      );
       return;
     }
     const errcode = error instanceof WechatApiError ? error.errcode : undefined;
@@ -147,11 +148,13 @@ export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) 
       return deliver(inChinese, t, api);
     }
     if (errcode !== undefined && finalSendErrors.has(errcode)) {
-      const refused = await record(n.id, (cur) =>
-        withoutOpenid({ ...cur, attempts: n.attempts + 1, refused: errcode }),
+      // Refused is final too: on disk before it is reported.
+      const refused = await record(
+        n.id,
+        (cur) => withoutOpenid({ ...cur, attempts: n.attempts + 1, refused: errcode }),
+        true,
       );
       if (!refused) return;
-      await store.flush();
       o.onError?.(n.attempts + 1, `WeChat error ${errcode}`, true);
       return;
     }

@@ -7,7 +7,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import { dummyHash, hashPassword, minPasswordLength, randomPassword, verifyPassword } from './passwords.ts';
-import { updateDurably } from './durable-update.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import {
   type Role,
@@ -175,8 +174,10 @@ export async function enrolTotp(
   const step = totpStep(secret, code, now.getTime());
   if (step === undefined) return false;
   // Onto the account as it is now, not as the request read it: a change made meanwhile stays.
-  const user = await updateDurably(a.users, session.userId, (u) =>
-    u ? { ...u, totpSecret: secret, totpLastStep: step } : undefined,
+  const user = await a.users.update(
+    session.userId,
+    (u) => (u ? { ...u, totpSecret: secret, totpLastStep: step } : undefined),
+    { durable: true },
   );
   if (!user) return false;
   loginThrottle(a).succeeded(user.username, address); // the login is complete, as after a second factor
@@ -230,14 +231,18 @@ export async function changePassword(
   // One change of the account, the slow hashes inside it: whatever else changes the account
   // meanwhile (a second factor enrolled, a language chosen) waits and then lands on top, never
   // under a copy read before the hash (which lost it).
-  await updateDurably(a.users, user.id, async (u) => {
-    if (!u || !(await verifyPassword(u.passwordHash, current))) return undefined;
-    if (next.length < minPasswordLength) result = 'too_short';
-    else if (next === current) result = 'same';
-    else result = 'changed';
-    if (result !== 'changed') return undefined;
-    return { ...u, passwordHash: await hashPassword(next), mustChangePassword: false };
-  });
+  await a.users.update(
+    user.id,
+    async (u) => {
+      if (!u || !(await verifyPassword(u.passwordHash, current))) return undefined;
+      if (next.length < minPasswordLength) result = 'too_short';
+      else if (next === current) result = 'same';
+      else result = 'changed';
+      if (result !== 'changed') return undefined;
+      return { ...u, passwordHash: await hashPassword(next), mustChangePassword: false };
+    },
+    { durable: true },
+  );
   if (result !== 'changed') return result;
   // Every other session of this user ends: a changed password locks out whoever knew the old one.
   await endSessions(a, user.id);
@@ -251,11 +256,15 @@ export async function changePassword(
 export async function resetPassword(a: Accounts, user: StaffUser) {
   const password = randomPassword();
   // The hash inside the change, as in changePassword: nothing changed meanwhile is lost.
-  await updateDurably(a.users, user.id, async (u) => {
-    if (!u) return undefined;
-    const { failedLogins: _f, lockedUntil: _l, ...rest } = u;
-    return { ...rest, passwordHash: await hashPassword(password), mustChangePassword: true };
-  });
+  await a.users.update(
+    user.id,
+    async (u) => {
+      if (!u) return undefined;
+      const { failedLogins: _f, lockedUntil: _l, ...rest } = u;
+      return { ...rest, passwordHash: await hashPassword(password), mustChangePassword: true };
+    },
+    { durable: true },
+  );
   loginThrottle(a).clear(user.username);
   await endSessions(a, user.id);
   return password;

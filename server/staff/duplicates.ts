@@ -30,7 +30,6 @@ import {
 import type { Collection } from '../../bot/store/collection-store.ts';
 import type { SearchIndex } from '../../bot/store/search-index.ts';
 import { canSee } from './access.ts';
-import { updateDurably } from './durable-update.ts';
 import type { StaffUser } from './staff-records.ts';
 
 /** Why two cases look like one person, strongest first (index field names). */
@@ -150,13 +149,17 @@ export async function changeDuplicatePair(
     theirs: (x: ReferralRecord) => ReferralRecord,
   ): Promise<DuplicateResult> => {
     let changed = false;
-    const first = await updateDurably(referrals, r.reference, (x) => {
-      const next = x && mine(x);
-      changed = next !== undefined;
-      return next;
-    });
+    const first = await referrals.update(
+      r.reference,
+      (x) => {
+        const next = x && mine(x);
+        changed = next !== undefined;
+        return next;
+      },
+      { durable: true },
+    );
     if (!first || !changed) return { ok: false, error: action === 'merge' ? 'closed' : 'not_found' };
-    const second = await updateDurably(referrals, o.reference, (x) => (x ? theirs(x) : undefined));
+    const second = await referrals.update(o.reference, (x) => (x ? theirs(x) : undefined), { durable: true });
     return second ? { ok: true, records: [first, second] } : { ok: false, error: 'not_found' };
   };
   if (action === 'restore') {

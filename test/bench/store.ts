@@ -34,7 +34,7 @@ import {
 } from '../../bot/store/collection-store.ts';
 import { loadDataKeys } from '../../bot/store/data-keys.ts';
 import { recordCodec } from '../../bot/store/field-cipher.ts';
-import { openPgStore } from '../../bot/store/pg/pg-store.ts';
+import { openPgStore, uniqueKeyHash } from '../../bot/store/pg/pg-store.ts';
 import { searchIndex } from '../../bot/store/search-index.ts';
 import { shardedCollection } from '../../bot/store/sharded-collection.ts';
 import { startPgCluster } from '../helpers/pg-cluster.ts';
@@ -174,7 +174,7 @@ async function seedPg(url: string, keysDir: string, n: number) {
         const sort = referralOptions.sortKey!(r);
         ids.push(id);
         data.push(JSON.stringify(codec.encode(id, r)));
-        keys.push(referralOptions.unique!(r)!);
+        keys.push(uniqueKeyHash(ring.indexKey, referralOptions.unique!(r)!));
         sorts.push(sort);
         for (const [name, read] of Object.entries(referralOptions.columns!)) {
           const value = read(r);

@@ -4,7 +4,7 @@
  * they are on. On PostgreSQL "two instances" are two Store objects (two pools) on one database;
  * on the others both names are the one store (one process owns it).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -27,6 +27,8 @@ import {
   InvalidIdError,
   StoreFileError,
   StoreSchemaTooNewError,
+  StoreWriteError,
+  UniqueKeyTakenError,
 } from '../../bot/store/store-errors.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
 
@@ -73,6 +75,12 @@ interface Harness {
   dated(store: Store, name: string): Promise<Collection<Dated>>;
   /** The stored text of a record, as at rest (undefined: the store keeps nothing at rest). */
   raw(name: string, id: string): Promise<string | undefined>;
+  /** What is on disk now, nothing flushed first (undefined: not there, or nothing at rest). */
+  onDisk(name: string, id: string): Promise<string | undefined>;
+  /** The stored `unique_key` of a record (PostgreSQL; elsewhere undefined). */
+  uniqueColumn(name: string, id: string): Promise<string | undefined>;
+  /** Makes every write of a collection fail until the returned function is called (lowdb). */
+  breakWrites?(name: string): () => void;
   close(): Promise<void>;
 }
 
@@ -104,6 +112,8 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
         people: plain,
         dated: plainDated,
         raw: async () => undefined,
+        onDisk: async () => undefined,
+        uniqueColumn: async () => undefined,
         close: () => a.close(),
       };
     },
@@ -119,6 +129,8 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
         people: (store, name) => shardedCollection(store, name, Person, { ...personOptions, shards: 4 }),
         dated: (store, name) => shardedCollection(store, name, Dated, { ...datedOptions, shards: 4 }),
         raw: async () => undefined,
+        onDisk: async () => undefined,
+        uniqueColumn: async () => undefined,
         close: () => a.close(),
       };
     },
@@ -138,6 +150,19 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
           await a.flush();
           const file = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
           return JSON.stringify(file.records[id]);
+        },
+        async onDisk(name, id) {
+          const path = join(dir, `${name}.json`);
+          if (!existsSync(path)) return undefined;
+          const record = JSON.parse(readFileSync(path, 'utf8')).records[id];
+          return record === undefined ? undefined : JSON.stringify(record);
+        },
+        uniqueColumn: async () => undefined,
+        breakWrites(name) {
+          // The next write cannot create its temp file (as a full disk would refuse it).
+          const blocker = join(dir, `.${name}.json.tmp`);
+          mkdirSync(blocker);
+          return () => rmSync(blocker, { recursive: true, force: true });
         },
         async close() {
           await a.close();
@@ -171,6 +196,21 @@ const stores: [string, boolean, () => Promise<Harness>][] = [
             [name, id],
           );
           return rows[0]?.data;
+        },
+        async onDisk(name, id) {
+          // Every write is committed before it resolves: what is stored is on disk.
+          const { rows } = await client.query<{ data: string }>(
+            'SELECT data FROM records WHERE collection = $1 AND id = $2',
+            [name, id],
+          );
+          return rows[0]?.data;
+        },
+        async uniqueColumn(name, id) {
+          const { rows } = await client.query<{ unique_key: string | null }>(
+            'SELECT unique_key FROM records WHERE collection = $1 AND id = $2',
+            [name, id],
+          );
+          return rows[0]?.unique_key ?? undefined;
         },
         async close() {
           await client.end();
@@ -413,6 +453,148 @@ describe.each(stores)('the store contract on %s', (kind, available, open) => {
     for await (const v of c.values()) if (v.name.startsWith('居民')) values++;
     expect(values).toBe(total);
   });
+
+  test('a collection opened twice at once is one collection', async () => {
+    const name = fresh();
+    const [one, two] = await Promise.all([h.people(h.a, name), h.people(h.a, name)]);
+    expect(one).toBe(two);
+    await one.set('o1', person(1, { key: 'opened' }));
+    expect(await two.get('o1')).toEqual(person(1, { key: 'opened' }));
+    // One unique-key map: a double tap through the two names is still one record.
+    expect(await two.insertDurably('o2', person(2, { key: 'opened' }))).toEqual({
+      inserted: false,
+      existing: 'o1',
+    });
+  });
+
+  test('update with { durable: true } resolves once the change is on disk', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    await c.set('d1', person(1));
+    const stored = await c.update('d1', (r) => r && { ...r, n: 41 }, { durable: true });
+    expect(stored?.n).toBe(41);
+    // Read straight from the disk (nothing flushed): the change is there already.
+    const disk = await h.onDisk(name, 'd1');
+    if (kind === 'lowdb' || kind === 'PostgreSQL') expect(disk).toContain('"n":41');
+    else expect(disk).toBeUndefined();
+    expect((await (await h.people(h.b, name)).get('d1'))?.n).toBe(41);
+    // Nothing changed: nothing to wait for, the record as it is.
+    expect(await c.update('d1', () => undefined, { durable: true })).toEqual({ ...person(1), n: 41 });
+    // A record made by a durable update is on disk too.
+    await c.update('d2', () => person(2), { durable: true });
+    if (kind === 'lowdb' || kind === 'PostgreSQL') expect(await h.onDisk(name, 'd2')).toBeDefined();
+  });
+
+  test('a unique key held by another record is refused by set, setDurably and update', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    const other = await h.people(h.b, name);
+    expect(await c.insertDurably('h1', person(1, { key: 'promised' }))).toEqual({ inserted: true });
+    await c.set('h2', person(2));
+    await expect(other.set('h2', person(2, { key: 'promised' }))).rejects.toBeInstanceOf(UniqueKeyTakenError);
+    await expect(c.setDurably('h3', person(3, { key: 'promised' }))).rejects.toBeInstanceOf(
+      UniqueKeyTakenError,
+    );
+    await expect(c.update('h2', (r) => r && { ...r, key: 'promised' })).rejects.toBeInstanceOf(
+      UniqueKeyTakenError,
+    );
+    // Nothing moved: the key's holder is still the first, the others are as they were.
+    expect(await c.get('h2')).toEqual(person(2));
+    expect(await c.has('h3')).toBe(false);
+    expect(await other.insertDurably('h4', person(4, { key: 'promised' }))).toEqual({
+      inserted: false,
+      existing: 'h1',
+    });
+    // The holder keeps its key through its own changes; once it gives the key up, it is free.
+    await c.set('h1', person(1, { key: 'promised', n: 2 }));
+    await c.update('h1', (r) => r && { ...r, key: 'given-up' });
+    await other.set('h2', person(2, { key: 'promised' }));
+    expect((await c.get('h2'))?.key).toBe('promised');
+  });
+
+  test('a second insert of a key is answered only once the holder is on disk', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    const other = await h.people(h.b, name);
+    const atRest = kind === 'lowdb' || kind === 'PostgreSQL';
+    /** What the disk held of the holder when a second insert was answered "already there". */
+    const seen: (string | undefined)[] = [];
+    const insert = (col: Collection<Person>, id: string, key: string) =>
+      col.insertDurably(id, person(Number(id.slice(1)), { key })).then(async (r) => {
+        if (!r.inserted) seen.push(await h.onDisk(name, r.existing));
+        return r;
+      });
+    const [first, second] = await Promise.all([insert(c, 'w1', 'wait'), insert(other, 'w2', 'wait')]);
+    const winner = first.inserted ? 'w1' : 'w2';
+    expect([first, second].filter((r) => r.inserted)).toHaveLength(1);
+    expect(first.inserted ? second : first).toEqual({ inserted: false, existing: winner });
+    if (atRest) expect(seen[0]).toBeDefined();
+    // PostgreSQL shows a record only once committed; in one process a record is seen before it
+    // is written, whether set by setDurably or by a durable update.
+    if (kind === 'PostgreSQL') return;
+    seen.length = 0;
+    const [, bySet] = await Promise.all([
+      c.setDurably('s1', person(1, { key: 'set-first' })),
+      insert(c, 's2', 'set-first'),
+    ]);
+    expect(bySet).toEqual({ inserted: false, existing: 's1' });
+    const updating = c.update('u1', () => person(1, { key: 'update-first' }), { durable: true });
+    while (!(await c.has('u1'))) await new Promise((resolve) => setImmediate(resolve));
+    const [, byUpdate] = await Promise.all([updating, insert(c, 'u2', 'update-first')]);
+    expect(byUpdate).toEqual({ inserted: false, existing: 'u1' });
+    if (atRest) expect(seen).toEqual([expect.any(String), expect.any(String)]);
+  });
+
+  test('a unique key stored in PostgreSQL is a keyed hash, never the key', async () => {
+    const name = fresh();
+    const c = await h.people(h.a, name);
+    // An idempotency key is made of a name, a phone and an ID number.
+    const key = `阿依古丽|13800001234|650102199001011234`;
+    await c.insertDurably('k1', person(1, { key }));
+    const column = await h.uniqueColumn(name, 'k1');
+    if (kind !== 'PostgreSQL') {
+      expect(column).toBeUndefined();
+      return;
+    }
+    expect(column).toBeDefined();
+    expect(column).not.toContain('13800001234');
+    expect(column).not.toContain('650102199001011234');
+    expect(column).not.toContain(key);
+    expect(column).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Still the unique key: the same key is found, through either instance.
+    expect(await (await h.people(h.b, name)).insertDurably('k2', person(2, { key }))).toEqual({
+      inserted: false,
+      existing: 'k1',
+    });
+  });
+
+  it.skipIf(kind !== 'lowdb')(
+    'lowdb: a failed durable write is undone, for update and for a waiting insert',
+    async () => {
+      const name = fresh();
+      const c = await h.people(h.a, name);
+      await c.setDurably('f1', person(1));
+      let restore = h.breakWrites!(name);
+      await expect(c.update('f1', (r) => r && { ...r, n: 9 }, { durable: true })).rejects.toBeInstanceOf(
+        StoreWriteError,
+      );
+      expect((await c.get('f1'))?.n).toBe(0);
+      restore();
+      // The holder's write fails: the second insert is not told of it, but tries itself.
+      restore = h.breakWrites!(name);
+      const [first, second] = await Promise.allSettled([
+        c.insertDurably('f2', person(2, { key: 'fails' })),
+        c.insertDurably('f3', person(3, { key: 'fails' })),
+      ]);
+      restore();
+      expect(first.status).toBe('rejected');
+      expect(second.status).toBe('rejected'); // it wrote too, on the same broken disk
+      expect((second as PromiseRejectedResult).reason).toBeInstanceOf(StoreWriteError);
+      expect(await c.has('f2')).toBe(false);
+      expect(await c.has('f3')).toBe(false);
+      expect(await c.insertDurably('f4', person(4, { key: 'fails' }))).toEqual({ inserted: true });
+    },
+  );
 
   test('personal fields are not readable at rest, but get returns them', async () => {
     const name = fresh();

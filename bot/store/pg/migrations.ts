@@ -7,7 +7,8 @@
  * needs no DDL at run time). What queries select on lives beside a record in indexed rows:
  * `record_columns` the plain values `find` selects by (township, status), `record_hashes` the
  * keyed hashes of encrypted fields (phone, ID number), so an inbox or a search reads an index,
- * never a whole collection. `unique_key` (an idempotency key) has a unique index: NULLs are
+ * never a whole collection. `unique_key` (the keyed hash of an idempotency key, never the key:
+ * pg-store.ts) has a unique index: NULLs are
  * distinct, so records without a key never collide. `sort` (the collection's sort key, else the
  * id) is kept on a record and beside each of its column values, in byte order (COLLATE "C",
  * whatever the database's locale), so a page of one township, newest first, is read in order

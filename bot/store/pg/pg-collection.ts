@@ -10,15 +10,27 @@
  *   instance; a record two instances create at once collides on the primary key (23505) and
  *   the loser runs its change again on the winner's record;
  * - `insertDurably` is a plain INSERT whose unique index settles a race (23505), never a lock
- *   in memory (no ON CONFLICT: openGauss lacks it).
+ *   in memory (no ON CONFLICT: openGauss lacks it). A second insert of a key waits on the index
+ *   until the first commits or rolls back, so it is never told of a record that is not kept;
+ * - `unique_key` holds a keyed hash (HMAC-SHA256 under the search index's key) of the unique
+ *   key, never the key: an idempotency key is derived from a name, a phone and an ID number,
+ *   and an unkeyed hash of those could be reversed by trying phone numbers. The record's data
+ *   keeps the key itself encrypted when it is a personal field;
+ * - a write giving a record the unique key of another is refused (UniqueKeyTakenError).
  */
 import type pg from 'pg';
 import type { z } from 'zod';
-import { type Collection, type CollectionOptions, checkId, type FindOptions } from '../collection-store.ts';
+import {
+  type Collection,
+  type CollectionOptions,
+  checkId,
+  type FindOptions,
+  type UpdateOptions,
+} from '../collection-store.ts';
 import type { RecordCodec } from '../field-cipher.ts';
 import { checkFindOptions, sortKeyOf } from '../find-page.ts';
 import type { SearchIndex } from '../search-index.ts';
-import { DataKeyError, StoreFileError, StoreWriteError } from '../store-errors.ts';
+import { DataKeyError, StoreFileError, StoreWriteError, UniqueKeyTakenError } from '../store-errors.ts';
 
 /** Rows a page of `values()` reads: enough to be quick, few enough never to hold a county. */
 export const pageRows = 500;
@@ -26,6 +38,7 @@ export const pageRows = 500;
 const uniqueViolation = '23505';
 const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === uniqueViolation;
 const onPrimaryKey = (e: unknown) => (e as { constraint?: string })?.constraint === 'records_pkey';
+const onUniqueKey = (e: unknown) => (e as { constraint?: string })?.constraint === 'records_unique_key';
 
 type Client = pg.PoolClient;
 
@@ -46,6 +59,8 @@ export class PgCollection<T> implements Collection<T> {
     private readonly options: CollectionOptions<T>,
     private readonly codec: RecordCodec | undefined,
     private readonly onWrite: (error: unknown) => void,
+    /** The keyed hash stored in `unique_key` for a unique key. */
+    private readonly uniqueHash: (key: string) => string,
     readonly index?: SearchIndex<T>,
   ) {}
 
@@ -160,19 +175,24 @@ export class PgCollection<T> implements Collection<T> {
 
   async setDurably(id: string, value: T) {
     checkId(id);
-    await this.write(async (client) => {
-      // An update first; a record that is not there yet is inserted, and one inserted by
-      // another instance meanwhile (23505 on the primary key) is updated after all.
-      if (await this.updateRow(client, id, value)) return;
-      await client.query('SAVEPOINT before_insert');
-      try {
-        await this.insertRow(client, id, value);
-      } catch (e) {
-        if (!isUniqueViolation(e) || !onPrimaryKey(e)) throw e;
-        await client.query('ROLLBACK TO SAVEPOINT before_insert');
-        await this.updateRow(client, id, value);
-      }
-    });
+    try {
+      await this.write(async (client) => {
+        // (A unique key another record holds fails either statement: UniqueKeyTakenError.)
+        // An update first; a record that is not there yet is inserted, and one inserted by
+        // another instance meanwhile (23505 on the primary key) is updated after all.
+        if (await this.updateRow(client, id, value)) return;
+        await client.query('SAVEPOINT before_insert');
+        try {
+          await this.insertRow(client, id, value);
+        } catch (e) {
+          if (!isUniqueViolation(e) || !onPrimaryKey(e)) throw e;
+          await client.query('ROLLBACK TO SAVEPOINT before_insert');
+          await this.updateRow(client, id, value);
+        }
+      }, true);
+    } catch (e) {
+      throw this.writeError(e, id);
+    }
   }
 
   async delete(id: string) {
@@ -191,18 +211,23 @@ export class PgCollection<T> implements Collection<T> {
     await this.delete(id);
   }
 
-  async update(id: string, change: (current: T | undefined) => T | undefined | Promise<T | undefined>) {
+  /** Every write commits before it resolves, so `durable` asks for nothing more here. */
+  async update(
+    id: string,
+    change: (current: T | undefined) => T | undefined | Promise<T | undefined>,
+    _options?: UpdateOptions,
+  ) {
     checkId(id);
     try {
       return await this.updateOnce(id, change);
     } catch (e) {
       // Two instances created the record at once: this one lost, so it changes the winner's.
-      if (!isUniqueViolation(e) || !onPrimaryKey(e)) throw this.writeError(e);
+      if (!isUniqueViolation(e) || !onPrimaryKey(e)) throw this.writeError(e, id);
     }
     try {
       return await this.updateOnce(id, change);
     } catch (e) {
-      throw this.writeError(e);
+      throw this.writeError(e, id);
     }
   }
 
@@ -218,10 +243,9 @@ export class PgCollection<T> implements Collection<T> {
       } catch (e) {
         if (!isUniqueViolation(e)) throw this.writeError(e);
         if (onPrimaryKey(e)) return { inserted: false, existing: id };
-        const key = this.options.unique?.(value);
         const { rows } = await this.pool.query<{ id: string }>(
           'SELECT id FROM records WHERE collection = $1 AND unique_key = $2',
-          [this.name, key],
+          [this.name, this.uniqueOf(value)],
         );
         if (rows[0]) return { inserted: false, existing: rows[0].id };
         // The holder was deleted between our insert and the look-up: try once more.
@@ -273,17 +297,28 @@ export class PgCollection<T> implements Collection<T> {
     }
   }
 
-  /** A database or network error (it has a code) as a StoreWriteError; anything else as it is. */
-  private writeError(e: unknown) {
+  /**
+   * A unique key another record holds as UniqueKeyTakenError, any other database or network
+   * error (it has a code) as a StoreWriteError; anything else as it is.
+   */
+  private writeError(e: unknown, id?: string) {
+    if (id !== undefined && isUniqueViolation(e) && onUniqueKey(e))
+      return new UniqueKeyTakenError(this.name, id);
     return e instanceof StoreWriteError || !(e as { code?: string })?.code
       ? e
       : new StoreWriteError(this.name, e);
   }
 
+  /** The stored form of a record's unique key: its keyed hash, or null (none). */
+  private uniqueOf(value: T): string | null {
+    const key = this.options.unique?.(value);
+    return key === undefined ? null : this.uniqueHash(key);
+  }
+
   private async insertRow(client: Client, id: string, value: T) {
     await client.query(
       'INSERT INTO records (collection, id, data, version, unique_key, updated_at, sort) VALUES ($1, $2, $3, 1, $4, CURRENT_TIMESTAMP, $5)',
-      [this.name, id, this.encode(id, value), this.options.unique?.(value) ?? null, this.sortOf(id, value)],
+      [this.name, id, this.encode(id, value), this.uniqueOf(value), this.sortOf(id, value)],
     );
     await this.insertSideRows(client, id, value);
   }
@@ -291,7 +326,7 @@ export class PgCollection<T> implements Collection<T> {
   private async updateRow(client: Client, id: string, value: T): Promise<boolean> {
     const done = await client.query(
       'UPDATE records SET data = $3, version = version + 1, unique_key = $4, updated_at = CURRENT_TIMESTAMP, sort = $5 WHERE collection = $1 AND id = $2',
-      [this.name, id, this.encode(id, value), this.options.unique?.(value) ?? null, this.sortOf(id, value)],
+      [this.name, id, this.encode(id, value), this.uniqueOf(value), this.sortOf(id, value)],
     );
     if (!done.rowCount) return false;
     await this.deleteSideRows(client, id);

@@ -13,7 +13,7 @@ import { type DataKeyring, type EnvKeys, loadDataKeys } from '../data-keys.ts';
 import { recordCodec } from '../field-cipher.ts';
 import type { Leadership } from '../leadership.ts';
 import { privateDir } from '../private-file.ts';
-import { searchIndex } from '../search-index.ts';
+import { keyedHash, searchIndex } from '../search-index.ts';
 import { pgLeadership } from './leadership.ts';
 import { migrate } from './migrate.ts';
 import { PgCollection } from './pg-collection.ts';
@@ -26,6 +26,12 @@ export interface PgStoreOptions {
   /** Connections in the pool (default 10). */
   poolSize?: number;
 }
+
+/**
+ * What `unique_key` holds for a unique key: an idempotency key is derived from personal data, so
+ * only its keyed hash under the search index's key is stored ('\u0000unique' is no index field).
+ */
+export const uniqueKeyHash = (indexKey: Buffer, key: string) => keyedHash(indexKey, '\u0000unique', key);
 
 export async function openPgStore(url: string, options: PgStoreOptions): Promise<Store> {
   privateDir(options.dataDir);
@@ -45,6 +51,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
   }
   const keys = () => ring;
   const hashKey = () => ({ key: ring.indexKey, id: ring.current.id });
+  const uniqueHash = (key: string) => uniqueKeyHash(ring.indexKey, key);
   const collections = new Map<string, Collection<unknown>>();
   const leaderships = new Set<Leadership>();
 
@@ -56,7 +63,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       if (existing) return existing as Collection<T>;
       const index = o.index ? searchIndex(o.index, hashKey) : undefined;
       const codec = o.personal?.length ? recordCodec(keys, o.personal, index) : undefined;
-      const c = new PgCollection<T>(name, pool, schema, o, codec, onWrite, index);
+      const c = new PgCollection<T>(name, pool, schema, o, codec, onWrite, uniqueHash, index);
       collections.set(name, c as Collection<unknown>);
       return c;
     },

@@ -12,7 +12,6 @@ import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
 import { createUser, endSessions, loginThrottle, resetPassword, usernamePattern } from '../accounts.ts';
 import { dashboard, disagreementCases } from '../dashboard.ts';
-import { updateDurably } from '../durable-update.ts';
 import { auditPageRoute } from './audit-page-route.ts';
 import { weekView } from '../dashboard-week.ts';
 import { selectReferrals } from '../inbox-query.ts';
@@ -137,7 +136,9 @@ export function countyRoutes(deps: StaffDeps): Router {
       if (township !== target.township) {
         // The session reads the account afresh on every request: open pages see the new township next.
         // An update: onto the account as it is now (a password changed meanwhile stays changed).
-        await updateDurably(deps.staff.users, target.id, (u) => (u ? { ...u, township } : undefined));
+        await deps.staff.users.update(target.id, (u) => (u ? { ...u, township } : undefined), {
+          durable: true,
+        });
         audit.append(
           admin,
           'user_township',
@@ -152,7 +153,9 @@ export function countyRoutes(deps: StaffDeps): Router {
       return usersPage(ctx, { confirmDisable: { id: target.id, username: target.username } });
     if (ctx.params.action === 'disable' || ctx.params.action === 'enable') {
       const disabled = ctx.params.action === 'disable';
-      await updateDurably(deps.staff.users, target.id, (u) => (u ? { ...u, disabled } : undefined));
+      await deps.staff.users.update(target.id, (u) => (u ? { ...u, disabled } : undefined), {
+        durable: true,
+      });
       if (disabled) await endSessions(deps.staff, target.id);
       audit.append(admin, `user_${ctx.params.action}`, target.id, target.username);
       return ctx.redirect('/staff/users');
