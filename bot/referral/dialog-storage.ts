@@ -31,6 +31,7 @@ import {
   referralPersonalFields,
   referralRecord,
   referralSchema,
+  referralSortKey,
   referralUniqueKey,
 } from './referral-record.ts';
 
@@ -46,6 +47,8 @@ export const referralStoreOptions: CollectionOptions<ReferralRecord> & { shards:
   personal: referralPersonalFields,
   index: referralIndexFields,
   columns: referralColumns,
+  // Newest first, as the inbox lists them (an index on PostgreSQL).
+  sortKey: referralSortKey,
   // The same submission twice (a double tap, on one instance or two) is stored once: a unique
   // key in the store, not a map in this process.
   unique: referralUniqueKey,

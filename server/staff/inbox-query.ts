@@ -9,8 +9,10 @@
 import { z } from 'zod';
 import { readIdNumber, readPhone } from '../../bot/referral/contact.ts';
 import {
+  cannotBeReturned,
   type ReferralRecord,
   type ReferralStatus,
+  referralSortKey,
   referralStatuses,
 } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
@@ -85,7 +87,7 @@ export async function searchHits(
  * A call-back stored with no phone (before call-backs required one): nobody can return it, so
  * it is never counted or listed as work, only in its own list with that said.
  */
-export const cannotBeReturned = (r: ReferralRecord) => r.kind === 'callback' && !r.phone.trim();
+export { cannotBeReturned };
 
 /** Part of a reference as typed ("eq701", "TE-EQ7"): letters and digits only, upper case. */
 const referenceFragment = (q: string) => {
@@ -163,6 +165,8 @@ export async function inboxPage(
   f: InboxFilter,
   townshipName?: (id: string) => string,
 ): Promise<InboxPage> {
+  const paged = await pagedFromStore(referrals, user, f);
+  if (paged) return paged;
   const [all, hits] = await Promise.all([referralsSeenBy(referrals, user), searchHits(referrals, f.q)]);
   const counts = Object.fromEntries(referralStatuses.map((s) => [s, 0])) as Record<ReferralStatus, number>;
   const items: ReferralRecord[] = [];
@@ -186,4 +190,50 @@ export async function inboxPage(
     counts,
     unreturnable,
   };
+}
+
+/**
+ * The inbox as most visits open it (newest first, all or one status, a page): asked of the
+ * store page by page, with counts by column, so a township of 25,000 cases is never read whole
+ * (1,000,000 referrals on PostgreSQL: test/bench/STORE-REPORT.md). Any other filter or sort
+ * reads the user's township or county and works in memory (inboxPage below).
+ */
+async function pagedFromStore(
+  referrals: Collection<ReferralRecord>,
+  user: StaffUser,
+  f: InboxFilter,
+): Promise<InboxPage | undefined> {
+  if (!Object.keys(f).every((k) => k === 'page' || k === 'status')) return undefined;
+  if (user.disabled) return undefined;
+  // The most selective column first: PostgreSQL's query is driven by it.
+  const place: Record<string, string> | undefined =
+    user.role === 'county_admin'
+      ? { county: user.county }
+      : user.township !== undefined
+        ? { township: user.township, county: user.county }
+        : undefined;
+  if (!place) return undefined;
+  const listed: Record<string, string> = { ...place, listed: 'yes' };
+  const [unreturnable, ...perStatus] = await Promise.all([
+    referrals.count({ ...place, listed: 'no' }),
+    ...referralStatuses.map((s) => referrals.count({ ...listed, status: s })),
+  ]);
+  const counts = Object.fromEntries(referralStatuses.map((s, i) => [s, perStatus[i] ?? 0])) as Record<
+    ReferralStatus,
+    number
+  >;
+  const total = f.status ? counts[f.status] : perStatus.reduce((n, k) => n + (k ?? 0), 0);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(f.page ?? 1, pages);
+  const where = f.status ? { ...listed, status: f.status } : listed;
+  let items: ReferralRecord[] = [];
+  let after: string | undefined;
+  // Keyset pages: a later page walks the ones before it (rare; each step is one index read).
+  for (let p = 1; p <= page; p++) {
+    items = await referrals.find(where, { limit: pageSize, descending: true, ...(after ? { after } : {}) });
+    const last = items.at(-1);
+    if (!last) break;
+    after = referralSortKey(last);
+  }
+  return { items: items.filter((r) => canSee(user, r)), total, page, pages, counts, unreturnable };
 }
