@@ -53,6 +53,25 @@ async function digest(c: Collection<unknown>, only?: ReadonlySet<string>) {
   return { ids: new Set(rows.map(([id]) => id)), count: rows.length, sum: hash.digest('hex'), others };
 }
 
+/** Both sides read back: counts and sums over the source's ids; the target's other ids counted apart. */
+export async function compareCollection(
+  name: string,
+  src: Collection<unknown>,
+  dst: Collection<unknown>,
+): Promise<CollectionCheck> {
+  const a = await digest(src);
+  const b = await digest(dst, a.ids);
+  return {
+    name,
+    lowdb: a.count,
+    postgres: b.count,
+    onlyInPostgres: b.others,
+    lowdbSum: a.sum,
+    postgresSum: b.sum,
+    ok: a.count === b.count && a.sum === b.sum,
+  };
+}
+
 export async function migrateStore(o: {
   dataDir: string;
   databaseUrl: string;
@@ -70,17 +89,7 @@ export async function migrateStore(o: {
         const dst = target.get(name)!;
         // Durably, one by one: the same writes the server makes, through the same codec.
         for await (const [id, r] of src.entries()) await dst.setDurably(id, r);
-        const a = await digest(src);
-        const b = await digest(dst, a.ids);
-        checks.push({
-          name,
-          lowdb: a.count,
-          postgres: b.count,
-          onlyInPostgres: b.others,
-          lowdbSum: a.sum,
-          postgresSum: b.sum,
-          ok: a.count === b.count && a.sum === b.sum,
-        });
+        checks.push(await compareCollection(name, src, dst));
       }
       return checks;
     } finally {
