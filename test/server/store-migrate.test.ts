@@ -94,13 +94,14 @@ describe.skipIf(!pgBinDir)('store migrate: lowdb to PostgreSQL', () => {
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
-      const tables = await Promise.all(
-        [
-          'SELECT data AS t FROM records',
-          'SELECT value AS t FROM record_columns',
-          'SELECT hash AS t FROM record_hashes',
-        ].map(async (sql) => (await db.query<{ t: string }>(sql)).rows.map((r) => r.t).join('\n')),
-      );
+      // One query at a time: a pg client runs one.
+      const tables: string[] = [];
+      for (const sql of [
+        'SELECT data AS t FROM records',
+        'SELECT value AS t FROM record_columns',
+        'SELECT hash AS t FROM record_hashes',
+      ])
+        tables.push((await db.query<{ t: string }>(sql)).rows.map((r) => r.t).join('\n'));
       const raw = tables.join('\n');
       expect(raw).toContain('enc:v1:');
       for (const clear of [...names, ...phones]) expect(raw).not.toContain(clear);
