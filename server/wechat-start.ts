@@ -34,9 +34,13 @@ export interface WechatStartOptions {
   pacing: WechatPacing;
 }
 
+/** WeChat message ids already answered (a replay after a reconnect is ignored). */
+export const openSeenStore = (store: Store) =>
+  store.collection('wechat-seen', seenSchema, { coalesceMs: 1000, fsync: false });
+
 export async function startWechat(o: WechatStartOptions) {
   const { WechatyBuilder } = await import('wechaty');
-  const seen = await o.store.collection('wechat-seen', seenSchema, { coalesceMs: 1000, fsync: false });
+  const seen = await openSeenStore(o.store);
   // Message ids are kept three days: long enough for any replay after a reconnect.
   const prune = async () => {
     const old = Date.now() - 3 * 24 * 3600_000;

@@ -57,6 +57,9 @@ export const referralStoreOptions: CollectionOptions<ReferralRecord> & { shards:
 export const openReferrals = (store: Store) =>
   shardedCollection(store, 'referrals', referralSchema, referralStoreOptions);
 
+/** The wrong-guess counts per reference (contact-proof.ts), in the store so every instance counts. */
+export const openLookupGuesses = (store: Store) => store.collection('lookup-guesses', guessSchema);
+
 /** A reference's wrong-guess count is forgotten after a day without a wrong try. */
 const guessesKeptMs = 24 * 60 * 60 * 1000;
 
@@ -103,7 +106,7 @@ export async function openDialogStorage(
   // (Store tuning that still leaks here, like the sessions' shards, coalesceMs and fsync: on
   // PostgreSQL the shards are 16 names of one table and the delays mean nothing.)
   const referrals = await openReferrals(store);
-  const guessCounts = await store.collection('lookup-guesses', guessSchema);
+  const guessCounts = await openLookupGuesses(store);
   const now = () => new Date().toISOString();
 
   /**
