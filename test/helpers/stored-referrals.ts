@@ -11,6 +11,7 @@ import { type ReferralRecord, referralPersonalFields } from '../../bot/referral/
 import { openFileStore } from '../../bot/store/collection-store.ts';
 import { type EnvKeys, loadDataKeys } from '../../bot/store/data-keys.ts';
 import { recordCodec } from '../../bot/store/field-cipher.ts';
+import { type OpenStoreOptions, openStore } from '../../bot/store/open-store.ts';
 import { createScreener } from '../../rules/engine/screen.ts';
 
 export function storedReferrals(dataDir: string, keys?: EnvKeys): Record<string, Record<string, unknown>> {
@@ -25,6 +26,27 @@ export function storedReferrals(dataDir: string, keys?: EnvKeys): Record<string,
     }
   }
   return out;
+}
+
+/**
+ * The referrals as any store holds them (lowdb or PostgreSQL), read through the store opened as
+ * the server opens it: for PostgreSQL, where there are no files to read. On lowdb prefer
+ * `storedReferrals`, which reads the files themselves (and so also shows they parse).
+ */
+export async function referralsInStore(
+  options: Pick<OpenStoreOptions, 'dataDir' | 'databaseUrl' | 'keys'>,
+): Promise<Record<string, Record<string, unknown>>> {
+  const store = await openStore(options);
+  try {
+    const out: Record<string, Record<string, unknown>> = {};
+    for await (const [id, r] of (await openReferrals(store)).entries()) {
+      const { searchIndex: _index, ...plain } = r as unknown as Record<string, unknown>;
+      out[id] = plain;
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
 }
 
 export function referralFiles(dataDir: string): string[] {
