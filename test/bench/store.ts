@@ -14,6 +14,7 @@
  *   BENCH_STORE_WRITES=500            write samples     BENCH_STORE_READS=300   inbox samples
  *   BENCH_STORE_PAGES=50              server inbox requests per user (0: no server part)
  *   BENCH_HTTP_SECONDS=10             autocannon duration of each one/two-instance load
+ *   BENCH_STORE_INSTANCES=0           no one-instance-against-two part
  *
  * Seeding: lowdb through the store (coalesced `set`, one flush: its time is printed);
  * PostgreSQL in bulk (multi-row INSERT ... SELECT FROM unnest, 5,000 referrals a statement),
@@ -295,12 +296,13 @@ export async function benchStore(print: (row: object) => void) {
   const writes = Number(process.env.BENCH_STORE_WRITES ?? 500);
   const reads = Number(process.env.BENCH_STORE_READS ?? 300);
   const pages = Number(process.env.BENCH_STORE_PAGES ?? 50);
+  const instances = process.env.BENCH_STORE_INSTANCES !== '0';
   const cluster = await startPgCluster();
   try {
     for (const [k, n] of sizes.entries()) {
       const url = await cluster.createDatabase(`bench_${n}`);
       // One instance against two once, on the first size: the conversation API does not read referrals.
-      await benchPg(url, n, writes, reads, print, { pages, instances: k === 0 });
+      await benchPg(url, n, writes, reads, print, { pages, instances: instances && k === 0 });
     }
   } finally {
     await cluster.stop();
