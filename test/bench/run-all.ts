@@ -8,8 +8,8 @@
  *   BENCH_JOBS=1,2 BENCH_RUNS=3 npm run bench -- screen   worker threads tried, runs per median
  *   BENCH_LEDGER_ONLY=1 npm run bench -- inbox   only the 台账 (streaming vs in-memory, 50,000 cases)
  *   BENCH_WECHAT_RESIDENTS=1,5 BENCH_WECHAT_TURNS=2 npm run bench -- wechat   real pacing, real time
- *   BENCH_STORE_SIZES=50000,1000000 BENCH_STORE_WRITES=500 BENCH_STORE_READS=300 npm run bench -- store
- *                                 lowdb beside PostgreSQL (a throw-away cluster; the 1,000,000 seed takes minutes)
+ *   BENCH_STORE_SIZES=50000,1000000 BENCH_STORE_WRITES=500 BENCH_STORE_READS=300 BENCH_STORE_PAGES=50 npm run bench -- store
+ *                                 lowdb beside PostgreSQL (a throw-away cluster; the 1,000,000 seed takes minutes), then a started server on it: inbox over HTTP, server RSS, one instance vs two
  */
 import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';

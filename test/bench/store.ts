@@ -4,10 +4,17 @@
  * referral schema, personal fields, keyed hashes and columns. For each: (a) the durable write
  * of one new referral (insertDurably, sequential), (b) an inbox page of a random township,
  * newest first, 50 rows, and the page after it (`after`), (c) this process's RSS after reads.
+ * Then, on the same seeded database and keys (store-server.ts): (d) a started server's inbox
+ * (GET /staff) for a caseworker and a county admin, timed over HTTP, and the server's RSS and
+ * peak RSS from /proc; (e) on the first size only, the conversation API's requests/s on one
+ * instance against two.
  *
  *   npm run bench -- store
  *   BENCH_STORE_SIZES=50000,1000000   referral counts (lowdb runs only the sizes up to 50,000)
  *   BENCH_STORE_WRITES=500            write samples     BENCH_STORE_READS=300   inbox samples
+ *   BENCH_STORE_PAGES=50              server inbox requests per user (0: no server part)
+ *   BENCH_HTTP_SECONDS=10             autocannon duration of each one/two-instance load
+ *   BENCH_STORE_INSTANCES=0           no one-instance-against-two part
  *
  * Seeding: lowdb through the store (coalesced `set`, one flush: its time is printed);
  * PostgreSQL in bulk (multi-row INSERT ... SELECT FROM unnest, 5,000 referrals a statement),
@@ -39,10 +46,21 @@ import { searchIndex } from '../../bot/store/search-index.ts';
 import { shardedCollection } from '../../bot/store/sharded-collection.ts';
 import { startPgCluster } from '../helpers/pg-cluster.ts';
 import { syntheticReferral } from './inbox.ts';
+import { benchInstances, benchServerInbox } from './store-server.ts';
 
-const counties = ['tekes', 'zhaosu', 'nilka', 'xinyuan'];
-/** Ten townships a county: about 25,000 referrals a township at 1,000,000. */
-const townships = counties.flatMap((c) => Array.from({ length: 10 }, (_, t) => `${c}_town${t}`));
+/**
+ * Tekes with its eight configured townships (rules/jurisdictions/tekes.yaml), so a caseworker and
+ * a county admin made by the admin CLI see seeded referrals in the server part (store-server.ts);
+ * three more counties of ten made-up townships each: 38 townships, about 26,000 referrals a
+ * township and 210,000 in Tekes at 1,000,000.
+ */
+const tekes = ['tekes_town', 'qiaolaketiereke', 'karadala', 'qilewuzeke', 'hujierte', 'kuokesu'];
+const townships = [
+  ...[...tekes, 'kuoketiereke', 'kalatuohai'].map((t) => ['tekes', t] as const),
+  ...['zhaosu', 'nilka', 'xinyuan'].flatMap((c) =>
+    Array.from({ length: 10 }, (_, t) => [c, `${c}_town${t}`] as const),
+  ),
+];
 
 export const referralOptions: CollectionOptions<ReferralRecord> = {
   personal: referralPersonalFields,
@@ -60,14 +78,14 @@ export const referralOptions: CollectionOptions<ReferralRecord> = {
 /** Referral i of a region: spread over 40 townships of 4 counties, a new one every 30 s. */
 export function regionReferral(i: number): ReferralRecord {
   const r = syntheticReferral(i);
-  const township = townships[i % townships.length]!;
+  const [county, township] = townships[i % townships.length]!;
   const at = new Date(Date.UTC(2024, 0, 1) + i * 30_000).toISOString();
   return {
     ...r,
     reference: `R${String(i).padStart(8, '0')}`,
     createdAt: at,
     updatedAt: at,
-    jurisdiction: township.split('_')[0]!,
+    jurisdiction: county,
     township,
     idempotencyKey: `key-${i}`,
     history: r.history.map((h, k) => (k === 0 ? { ...h, at } : h)),
@@ -97,7 +115,7 @@ async function measure(referrals: Collection<ReferralRecord>, stored: number, wr
   const page1: number[] = [];
   const page2: number[] = [];
   for (let k = 0; k < reads; k++) {
-    const township = townships[Math.floor(Math.random() * townships.length)]!;
+    const [, township] = townships[Math.floor(Math.random() * townships.length)]!;
     let t = performance.now();
     const first = await referrals.find({ township }, { limit: 50, descending: true });
     page1.push(performance.now() - t);
@@ -225,7 +243,14 @@ async function seedPg(url: string, keysDir: string, n: number) {
   }
 }
 
-async function benchPg(url: string, n: number, writes: number, reads: number) {
+async function benchPg(
+  url: string,
+  n: number,
+  writes: number,
+  reads: number,
+  print: (row: object) => void,
+  serverParts: { pages: number; instances: boolean },
+) {
   const keysDir = mkdtempSync(join(tmpdir(), 'bench-store-keys-'));
   let store: Store | undefined;
   try {
@@ -242,7 +267,14 @@ async function benchPg(url: string, n: number, writes: number, reads: number) {
     const got = await referrals.get(regionReferral(probe).reference);
     if (JSON.stringify(got) !== JSON.stringify(referralSchema.parse(regionReferral(probe))))
       throw new Error(`bench: referral ${probe} does not decode to what was seeded`);
-    return { store: 'postgres', referrals: n, seedSeconds, ...(await measure(referrals, n, writes, reads)) };
+    print(
+      row({ store: 'postgres', referrals: n, seedSeconds, ...(await measure(referrals, n, writes, reads)) }),
+    );
+    await store.close();
+    store = undefined;
+    // The same database and keys, now through a started server (seeded once per size).
+    if (serverParts.pages > 0) print(await benchServerInbox(url, keysDir, n, serverParts.pages));
+    if (serverParts.instances) print(await benchInstances(url, keysDir, n));
   } finally {
     await store?.close();
     rmSync(keysDir, { recursive: true, force: true });
@@ -251,20 +283,27 @@ async function benchPg(url: string, n: number, writes: number, reads: number) {
 
 export const storeTarget = { writeP99ms: 20, inboxP99ms: 100, atReferrals: 1_000_000 };
 
+type Measured = { write: { p99ms: number }; inboxPage1: { p99ms: number } };
+const row = <R extends Measured>(r: R) => ({
+  bench: 'store',
+  ...r,
+  target: storeTarget,
+  meetsTarget: r.write.p99ms < storeTarget.writeP99ms && r.inboxPage1.p99ms < storeTarget.inboxP99ms,
+});
+
 export async function benchStore(print: (row: object) => void) {
   const sizes = (process.env.BENCH_STORE_SIZES ?? '50000,1000000').split(',').map(Number);
   const writes = Number(process.env.BENCH_STORE_WRITES ?? 500);
   const reads = Number(process.env.BENCH_STORE_READS ?? 300);
-  const row = (r: Awaited<ReturnType<typeof benchPg>>) => ({
-    bench: 'store',
-    ...r,
-    target: storeTarget,
-    meetsTarget: r.write.p99ms < storeTarget.writeP99ms && r.inboxPage1.p99ms < storeTarget.inboxP99ms,
-  });
+  const pages = Number(process.env.BENCH_STORE_PAGES ?? 50);
+  const instances = process.env.BENCH_STORE_INSTANCES !== '0';
   const cluster = await startPgCluster();
   try {
-    for (const n of sizes)
-      print(row(await benchPg(await cluster.createDatabase(`bench_${n}`), n, writes, reads)));
+    for (const [k, n] of sizes.entries()) {
+      const url = await cluster.createDatabase(`bench_${n}`);
+      // One instance against two once, on the first size: the conversation API does not read referrals.
+      await benchPg(url, n, writes, reads, print, { pages, instances: instances && k === 0 });
+    }
   } finally {
     await cluster.stop();
   }
