@@ -2,22 +2,29 @@
  * npm run admin -- user add --username li --role caseworker --county tekes --township karadala
  *                 user list | user reset --username li | user disable --username li
  *                 keys status | keys rotate   (the data key: key-rotation.ts)
- * Works on the data directory (DATA_DIR or --data) while the server is stopped: one process
+ *                 store migrate --to postgres://…   (lowdb → PostgreSQL: store-migrate.ts)
+ * With DATABASE_URL set it works on that database, the server may run. Otherwise it works on
+ * the data directory (DATA_DIR or --data) while the server is stopped: one process
  * owns the store, and a running server's lock makes this say so instead of corrupting it.
  * A new or reset password is printed once.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openFileStore, type Store } from '../bot/store/collection-store.ts';
+import { z } from 'zod';
+import type { Store } from '../bot/store/collection-store.ts';
+import { openStore } from '../bot/store/open-store.ts';
 import { createScreener } from '../rules/engine/screen.ts';
 import { envKeys, parseConfig } from './config.ts';
 import { keyStatus, rotateDataKey } from './key-rotation.ts';
 import { createUser, findByUsername, resetPassword } from './staff/accounts.ts';
 import { roles } from './staff/staff-records.ts';
+import { checkTable, migrateStore } from './store-migrate.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
 
 const usage = `usage: npm run admin -- user add --username NAME --role caseworker|county_admin --county ID [--township ID] [--name "显示名"]
        npm run admin -- user list | user reset --username NAME | user disable --username NAME | user enable --username NAME
        npm run admin -- keys status | keys rotate
+       npm run admin -- store migrate --to postgres://USER@HOST/DB   (lowdb server stopped)
 options: --data DIR (default: DATA_DIR or ./data)`;
 
 async function main() {
@@ -30,20 +37,28 @@ async function main() {
       township: { type: 'string' },
       name: { type: 'string' },
       data: { type: 'string' },
+      to: { type: 'string' },
     },
   });
   const [noun, verb] = positionals;
-  if ((noun !== 'user' && noun !== 'keys') || !verb) throw new Error(usage);
+  if ((noun !== 'user' && noun !== 'keys' && noun !== 'store') || !verb) throw new Error(usage);
   const dataDir = values.data ?? process.env.DATA_DIR ?? './data';
   const config = parseConfig(process.env);
   const keys = envKeys(config);
-  const store = await openFileStore(dataDir, keys ? { keys } : {});
+  if (noun === 'store') return storeCommand(verb, dataDir, values.to, keys);
+  // With DATABASE_URL the accounts are in PostgreSQL (any instance may be running); the data
+  // directory still holds the keys and the audit log.
+  const store = await openStore({
+    dataDir,
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    ...(keys ? { keys } : {}),
+  });
   if (noun === 'keys') return keysCommand(store, dataDir, verb);
   const staff = await openStaffStorage(store, dataDir, config.AUDIT_KEY);
   try {
     const book = createScreener().book;
-    const who = () => {
-      const u = values.username && findByUsername(staff, values.username);
+    const who = async () => {
+      const u = values.username ? await findByUsername(staff, values.username) : undefined;
       if (!u) throw new Error(`no user ${values.username ?? '(give --username)'}`);
       return u;
     };
@@ -63,30 +78,43 @@ async function main() {
           ...(values.township ? { township: values.township } : {}),
           ...(values.name ? { displayName: values.name } : {}),
         });
-        staff.audit.appendSystem(user.county, 'user_add', user.id, `${user.username} ${role} (admin CLI)`);
+        await staff.audit.appendSystem(
+          user.county,
+          'user_add',
+          user.id,
+          `${user.username} ${role} (admin CLI)`,
+        );
         process.stdout.write(
           `created ${user.username} (${role}, ${county.id}${user.township ? `/${user.township}` : ''})\none-time password: ${password}\n`,
         );
         break;
       }
       case 'list':
-        for (const u of staff.users.values())
+        for await (const u of staff.users.values())
           process.stdout.write(
             `${u.username}\t${u.role}\t${u.county}${u.township ? `/${u.township}` : ''}\t${u.disabled ? 'disabled' : 'active'}\n`,
           );
         break;
       case 'reset': {
-        const u = who();
+        const u = await who();
         const password = await resetPassword(staff, u);
-        staff.audit.appendSystem(u.county, 'user_reset_password', u.id, `${u.username} (admin CLI)`);
+        await staff.audit.appendSystem(u.county, 'user_reset_password', u.id, `${u.username} (admin CLI)`);
         process.stdout.write(`one-time password for ${u.username}: ${password}\n`);
         break;
       }
       case 'disable':
       case 'enable': {
-        const u = who();
-        await staff.users.setDurably(u.id, { ...u, disabled: verb === 'disable' });
-        staff.audit.appendSystem(u.county, `user_${verb}`, u.id, `${u.username} (admin CLI)`);
+        const u = await who();
+        // One change of the account as stored (a login may be counting failures meanwhile),
+        // on disk before the command says it is done.
+        await staff.users.update(
+          u.id,
+          (cur) => (cur ? { ...cur, disabled: verb === 'disable' } : undefined),
+          {
+            durable: true,
+          },
+        );
+        await staff.audit.appendSystem(u.county, `user_${verb}`, u.id, `${u.username} (admin CLI)`);
         process.stdout.write(`${u.username} ${verb}d\n`);
         break;
       }
@@ -97,6 +125,37 @@ async function main() {
     await store.close();
     staff.audit.close();
   }
+}
+
+/** lowdb → PostgreSQL; a mismatch anywhere makes the exit code 1. */
+async function storeCommand(
+  verb: string,
+  dataDir: string,
+  to: string | undefined,
+  keys: ReturnType<typeof envKeys>,
+) {
+  const url = z
+    .string()
+    .regex(/^postgres(ql)?:\/\//)
+    .safeParse(to);
+  if (verb !== 'migrate' || !url.success) throw new Error(usage);
+  const checks = await migrateStore({ dataDir, databaseUrl: url.data, ...(keys ? { keys } : {}) });
+  process.stdout.write(checkTable(checks));
+  const extra = checks.filter((c) => c.onlyInPostgres > 0);
+  if (extra.length)
+    process.stdout.write(
+      `records only in PostgreSQL (kept, not deleted): ${extra.map((c) => `${c.name} ${c.onlyInPostgres}`).join(', ')}\n`,
+    );
+  process.stdout.write(
+    `the audit log is not in the store: it stays in ${join(dataDir, 'audit.jsonl')} (and audit.checkpoint); keep that data directory, with its keys, for the PostgreSQL server\n`,
+  );
+  const bad = checks.filter((c) => !c.ok);
+  if (bad.length) {
+    process.stdout.write(
+      `MISMATCH in ${bad.map((c) => c.name).join(', ')}: do not switch to PostgreSQL yet\n`,
+    );
+    process.exitCode = 1;
+  } else process.stdout.write(`${checks.length} collections copied and verified\n`);
 }
 
 async function keysCommand(store: Store, dataDir: string, verb: string) {

@@ -20,6 +20,11 @@ const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   /**
+   * postgres://user:password@host:5432/db: PostgreSQL holds everything the server stores, and
+   * several instances may share it (README, "Two stores"). Unset: lowdb files in DATA_DIR.
+   */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
    * A copy of rules/ holding the county's own configuration (townships and their offices'
    * phone, address and hours); unset: the shipped rules/, which configure no office phones.
    */

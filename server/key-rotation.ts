@@ -32,9 +32,11 @@ export async function rotateDataKey(store: Store, dataDir: string) {
   const collections = await personalCollections(store, dataDir);
   if (before.source === 'file') store.useKeys(addKeyToFile(before));
   let records = 0;
+  // A page at a time, each record written back as it is now (a rewrite with the current key);
+  // `update` rather than `set`, so a change made meanwhile is re-encrypted, never overwritten.
   for (const c of collections)
-    for (const [id, value] of [...c.entries()]) {
-      c.set(id, value);
+    for await (const [id] of c.entries()) {
+      await c.update(id, (current) => current);
       records++;
     }
   await store.flush();

@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { createDialogDeps } from '../bot/dialog/deps.ts';
 import { expireSessions } from '../bot/dialog/session-lifecycle.ts';
 import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
-import { openFileStore, type Store } from '../bot/store/collection-store.ts';
+import type { Store } from '../bot/store/collection-store.ts';
+import { openStore } from '../bot/store/open-store.ts';
 import type { Logger } from 'pino';
 import { createScreener } from '../rules/engine/screen.ts';
 import { createApp } from './app.ts';
 import { startWechat } from './wechat-start.ts';
+import { runWhileLeading } from './senders.ts';
 import { loadCookieKeys } from './cookie-keys.ts';
 import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
@@ -30,7 +32,11 @@ async function main() {
   const config = parseConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
   const keys = envKeys(config);
-  const store = await openFileStore(config.DATA_DIR, keys ? { keys } : {});
+  const store = await openStore({
+    dataDir: config.DATA_DIR,
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    ...(keys ? { keys } : {}),
+  });
   try {
     await run(config, log, store);
   } catch (e) {
@@ -44,7 +50,7 @@ async function run(config: Config, log: Logger, store: Store) {
   const screener = createScreener(config.RULES_DIR ? { rulesDir: config.RULES_DIR } : {});
   const storage = await openDialogStorage(store, 'web');
   const { sessions } = storage;
-  expireSessions(sessions, new Date());
+  await expireSessions(sessions, new Date());
   let port = config.PORT;
   const publicUrl = () => config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
   const townshipNotices = await staffNotices(store, {
@@ -57,11 +63,12 @@ async function run(config: Config, log: Logger, store: Store) {
         { channel: n.channel, place: n.place, attempts: n.attempts + 1, error: maskReferences(error) },
         'township notice not delivered, will retry',
       ),
+    onPassFailed: (e) => log.error({ err: e }, 'township notices not sent: the store failed, will retry'),
   });
   // The township hears of each new inbox item; the notice is queued on disk before the resident
   // is told the reference, and keyed by it, so a repeated submission never notifies twice.
   const notifyTownship = async (reference: unknown) => {
-    const record = typeof reference === 'string' ? storage.referrals.get(reference) : undefined;
+    const record = typeof reference === 'string' ? await storage.referrals.get(reference) : undefined;
     if (record) await townshipNotices.enqueue(record);
     return reference;
   };
@@ -74,7 +81,7 @@ async function run(config: Config, log: Logger, store: Store) {
   });
   const staff = await openStaffStorage(store, config.DATA_DIR, config.AUDIT_KEY);
   // The county admins' local values over the YAML, in force from the first screening.
-  screener.useCountyValues(byCounty(staff.localValues));
+  screener.useCountyValues(await byCounty(staff.localValues));
   // The log's length and last hash, outside the data directory: a copy of both audit files put
   // back over newer ones (which the files alone cannot show) shows against this line.
   log.info({ audit: staff.audit.head }, 'audit log opened');
@@ -83,12 +90,15 @@ async function run(config: Config, log: Logger, store: Store) {
   // A deletion reaches the queues too: no notice or webhook retry carries the person afterwards.
   storage.alsoForget(townshipNotices.forget);
   storage.alsoForget(notices.forget);
-  townshipNotices.start();
   const miniprogram = await startMiniprogram(config, store, log, storage.alsoForget);
   // WeChat only when asked for: without WECHATY_PUPPET, Wechaty would start wechat4u and spin.
-  const wechat = config.WECHATY_PUPPET
-    ? await startWechat({
-        puppet: config.WECHATY_PUPPET,
+  const puppet = config.WECHATY_PUPPET;
+  let wechat: Awaited<ReturnType<typeof startWechat>> | undefined;
+  const wechatJob = {
+    async start() {
+      if (!puppet) return;
+      wechat = await startWechat({
+        puppet,
         dataDir: config.DATA_DIR,
         store,
         storage,
@@ -103,13 +113,25 @@ async function run(config: Config, log: Logger, store: Store) {
           maxBytes: config.WECHAT_MESSAGE_MAX_BYTES,
           slowNoticeMs: config.WECHAT_SLOW_NOTICE_MS,
         },
-      })
-    : undefined;
-  if (!wechat)
+      });
+    },
+    async stop() {
+      const running = wechat;
+      wechat = undefined;
+      await running?.stop();
+    },
+  };
+  if (!puppet)
     log.info(
       {},
       'WeChat channel off. To turn it on set WECHATY_PUPPET=wechaty-puppet-wechat4u (log in by QR code) or wechaty-puppet-service with WECHATY_PUPPET_SERVICE_TOKEN; see the README.',
     );
+  // Exactly one instance sends (server/senders.ts): with lowdb this one, at once.
+  const senders = await runWhileLeading(
+    await store.lead('senders'),
+    [townshipNotices, miniprogram.subscriptions, wechatJob],
+    log,
+  );
   const refusals = refusalLog(log);
   const app = createApp({
     refusals,
@@ -137,7 +159,10 @@ async function run(config: Config, log: Logger, store: Store) {
     },
     staff,
     onStatusChange: (r) => {
-      notices.statusChanged(r);
+      // The status change is already stored; the messages about it are queued beside the request.
+      void notices
+        .statusChanged(r)
+        .catch((e) => log.error({ err: e }, 'status notice not queued: the store cannot write'));
       void miniprogram.subscriptions
         .statusChanged(r)
         .catch((e) => log.error({ err: e }, 'subscription message not queued: the store cannot write'));
@@ -148,8 +173,8 @@ async function run(config: Config, log: Logger, store: Store) {
   // Closed cases lose their personal data after the retention period (checked hourly).
   const retention = async () => {
     for (const reference of await storage.applyRetention(new Date(), config.RETENTION_DAYS))
-      staff.audit.appendSystem(
-        storage.referrals.get(reference)?.jurisdiction ?? '',
+      await staff.audit.appendSystem(
+        (await storage.referrals.get(reference))?.jurisdiction ?? '',
         'anonymised',
         reference,
         `retention ${config.RETENTION_DAYS} days`,
@@ -162,7 +187,11 @@ async function run(config: Config, log: Logger, store: Store) {
   );
   sweep.unref();
   // Idle conversations go every ten minutes: one never answered lasts hours, not days.
-  const sessionSweep = setInterval(() => expireSessions(sessions, new Date()), sessionSweepMs);
+  const sessionSweep = setInterval(
+    () =>
+      void expireSessions(sessions, new Date()).catch((e) => log.error({ err: e }, 'session sweep failed')),
+    sessionSweepMs,
+  );
   sessionSweep.unref();
   // A deep accept queue: a village's worth of phones connecting at once must not be reset.
   const server = app.listen(config.PORT, config.HOST, 4096);
@@ -182,9 +211,7 @@ async function run(config: Config, log: Logger, store: Store) {
     log.info({ signal }, 'stopping');
     clearInterval(sweep);
     clearInterval(sessionSweep);
-    townshipNotices.stop();
-    miniprogram.subscriptions.stop();
-    await wechat?.stop();
+    await senders.stop();
     server.close();
     await once(server, 'close');
     refusals.flush();

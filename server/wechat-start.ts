@@ -34,15 +34,21 @@ export interface WechatStartOptions {
   pacing: WechatPacing;
 }
 
+/** WeChat message ids already answered (a replay after a reconnect is ignored). */
+export const openSeenStore = (store: Store) =>
+  store.collection('wechat-seen', seenSchema, { coalesceMs: 1000, fsync: false });
+
 export async function startWechat(o: WechatStartOptions) {
   const { WechatyBuilder } = await import('wechaty');
-  const seen = await o.store.collection('wechat-seen', seenSchema, { coalesceMs: 1000, fsync: false });
+  const seen = await openSeenStore(o.store);
   // Message ids are kept three days: long enough for any replay after a reconnect.
-  const prune = () => {
+  const prune = async () => {
     const old = Date.now() - 3 * 24 * 3600_000;
-    for (const [id, v] of [...seen.entries()]) if (v.at < old) seen.delete(id);
+    const gone: string[] = [];
+    for await (const [id, v] of seen.entries()) if (v.at < old) gone.push(id);
+    for (const id of gone) await seen.delete(id);
   };
-  prune();
+  await prune();
   const bot = WechatyBuilder.build({ puppet: o.puppet as never, name: join(o.dataDir, 'wechat') });
   const wechat = o.storage.forChannel('wechat');
   const channel: WechatChannel = startWechatChannel({
@@ -84,6 +90,7 @@ export async function startWechat(o: WechatStartOptions) {
       }
     }
   };
+  // Runs beside the server for as long as it lives; it catches its own failures and retries.
   void start();
   const pump = setInterval(() => {
     if (channel.state().status !== 'online') return;
@@ -91,14 +98,18 @@ export async function startWechat(o: WechatStartOptions) {
       channel,
       residentNotices: o.residentNotices.queue,
       staffNotices: o.staffNotices.queue,
-      staffTarget: (place) => o.staffNotices.settings.get(place)?.wechat,
+      staffTarget: async (place) => (await o.staffNotices.settings.get(place))?.wechat,
       townshipName: (county, township) =>
         o.screener.book.jurisdictions.get(county)?.townships.find((t) => t.id === township)?.name.zh ??
         township,
     }).catch((e) => o.log.warn({ err: String(e) }, 'wechat notices not sent, will retry'));
   }, 10_000);
   pump.unref();
-  const sweep = setInterval(prune, 3600_000);
+  const sweep = setInterval(
+    () =>
+      void prune().catch((e) => o.log.warn({ err: String(e) }, 'wechat message ids not pruned, will retry')),
+    3600_000,
+  );
   sweep.unref();
   return {
     state: channel.state,
@@ -120,7 +131,7 @@ function wechatSubmit(
 ): DialogDeps['submitReferral'] {
   return async (session, result) => {
     const reference = await wechat.submitReferral(session, result);
-    const record = o.storage.referrals.get(reference);
+    const record = await o.storage.referrals.get(reference);
     if (record) await o.staffNotices.enqueue(record);
     return reference;
   };

@@ -50,16 +50,16 @@ export async function main(argv: string[]): Promise<number> {
       throw new Error(`--expire-hours must be a positive number, not ${values['expire-hours']}`);
     // Idle conversations are deleted before anything else: no answers kept longer than needed.
     const lifetime = { ...defaultLifetime, expireAfterMs };
-    expireSessions(sessions, new Date(), lifetime);
+    await expireSessions(sessions, new Date(), lifetime);
     const loop = sessionLoop({ sessions, dialog: deps, lifetime });
     const say = (lines: string[]) => {
       for (const line of lines) process.stdout.write(`${line}\n\n`);
     };
     // The terminal's own: a restart of the program asks "continue or start over?" at once.
-    const session = loop.peek(userKey);
+    const session = await loop.peek(userKey);
     if (session) {
       const back = welcomeBack(session);
-      if (back.session) sessions.set(userKey, back.session);
+      if (back.session) await sessions.set(userKey, back.session);
       say(renderReplies(back.replies, back.session?.lang ?? 'zh'));
     }
 

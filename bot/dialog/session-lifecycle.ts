@@ -60,16 +60,22 @@ export function sessionForMessage(
   return { session };
 }
 
-/** Deletes idle sessions; run periodically and at start-up. Returns how many were removed. */
-export function expireSessions(
+/** Deletes idle sessions; run periodically and at start-up. Resolves to how many were removed. */
+export async function expireSessions(
   sessions: Collection<Session>,
   now: Date,
   life: SessionLifetime = defaultLifetime,
-): number {
+): Promise<number> {
   const gone: string[] = [];
-  for (const [key, s] of sessions.entries()) {
+  for await (const [key, s] of sessions.entries()) {
     if (!loadSession(s) || expired(s, now, life)) gone.push(key);
   }
-  for (const key of gone) sessions.delete(key);
-  return gone.length;
+  let removed = 0;
+  for (const key of gone) {
+    // Read again just before: a resident who wrote since the pass above keeps the conversation.
+    const s = await sessions.get(key);
+    if (s && loadSession(s) && !expired(s, now, life)) continue;
+    if (await sessions.delete(key)) removed++;
+  }
+  return removed;
 }

@@ -69,21 +69,21 @@ export type TurnOutcome =
       started?: Reply[];
     };
 
+/** What one turn leaves in the store: the session, nothing changed, or the conversation gone. */
+type Stored = { save?: Session; remove?: true };
+
 export function sessionLoop(deps: SessionLoopDeps) {
   const { sessions, dialog } = deps;
   const now = deps.now ?? (() => new Date());
   const lifetime = deps.lifetime ?? defaultLifetime;
 
-  const save = (who: string, s: Session) => sessions.set(who, s);
-
-  async function turn(input: TurnInput): Promise<TurnOutcome> {
+  async function step(input: TurnInput, stored: Session | undefined): Promise<[TurnOutcome, Stored]> {
     const { who } = input;
-    const stored = loadSession(sessions.get(who));
     const lang = stored?.lang ?? input.lang;
     // A status question changes nothing: the session is neither touched nor created.
     if (deps.proof) {
       const status = await statusLookup(input.text, deps.proof);
-      if (status) return { session: stored ?? null, replies: [status], lang };
+      if (status) return [{ session: stored ?? null, replies: [status], lang }, {}];
     }
     const { session, greeting } = sessionForMessage(stored, now(), lifetime);
     if (greeting?.session) {
@@ -91,12 +91,19 @@ export function sessionLoop(deps: SessionLoopDeps) {
       const next = input.keep
         ? input.keep(greeting.session, { replies: greeting.replies })
         : greeting.session;
-      save(who, next);
-      return { session: next, replies: greeting.replies, lang: next.lang };
+      return [{ session: next, replies: greeting.replies, lang: next.lang }, { save: next }];
     }
-    if (!session && input.existingOnly) return { missing: true };
-    // A conversation begun here gets the resident's id: the store key and the session agree.
-    const withId = { ...dialog, newId: () => who };
+    if (!session && input.existingOnly) return [{ missing: true }, {}];
+    // A conversation begun here gets the resident's id: the store key and the session agree. A
+    // deletion asked for here leaves this conversation to the turn, which holds it.
+    const requestDeletion = dialog.requestDeletion;
+    const withId: DialogDeps = {
+      ...dialog,
+      newId: () => who,
+      ...(requestDeletion
+        ? { requestDeletion: (reference: string) => requestDeletion(reference, { conversation: who }) }
+        : {}),
+    };
     let started: Outcome | undefined;
     let current = session && input.contact ? { ...session, contact: input.contact } : session;
     if (!current && input.start) {
@@ -106,29 +113,45 @@ export function sessionLoop(deps: SessionLoopDeps) {
     const out: Outcome = started && !input.text ? started : await handle(current, input.text, withId);
     const startedReplies = started && input.text ? started.replies : undefined;
     if (!out.session) {
-      await sessions.deleteDurably(who);
-      return {
+      const gone = {
         session: null,
         replies: out.replies,
         lang,
         ...(startedReplies ? { started: startedReplies } : {}),
       };
+      return [gone, { remove: true }];
     }
     let next = input.contact ? { ...out.session, contact: input.contact } : out.session;
     if (input.keep) next = input.keep(next, { replies: out.replies, started: startedReplies });
-    save(who, next);
-    return {
+    const outcome = {
       session: next,
       replies: out.replies,
       lang: next.lang,
       ...(startedReplies ? { started: startedReplies } : {}),
     };
+    return [outcome, { save: next }];
+  }
+
+  async function turn(input: TurnInput): Promise<TurnOutcome> {
+    let result: [TurnOutcome, Stored] | undefined;
+    // Load, handle and save as one change of the conversation: two posts at once (a double tap,
+    // two instances behind a proxy) run one after the other, the second seeing the first's
+    // answer; with a load here and a save there, one of them was lost.
+    await sessions.update(input.who, async (stored) => {
+      result = await step(input, loadSession(stored));
+      return result[1].save;
+    });
+    const [outcome, stored] = result!;
+    // Deleted after the change, outside it: a delete inside would wait on the change's own lock
+    // (PostgreSQL). Durably: the resident is told their conversation is gone.
+    if (stored.remove) await sessions.deleteDurably(input.who);
+    return outcome;
   }
 
   return {
     turn,
     /** The stored session as it is, for a channel's guards (a stale post) and its own words. */
-    peek: (who: string): Session | undefined => loadSession(sessions.get(who)),
+    peek: async (who: string): Promise<Session | undefined> => loadSession(await sessions.get(who)),
   };
 }
 export type SessionLoop = ReturnType<typeof sessionLoop>;

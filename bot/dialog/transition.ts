@@ -40,8 +40,11 @@ export interface DialogDeps {
    * resolve to its reference.
    */
   requestCallback: (session: Session) => Promise<unknown>;
-  /** The resident asked for deletion: removes the person from every store (delete-person.ts). */
-  requestDeletion?: (reference: string) => Promise<boolean>;
+  /**
+   * The resident asked for deletion: removes the person from every store (delete-person.ts).
+   * `during.conversation`: the conversation whose turn asks, deleted by that turn (session-loop.ts).
+   */
+  requestDeletion?: (reference: string, during?: { conversation?: string }) => Promise<boolean>;
   /**
    * Checks the whole phone number against the referral, counting wrong tries per reference
    * (contact-proof.ts); without it the number the session holds is compared.

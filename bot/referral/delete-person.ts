@@ -30,9 +30,16 @@ export interface PersonStores {
   now: () => string;
 }
 
-/** The referral, the call-backs linked to it (or it to them) and all of the same contact. */
-export function findPerson(referrals: Collection<ReferralRecord>, reference: string): Person | undefined {
-  const first = referrals.get(reference);
+/**
+ * The referral, the call-backs linked to it (or it to them) and all of the same contact, paged
+ * through the inbox until nothing is added (a deletion is rare; a query by link and contact
+ * would spare the passes over a large inbox).
+ */
+export async function findPerson(
+  referrals: Collection<ReferralRecord>,
+  reference: string,
+): Promise<Person | undefined> {
+  const first = await referrals.get(reference);
   if (!first) return undefined;
   const references = new Set([reference]);
   const contacts = new Set<string>(first.contact ? [first.contact] : []);
@@ -41,7 +48,7 @@ export function findPerson(referrals: Collection<ReferralRecord>, reference: str
   // Links run both ways (a call-back names its referral): repeat until nothing is added.
   for (let grew = true; grew; ) {
     grew = false;
-    for (const r of referrals.values()) {
+    for await (const r of referrals.values()) {
       const link = linkedTo(r);
       const linked =
         references.has(r.reference) ||
@@ -49,7 +56,7 @@ export function findPerson(referrals: Collection<ReferralRecord>, reference: str
         (r.contact !== undefined && contacts.has(r.contact));
       if (!linked) continue;
       for (const add of [r.reference, link]) {
-        if (add && !references.has(add) && referrals.get(add)) {
+        if (add && !references.has(add) && (await referrals.has(add))) {
           references.add(add);
           grew = true;
         }
@@ -64,23 +71,33 @@ export function findPerson(referrals: Collection<ReferralRecord>, reference: str
   return { references, contacts };
 }
 
+/** A deletion asked for inside a conversation's turn (session-loop.ts), which holds that conversation. */
+export interface DeletionContext {
+  /**
+   * The conversation asking: not deleted here but by its own turn once it ends (the turn holds
+   * it as one atomic change, and on PostgreSQL a delete from here would wait on that lock forever).
+   */
+  conversation?: string;
+}
+
 export function personDeletion(stores: PersonStores) {
   const forgetters: Forget[] = [];
 
-  const forgetSessions: Forget = async ({ references, contacts }) => {
-    const theirs = [...stores.sessions.entries()]
-      .filter(
-        ([, s]) =>
-          (s.referral?.reference !== undefined && references.has(s.referral.reference)) ||
-          (s.callback?.reference !== undefined && references.has(s.callback.reference)) ||
-          (s.contact !== undefined && contacts.has(s.contact)),
+  const forgetSessions = async ({ references, contacts }: Person, keep: string | undefined) => {
+    const theirs = new Set<string>();
+    const pages: [string, string][] = [];
+    for await (const [id, s] of stores.sessions.entries()) {
+      if (
+        (s.referral?.reference !== undefined && references.has(s.referral.reference)) ||
+        (s.callback?.reference !== undefined && references.has(s.callback.reference)) ||
+        (s.contact !== undefined && contacts.has(s.contact))
       )
-      .map(([id]) => id);
+        theirs.add(id);
+      else if (s.resultsOf !== undefined) pages.push([id, s.resultsOf]);
+    }
     // Results pages made from those conversations (a chat's "keep or print" link) go with them.
-    const pages = [...stores.sessions.entries()]
-      .filter(([, s]) => s.resultsOf !== undefined && theirs.includes(s.resultsOf))
-      .map(([id]) => id);
-    for (const id of [...theirs, ...pages]) await stores.sessions.deleteDurably(id);
+    const theirPages = pages.filter(([, of]) => theirs.has(of)).map(([id]) => id);
+    for (const id of [...theirs, ...theirPages]) if (id !== keep) await stores.sessions.deleteDurably(id);
   };
 
   return {
@@ -92,17 +109,24 @@ export function personDeletion(stores: PersonStores) {
      * Deletes the person behind a reference everywhere; false when there is no such referral.
      * Throws StoreWriteError when a write fails (nothing may then be claimed as deleted).
      */
-    async deletePerson(reference: string): Promise<boolean> {
-      const person = findPerson(stores.referrals, reference);
+    async deletePerson(reference: string, during: DeletionContext = {}): Promise<boolean> {
+      const person = await findPerson(stores.referrals, reference);
       if (!person) return false;
-      await forgetSessions(person);
+      await forgetSessions(person, during.conversation);
       for (const forget of forgetters) await forget(person);
       const at = stores.now();
       for (const ref of person.references) {
-        const r = stores.referrals.get(ref);
-        if (!r || (r.anonymisedAt && !r.name && !r.phone)) continue;
-        // On disk (fsync) before the resident is told their data is gone.
-        await stores.referrals.setDurably(ref, anonymised(r, at, 'deletion_requested'));
+        // One change of the case as stored, so a caseworker's change made meanwhile is
+        // anonymised too rather than overwritten by an older copy; durable: on disk (fsync)
+        // before the resident is told their data is gone, and a failed write is undone.
+        await stores.referrals.update(
+          ref,
+          (r) =>
+            !r || (r.anonymisedAt && !r.name && !r.phone)
+              ? undefined
+              : anonymised(r, at, 'deletion_requested'),
+          { durable: true },
+        );
       }
       return true;
     },

@@ -195,6 +195,34 @@ export const referralIndexFields: IndexFields<ReferralRecord> = {
   openid: (r) => r.miniprogram?.openid,
 };
 
+/**
+ * Plain values the inbox selects by (`referrals.find({ township })`): PostgreSQL keeps each in an
+ * indexed column, so a township's inbox never scans the county. None is personal.
+ */
+export const referralColumns = {
+  county: (r: ReferralRecord) => r.jurisdiction || undefined,
+  township: (r: ReferralRecord) => r.township || undefined,
+  status: (r: ReferralRecord) => r.status,
+  kind: (r: ReferralRecord) => r.kind,
+  /** "no": a call-back stored without a phone, kept out of the work list (its own list). */
+  listed: (r: ReferralRecord) => (cannotBeReturned(r) ? 'no' : 'yes'),
+} as const;
+
+/** A call-back stored without a phone number: nobody can return it, so it is not in the work. */
+export const cannotBeReturned = (r: Pick<ReferralRecord, 'kind' | 'phone'>) =>
+  r.kind === 'callback' && !r.phone.trim();
+
+/**
+ * The order of the inbox, newest first and, among the same instant, references A→Z, as one
+ * string a store can index (`find(..., { descending: true })`): the reference's characters are
+ * mirrored within printable ASCII, so reading the key backwards reads references forwards.
+ */
+export const referralSortKey = (r: Pick<ReferralRecord, 'createdAt' | 'reference'>) =>
+  `${r.createdAt} ${[...r.reference].map((c) => String.fromCharCode(0x7e + 0x20 - c.charCodeAt(0))).join('')}`;
+
+/** A referral's unique key: the same submission twice is stored once (see `idempotencyKey`). */
+export const referralUniqueKey = (r: ReferralRecord) => r.idempotencyKey;
+
 /** One submission's fingerprint: the session, the answers and the contact details. */
 export function idempotencyKey(session: Session): string {
   const r = session.referral;

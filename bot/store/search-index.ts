@@ -20,14 +20,17 @@ export interface SearchIndex<T> {
   of(record: T): Readonly<Record<string, string>>;
 }
 
+/** HMAC-SHA256 of a field's value under the index key (base64url): the one keyed hash of the store. */
+export const keyedHash = (key: Buffer, field: string, value: string) =>
+  createHmac('sha256', key).update(`${field}\u0000${value}`).digest('base64url');
+
 /** @param key the current hash key and its id (it changes when the data key is rotated) */
 export function searchIndex<T>(
   fields: IndexFields<T>,
   key: () => { key: Buffer; id: string },
 ): SearchIndex<T> {
   const memo = new WeakMap<object, { id: string; hashes: Readonly<Record<string, string>> }>();
-  const hash = (field: string, value: string) =>
-    createHmac('sha256', key().key).update(`${field}\u0000${value}`).digest('base64url');
+  const hash = (field: string, value: string) => keyedHash(key().key, field, value);
   return {
     keyId: () => key().id,
     hash,

@@ -62,3 +62,35 @@ export class DataKeyError extends Error {
     this.name = 'DataKeyError';
   }
 }
+
+/**
+ * The database's schema was migrated by a newer release than this one: running on would write
+ * records the newer code may not read. Start the newer release, or restore the database.
+ */
+export class StoreSchemaTooNewError extends Error {
+  constructor(
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+  ) {
+    super(
+      `The database schema is at version ${databaseVersion}, but this release of the assistant knows versions up to ${codeVersion}. A newer release migrated it: run that release (or newer), or restore the database from a backup taken before the upgrade.`,
+    );
+    this.name = 'StoreSchemaTooNewError';
+  }
+}
+
+/**
+ * A record was given a unique key (a referral's idempotency key) that another record holds.
+ * A unique key is a promise (`insertDurably` answers the holder's id for it), so it is never
+ * moved silently: the write is refused on every store and nothing changes. The key itself is
+ * not named (it is derived from personal data).
+ */
+export class UniqueKeyTakenError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
+    super(`${collection}/${id}: its unique key is held by another record; nothing was written`);
+    this.name = 'UniqueKeyTakenError';
+  }
+}

@@ -79,14 +79,14 @@ export function miniprogramRoutes(deps: MiniprogramDeps): Router {
     ctx.body = deps.signIns.start(openid);
   });
 
-  router.get('/referrals', (ctx) => {
+  router.get('/referrals', async (ctx) => {
     const openid = signedIn(ctx);
-    const index = deps.referrals.index;
-    const hash = index?.hash('openid', openid);
+    const hash = deps.referrals.index?.hash('openid', openid);
     const t = translator(ctx.state.lang ?? 'zh');
-    const theirs = [...deps.referrals.values()]
-      .filter((r) => hash !== undefined && index?.of(r).openid === hash)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    // The keyed hash of the openid is indexed: the resident's referrals without a scan.
+    const theirs = (hash === undefined ? [] : await deps.referrals.findByHash('openid', hash)).sort((a, b) =>
+      b.createdAt.localeCompare(a.createdAt),
+    );
     ctx.body = {
       referrals: theirs.map((r) => ({
         createdAt: r.createdAt,
@@ -103,14 +103,29 @@ export function miniprogramRoutes(deps: MiniprogramDeps): Router {
     const openid = signedIn(ctx);
     const { conversationId, templates } = parse(linkSchema, ctx.request.body);
     // The conversation id is the proof: only the phone that held the conversation knows it.
-    const reference = deps.sessions.get(conversationId)?.referral?.reference;
-    const r = reference ? deps.referrals.get(reference) : undefined;
-    if (!r || r.anonymisedAt) throw new AppError(404, 'conversation_not_found');
-    if (r.miniprogram && r.miniprogram.openid !== openid) throw new AppError(403, 'referral_not_yours');
+    const reference = (await deps.sessions.get(conversationId))?.referral?.reference;
+    if (!reference) throw new AppError(404, 'conversation_not_found');
     const allowed = templates.filter((id) => deps.templates.includes(id));
-    const kept = [...new Set([...(r.miniprogram?.templates ?? []), ...allowed])];
     const at = deps.now().toISOString();
-    await deps.referrals.setDurably(r.reference, { ...r, miniprogram: { openid, templates: kept, at } });
+    // Checked and changed in one step: a status change or a deletion landing meanwhile is kept
+    // (never overwritten by the copy read here), and an anonymised referral is never linked.
+    let refused: AppError | undefined;
+    let kept: string[] = [];
+    // On disk before the templates are acknowledged.
+    await deps.referrals.update(
+      reference,
+      (r) => {
+        refused = undefined;
+        if (!r || r.anonymisedAt) refused = new AppError(404, 'conversation_not_found');
+        else if (r.miniprogram && r.miniprogram.openid !== openid)
+          refused = new AppError(403, 'referral_not_yours');
+        if (!r || refused) return undefined;
+        kept = [...new Set([...(r.miniprogram?.templates ?? []), ...allowed])];
+        return { ...r, miniprogram: { openid, templates: kept, at } };
+      },
+      { durable: true },
+    );
+    if (refused) throw refused;
     ctx.body = { templates: kept };
   });
 

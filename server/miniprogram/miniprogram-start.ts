@@ -45,10 +45,12 @@ export async function startMiniprogram(
       final
         ? log.warn({ attempts, error }, 'subscription message refused by WeChat, not retried')
         : log.warn({ attempts, error }, 'subscription message not sent, will retry'),
+    onPassFailed: (e) =>
+      log.error({ err: e }, 'subscription messages not sent: the store failed, will retry'),
   });
   // A deletion reaches this queue too: no retry carries the resident's openid afterwards.
   alsoForget(subscriptions.forget);
-  subscriptions.start();
+  // Sending is started by the instance that leads (server/senders.ts).
   return {
     subscriptions,
     // The county's poster code (staff page): the same client, so the same access token.

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Person } from '../../bot/referral/delete-person.ts';
 import type { Store } from '../../bot/store/collection-store.ts';
+import { claimNotice } from './notice-claim.ts';
 
 export const noticeSchema = z.strictObject({
   id: z.string(),
@@ -22,6 +23,8 @@ export const noticeSchema = z.strictObject({
   createdAt: z.string(),
   attempts: z.number(),
   sentAt: z.string().optional(),
+  /** When a sender took it (notice-claim.ts): no other instance sends it meanwhile. */
+  claimedAt: z.string().optional(),
 });
 export type ResidentNotice = z.infer<typeof noticeSchema>;
 
@@ -30,12 +33,21 @@ export async function residentNotices(store: Store) {
   const queue = await store.collection('resident-notices', noticeSchema, { personal: ['contact'] });
   return {
     queue,
+    /**
+     * Takes a WeChat notice to send (the WeChat channel's pump): the notice, or undefined when
+     * it is sent, gone or another instance's. Two instances never send one message twice.
+     */
+    claim: (id: string, now = new Date()) =>
+      claimNotice(queue, id, (n) => !n.sentAt && n.channel === 'wechat', now),
     /** A resident's deletion: messages still waiting for them (or about their referral) go. */
     async forget({ references, contacts }: Person) {
-      for (const [id, n] of [...queue.entries()])
-        if (references.has(n.reference) || contacts.has(n.contact)) await queue.deleteDurably(id);
+      // The contact is encrypted (no column): those are found by walking the queue.
+      const theirs: string[] = [];
+      for await (const [id, n] of queue.entries())
+        if (references.has(n.reference) || contacts.has(n.contact)) theirs.push(id);
+      for (const id of theirs) await queue.deleteDurably(id);
     },
-    statusChanged(r: ReferralRecord) {
+    async statusChanged(r: ReferralRecord) {
       if (r.channel === 'web' || !r.contact) return;
       const notice: ResidentNotice = {
         id: randomUUID(),
@@ -48,7 +60,7 @@ export async function residentNotices(store: Store) {
         createdAt: new Date().toISOString(),
         attempts: 0,
       };
-      queue.set(notice.id, notice);
+      await queue.set(notice.id, notice);
     },
   };
 }

@@ -11,6 +11,7 @@ import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Collection, Store } from '../../bot/store/collection-store.ts';
 import type { Person } from '../../bot/referral/delete-person.ts';
 import { isReferred } from '../../rules/explain/result-view.ts';
+import { claimNotice, released } from './notice-claim.ts';
 
 export const noticeSettingsSchema = z.strictObject({
   webhookUrl: z.string().optional(),
@@ -39,6 +40,8 @@ export const staffNoticeSchema = z.strictObject({
   nextAt: z.string(),
   deliveredAt: z.string().optional(),
   lastError: z.string().optional(),
+  /** When a sender took it (notice-claim.ts): no other instance sends it meanwhile. */
+  claimedAt: z.string().optional(),
 });
 export type StaffNotice = z.infer<typeof staffNoticeSchema>;
 
@@ -71,6 +74,8 @@ export interface StaffNoticeOptions {
   now?: () => Date;
   fetch?: typeof fetch;
   onError?: (notice: StaffNotice, error: string) => void;
+  /** A pass that failed as a whole (the store could not be read or written). */
+  onPassFailed?: (error: unknown) => void;
 }
 
 export async function staffNotices(store: Store, o: StaffNoticeOptions) {
@@ -79,8 +84,14 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
     noticeSettingsSchema,
   );
   // The village is the resident's own words: encrypted at rest like the referral's.
+  // Columns so the pending webhooks are a query, not a walk through every notice ever sent.
   const queue: Collection<StaffNotice> = await store.collection('staff-notices', staffNoticeSchema, {
     personal: ['payload.village'],
+    columns: {
+      channel: (n) => n.channel,
+      state: (n) => (n.deliveredAt ? 'delivered' : 'pending'),
+      reference: (n) => n.payload.reference,
+    },
   });
   const now = o.now ?? (() => new Date());
   const post = o.fetch ?? fetch;
@@ -89,7 +100,7 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
 
   async function enqueue(r: ReferralRecord) {
     const place = placeKey(r.jurisdiction, r.township);
-    const s = settings.get(place);
+    const s = await settings.get(place);
     if (!s) return;
     const payload = {
       type: 'referral.created' as const,
@@ -105,14 +116,24 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
     for (const channel of ['webhook', 'wechat'] as const) {
       if (channel === 'webhook' ? !s.webhookUrl : !s.wechat) continue;
       const id = `${r.reference}-${channel}`;
-      // Keyed by reference and channel: the same referral never makes a second notice.
-      if (queue.get(id)) continue;
-      await queue.setDurably(id, { id, channel, place, payload, attempts: 0, nextAt: now().toISOString() });
+      // Keyed by reference and channel: the same referral never makes a second notice (an
+      // insert, so two instances enqueueing at once still store one).
+      await queue.insertDurably(id, {
+        id,
+        channel,
+        place,
+        payload,
+        attempts: 0,
+        nextAt: now().toISOString(),
+      });
     }
   }
 
+  const due = (n: StaffNotice) => n.channel === 'webhook' && !n.deliveredAt && new Date(n.nextAt) <= now();
+
+  /** Sends one notice this instance has claimed, then records the outcome and releases the claim. */
   async function deliver(n: StaffNotice): Promise<void> {
-    const s = settings.get(n.place);
+    const s = await settings.get(n.place);
     const at = now();
     let error: string | undefined;
     if (!s?.webhookUrl || !s.secret) error = 'not configured';
@@ -138,22 +159,31 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
         error = (e as Error).message;
       }
     }
+    // Deleted while it was being sent (the resident asked for deletion): it stays gone, so
+    // the outcome is written only onto a notice still there.
     if (!error) {
-      if (!queue.get(n.id)) return;
-      await queue.setDurably(n.id, { ...n, attempts: n.attempts + 1, deliveredAt: at.toISOString() });
+      // Delivered is told to nobody, but a crash now must not send it again: on disk at once.
+      await queue.update(
+        n.id,
+        (cur) =>
+          cur ? released({ ...cur, attempts: n.attempts + 1, deliveredAt: at.toISOString() }) : undefined,
+        { durable: true },
+      );
       return;
     }
-    // Deleted while it was being sent (the resident asked for deletion): it stays gone.
-    if (!queue.get(n.id)) return;
     const attempts = n.attempts + 1;
     const delay = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempts - 1));
-    queue.set(n.id, {
-      ...n,
-      attempts,
-      lastError: error.slice(0, 200),
-      nextAt: new Date(at.getTime() + delay).toISOString(),
-    });
-    o.onError?.(n, error);
+    const kept = await queue.update(n.id, (cur) =>
+      cur
+        ? released({
+            ...cur,
+            attempts,
+            lastError: error.slice(0, 200),
+            nextAt: new Date(at.getTime() + delay).toISOString(),
+          })
+        : undefined,
+    );
+    if (kept) o.onError?.(n, error);
   }
 
   /** One pass: every webhook notice that is due. (WeChat notices wait for the WeChat channel.) */
@@ -161,10 +191,12 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
     if (running) return;
     running = true;
     try {
-      const due = [...queue.values()].filter(
-        (n) => n.channel === 'webhook' && !n.deliveredAt && new Date(n.nextAt) <= now(),
-      );
-      for (const n of due) await deliver(n);
+      const waiting = (await queue.find({ channel: 'webhook', state: 'pending' })).filter(due);
+      for (const { id } of waiting) {
+        // Another instance may have sent it since the query: only a claim made here sends.
+        const mine = await claimNotice(queue, id, due, now());
+        if (mine) await deliver(mine);
+      }
     } finally {
       running = false;
     }
@@ -175,29 +207,41 @@ export async function staffNotices(store: Store, o: StaffNoticeOptions) {
     queue,
     enqueue,
     dispatchDue,
+    /**
+     * Takes a WeChat notice to send (the WeChat channel's pump): the notice, or undefined when
+     * it is delivered, gone or another instance's. Two instances never send one message twice.
+     */
+    claimWechat: (id: string) =>
+      claimNotice(queue, id, (n) => n.channel === 'wechat' && !n.deliveredAt, now()),
     /** A resident's deletion: their notices go, sent or not, so no retry carries their village. */
     async forget({ references }: Person) {
-      for (const [id, n] of [...queue.entries()])
-        if (references.has(n.payload.reference)) await queue.deleteDurably(id);
+      for (const reference of references)
+        for (const n of await queue.find({ reference })) await queue.deleteDurably(n.id);
     },
-    pending: () => [...queue.values()].filter((n) => !n.deliveredAt),
+    pending: () => queue.find({ state: 'pending' }),
     /** Sets a township's settings; a webhook without a secret gets a random one. */
     async configure(county: string, township: string, s: NoticeSettings) {
-      const current = settings.get(placeKey(county, township));
-      const next: NoticeSettings = {
-        ...(s.webhookUrl
-          ? {
-              webhookUrl: s.webhookUrl,
-              secret: s.secret || current?.secret || randomBytes(24).toString('base64url'),
-            }
-          : {}),
-        ...(s.wechat ? { wechat: s.wechat } : {}),
-      };
-      await settings.setDurably(placeKey(county, township), next);
-      return next;
+      const key = placeKey(county, township);
+      // One change: two admins saving at once never leave a secret neither was shown.
+      // A township's settings are acknowledged on the page: on disk before that.
+      const next = await settings.update(
+        key,
+        (current) => ({
+          ...(s.webhookUrl
+            ? {
+                webhookUrl: s.webhookUrl,
+                secret: s.secret || current?.secret || randomBytes(24).toString('base64url'),
+              }
+            : {}),
+          ...(s.wechat ? { wechat: s.wechat } : {}),
+        }),
+        { durable: true },
+      );
+      return next as NoticeSettings;
     },
     start(intervalMs = 1000) {
-      timer = setInterval(() => void dispatchDue(), intervalMs);
+      // Fire and forget on a timer; a failed pass is reported and the next one tries again.
+      timer = setInterval(() => void dispatchDue().catch((e) => o.onPassFailed?.(e)), intervalMs);
       timer.unref();
     },
     stop() {

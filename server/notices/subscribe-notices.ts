@@ -13,6 +13,7 @@ import type { Person } from '../../bot/referral/delete-person.ts';
 import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import type { Store } from '../../bot/store/collection-store.ts';
 import { finalSendErrors, type WechatApi, WechatApiError } from '../wechat-api/wechat-api.ts';
+import { claimNotice, released } from './notice-claim.ts';
 
 export const subscribeNoticeSchema = z.strictObject({
   id: z.string(),
@@ -28,6 +29,8 @@ export const subscribeNoticeSchema = z.strictObject({
   sentAt: z.string().optional(),
   /** WeChat's error code when it refused for good (43101: not subscribed / turned off). */
   refused: z.number().optional(),
+  /** When a sender took it (notice-claim.ts): no other instance sends it meanwhile. */
+  claimedAt: z.string().optional(),
 });
 export type SubscribeNotice = z.infer<typeof subscribeNoticeSchema>;
 
@@ -47,6 +50,8 @@ export interface SubscribeNoticeOptions {
   now?: () => Date;
   /** A send that failed (the error code only: never the openid or the reference). */
   onError?: (attempts: number, error: string, final: boolean) => void;
+  /** A pass that failed as a whole (the store could not be read or written). */
+  onPassFailed?: (error: unknown) => void;
 }
 
 /** Beijing time, as WeChat shows a template's time and date fields. */
@@ -89,12 +94,26 @@ export function templateData(t: StatusTemplate, n: Pick<SubscribeNotice, 'lang' 
 
 export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) {
   // The openid identifies the resident: encrypted at rest like the referral's.
-  const queue = await store.collection('subscribe-notices', subscribeNoticeSchema, { personal: ['openid'] });
+  // Columns so the waiting messages are a query, not a walk through every message ever sent.
+  const queue = await store.collection('subscribe-notices', subscribeNoticeSchema, {
+    personal: ['openid'],
+    columns: {
+      state: (n) => (n.sentAt || n.refused !== undefined ? 'done' : 'pending'),
+      reference: (n) => n.reference,
+    },
+  });
   const now = o.now ?? (() => new Date());
   let timer: NodeJS.Timeout | undefined;
   let running = false;
 
-  async function deliver(n: SubscribeNotice, t: StatusTemplate, api: WechatApi) {
+  const due = (n: SubscribeNotice) =>
+    Boolean(n.openid) && !n.sentAt && n.refused === undefined && new Date(n.nextAt) <= now();
+  /** The outcome, written only onto a message still queued (deleted meanwhile: it stays gone). */
+  const record = (id: string, change: (cur: SubscribeNotice) => SubscribeNotice, durable = false) =>
+    queue.update(id, (cur) => (cur ? change(cur) : undefined), { durable });
+
+  /** Sends one message this instance has claimed, then records the outcome and releases the claim. */
+  async function deliver(n: SubscribeNotice, t: StatusTemplate, api: WechatApi): Promise<void> {
     let error: unknown;
     try {
       await api.sendSubscribe({
@@ -107,32 +126,45 @@ export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) 
     } catch (e) {
       error = e;
     }
-    // Deleted while it was being sent (the resident asked for deletion): it stays gone.
-    if (!queue.get(n.id)) return;
     const at = now();
-    const { openid: _o, ...done } = n;
+    const withoutOpenid = ({ openid: _o, ...rest }: SubscribeNotice): SubscribeNotice => released(rest);
     if (error === undefined) {
-      await queue.setDurably(n.id, { ...done, attempts: n.attempts + 1, sentAt: at.toISOString() });
+      // Sent is final: on disk at once, so a crash now never sends it a second time.
+      await record(
+        n.id,
+        (cur) => withoutOpenid({ ...cur, attempts: n.attempts + 1, sentAt: at.toISOString() }),
+        true,
+      );
       return;
     }
     const errcode = error instanceof WechatApiError ? error.errcode : undefined;
     // WeChat documents a thing field as "汉字、数字、字母或符号": if it refuses the Uyghur or Kazakh
     // text as invalid data (47003), the resident still hears of the change, in Chinese, at once.
     if (errcode === invalidDataError && n.lang !== 'zh' && !t.fields.status.startsWith('phrase')) {
-      const inChinese = { ...n, lang: 'zh' as const, attempts: n.attempts + 1 };
-      await queue.setDurably(n.id, inChinese);
+      // Still claimed by this instance: the second send is part of the same turn.
+      const inChinese = await record(n.id, (cur) => ({ ...cur, lang: 'zh', attempts: n.attempts + 1 }));
+      if (!inChinese) return;
       o.onError?.(n.attempts + 1, `WeChat error ${errcode}; sent again in Chinese`, false);
       return deliver(inChinese, t, api);
     }
     if (errcode !== undefined && finalSendErrors.has(errcode)) {
-      await queue.setDurably(n.id, { ...done, attempts: n.attempts + 1, refused: errcode });
+      // Refused is final too: on disk before it is reported.
+      const refused = await record(
+        n.id,
+        (cur) => withoutOpenid({ ...cur, attempts: n.attempts + 1, refused: errcode }),
+        true,
+      );
+      if (!refused) return;
       o.onError?.(n.attempts + 1, `WeChat error ${errcode}`, true);
       return;
     }
     const attempts = n.attempts + 1;
     const delay = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempts - 1));
-    queue.set(n.id, { ...n, attempts, nextAt: new Date(at.getTime() + delay).toISOString() });
-    o.onError?.(attempts, errcode !== undefined ? `WeChat error ${errcode}` : (error as Error).name, false);
+    const kept = await record(n.id, (cur) =>
+      released({ ...cur, attempts, nextAt: new Date(at.getTime() + delay).toISOString() }),
+    );
+    if (kept)
+      o.onError?.(attempts, errcode !== undefined ? `WeChat error ${errcode}` : (error as Error).name, false);
   }
 
   async function dispatchDue() {
@@ -140,10 +172,12 @@ export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) 
     if (running || !t || !o.api) return;
     running = true;
     try {
-      const due = [...queue.values()].filter(
-        (n) => n.openid && !n.sentAt && n.refused === undefined && new Date(n.nextAt) <= now(),
-      );
-      for (const n of due) await deliver(n, t, o.api);
+      const waiting = (await queue.find({ state: 'pending' })).filter(due);
+      for (const { id } of waiting) {
+        // Another instance may have sent it since the query: only a claim made here sends.
+        const mine = await claimNotice(queue, id, due, now());
+        if (mine) await deliver(mine, t, o.api);
+      }
     } finally {
       running = false;
     }
@@ -170,16 +204,18 @@ export async function subscribeNotices(store: Store, o: SubscribeNoticeOptions) 
         attempts: 0,
         nextAt: at,
       });
-      void dispatchDue();
+      // Sent now rather than at the next tick; a failed pass is reported, the timer tries again.
+      void dispatchDue().catch((e) => o.onPassFailed?.(e));
     },
     /** A resident's deletion: their messages go, sent or not, so no retry carries their openid. */
     async forget({ references }: Person) {
-      for (const [id, n] of [...queue.entries()])
-        if (references.has(n.reference)) await queue.deleteDurably(id);
+      for (const reference of references)
+        for (const n of await queue.find({ reference })) await queue.deleteDurably(n.id);
     },
-    pending: () => [...queue.values()].filter((n) => !n.sentAt && n.refused === undefined),
+    pending: () => queue.find({ state: 'pending' }),
     start(intervalMs = 1000) {
-      timer = setInterval(() => void dispatchDue(), intervalMs);
+      // Fire and forget on a timer; a failed pass is reported and the next one tries again.
+      timer = setInterval(() => void dispatchDue().catch((e) => o.onPassFailed?.(e)), intervalMs);
       timer.unref();
     },
     stop() {

@@ -32,15 +32,17 @@ export interface NewUser {
 
 export const usernamePattern = /^[a-z][a-z0-9._-]{2,31}$/;
 
-export function findByUsername(a: Accounts, username: string): StaffUser | undefined {
-  for (const u of a.users.values()) if (u.username === username) return u;
-  return undefined;
+export async function findByUsername(a: Accounts, username: string): Promise<StaffUser | undefined> {
+  return (await a.users.find({ username }))[0];
 }
+
+/** A username someone else took first (two admins adding one name at once: one account). */
+export class UsernameTakenError extends Error {}
 
 /** Creates an account; returns it with its one-time password (shown once, never stored). */
 export async function createUser(a: Accounts, n: NewUser, now = new Date()) {
   if (!usernamePattern.test(n.username)) throw new Error(`username ${n.username}: 3–32 of a-z 0-9 . _ -`);
-  if (findByUsername(a, n.username)) throw new Error(`username ${n.username} exists`);
+  if (await findByUsername(a, n.username)) throw new UsernameTakenError(`username ${n.username} exists`);
   if (n.role === 'caseworker' && !n.township) throw new Error('a caseworker needs a township');
   const password = randomPassword();
   const user: StaffUser = {
@@ -56,7 +58,9 @@ export async function createUser(a: Accounts, n: NewUser, now = new Date()) {
     lang: 'zh',
     createdAt: now.toISOString(),
   };
-  await a.users.setDurably(user.id, user);
+  // The username is the collection's unique key: of two simultaneous creations one is stored.
+  const done = await a.users.insertDurably(user.id, user);
+  if (!done.inserted) throw new UsernameTakenError(`username ${n.username} exists`);
   return { user, password };
 }
 
@@ -91,7 +95,7 @@ export async function login(
 ): Promise<LoginResult> {
   const name = normalise(username);
   const throttle = loginThrottle(a);
-  const found = findByUsername(a, name);
+  const found = await findByUsername(a, name);
   const user = found && !found.disabled ? found : undefined;
   const wait = throttle.begin(name, address, now.getTime());
   const checkable = wait === 0 ? user : undefined;
@@ -138,16 +142,16 @@ export async function secondFactor(
   now = new Date(),
   address = '',
 ) {
-  const user = a.users.get(session.userId);
+  const user = await a.users.get(session.userId);
   const throttle = loginThrottle(a);
   if (!user?.totpSecret || throttle.wait(user.username, address, now.getTime()) > 0) return false;
   const step = totpStep(user.totpSecret, code, now.getTime());
   let accepted = false;
-  // Checked and recorded in one synchronous step: two requests cannot both use one code.
-  a.users.update(user.id, (u) => {
-    if (step === undefined || step <= (u!.totpLastStep ?? -1)) return u!;
+  // Checked and recorded in one change of the account: two requests cannot both use one code.
+  await a.users.update(user.id, (u) => {
+    if (!u || step === undefined || step <= (u.totpLastStep ?? -1)) return undefined;
     accepted = true;
-    return { ...u!, totpLastStep: step };
+    return { ...u, totpLastStep: step };
   });
   if (!accepted) {
     throttle.failed(user.username, address, now.getTime());
@@ -167,51 +171,82 @@ export async function enrolTotp(
   now = new Date(),
   address = '',
 ) {
-  const user = a.users.get(session.userId);
-  if (!user) return false;
   const step = totpStep(secret, code, now.getTime());
   if (step === undefined) return false;
-  await a.users.setDurably(user.id, { ...user, totpSecret: secret, totpLastStep: step });
+  // Onto the account as it is now, not as the request read it: a change made meanwhile stays.
+  const user = await a.users.update(
+    session.userId,
+    (u) => (u ? { ...u, totpSecret: secret, totpLastStep: step } : undefined),
+    { durable: true },
+  );
+  if (!user) return false;
   loginThrottle(a).succeeded(user.username, address); // the login is complete, as after a second factor
   await a.sessions.setDurably(session.id, { ...session, stage: 'full', lastSeenAt: now.toISOString() });
   return true;
 }
 
 /** The session behind a cookie, if it is still alive (idle and absolute timeouts). */
-export function liveSession(a: Accounts, id: string | undefined, now = new Date()) {
+export async function liveSession(
+  a: Accounts,
+  id: string | undefined,
+  now = new Date(),
+): Promise<{ session: StaffSession; user: StaffUser } | undefined> {
   if (!id) return undefined;
-  const session = a.sessions.get(id);
+  const session = await a.sessions.get(id);
   if (!session) return undefined;
-  const user = a.users.get(session.userId);
+  const user = await a.users.get(session.userId);
   const idle = now.getTime() - new Date(session.lastSeenAt).getTime() > sessionIdleMs;
   const old = now.getTime() - new Date(session.createdAt).getTime() > sessionMaxMs;
   if (!user || user.disabled || idle || old) {
-    void a.sessions.deleteDurably(id);
+    await a.sessions.deleteDurably(id);
     return undefined;
   }
   // Touch at most once a minute: a page view should not rewrite the sessions file every time.
+  // An update, never a set: a session another request (or instance) ended meanwhile stays ended.
   if (now.getTime() - new Date(session.lastSeenAt).getTime() > 60_000) {
-    a.sessions.set(id, { ...session, lastSeenAt: now.toISOString() });
+    await a.sessions.update(id, (s) => (s ? { ...s, lastSeenAt: now.toISOString() } : undefined));
   }
   return { session, user };
+}
+
+/** Ends every session of one account (a changed or reset password, a disabled account). */
+export async function endSessions(a: Accounts, userId: string) {
+  for (const s of await a.sessions.find({ userId })) await a.sessions.deleteDurably(s.id);
 }
 
 export async function logout(a: Accounts, sessionId: string) {
   await a.sessions.deleteDurably(sessionId);
 }
 
-export async function changePassword(a: Accounts, user: StaffUser, current: string, next: string) {
-  if (!(await verifyPassword(user.passwordHash, current))) return 'wrong_password' as const;
-  if (next.length < minPasswordLength) return 'too_short' as const;
-  if (next === current) return 'same' as const;
-  await a.users.setDurably(user.id, {
-    ...user,
-    passwordHash: await hashPassword(next),
-    mustChangePassword: false,
-  });
+export type PasswordChange = 'wrong_password' | 'too_short' | 'same' | 'changed';
+
+export async function changePassword(
+  a: Accounts,
+  user: StaffUser,
+  current: string,
+  next: string,
+): Promise<PasswordChange> {
+  // Set inside the change (a cast: TypeScript does not follow assignments in a callback).
+  let result = 'wrong_password' as PasswordChange;
+  // One change of the account, the slow hashes inside it: whatever else changes the account
+  // meanwhile (a second factor enrolled, a language chosen) waits and then lands on top, never
+  // under a copy read before the hash (which lost it).
+  await a.users.update(
+    user.id,
+    async (u) => {
+      if (!u || !(await verifyPassword(u.passwordHash, current))) return undefined;
+      if (next.length < minPasswordLength) result = 'too_short';
+      else if (next === current) result = 'same';
+      else result = 'changed';
+      if (result !== 'changed') return undefined;
+      return { ...u, passwordHash: await hashPassword(next), mustChangePassword: false };
+    },
+    { durable: true },
+  );
+  if (result !== 'changed') return result;
   // Every other session of this user ends: a changed password locks out whoever knew the old one.
-  for (const s of [...a.sessions.values()]) if (s.userId === user.id) await a.sessions.deleteDurably(s.id);
-  return 'changed' as const;
+  await endSessions(a, user.id);
+  return result;
 }
 
 /**
@@ -220,13 +255,17 @@ export async function changePassword(a: Accounts, user: StaffUser, current: stri
  */
 export async function resetPassword(a: Accounts, user: StaffUser) {
   const password = randomPassword();
-  const { failedLogins: _f, lockedUntil: _l, ...rest } = user;
-  await a.users.setDurably(user.id, {
-    ...rest,
-    passwordHash: await hashPassword(password),
-    mustChangePassword: true,
-  });
+  // The hash inside the change, as in changePassword: nothing changed meanwhile is lost.
+  await a.users.update(
+    user.id,
+    async (u) => {
+      if (!u) return undefined;
+      const { failedLogins: _f, lockedUntil: _l, ...rest } = u;
+      return { ...rest, passwordHash: await hashPassword(password), mustChangePassword: true };
+    },
+    { durable: true },
+  );
   loginThrottle(a).clear(user.username);
-  for (const s of [...a.sessions.values()]) if (s.userId === user.id) await a.sessions.deleteDurably(s.id);
+  await endSessions(a, user.id);
   return password;
 }

@@ -146,8 +146,19 @@ export class AuditLog {
     return log;
   }
 
-  /** Something a staff member did: the entry belongs to their county. */
-  append(by: string, action: string, target: string, detail?: string, now = new Date()): AuditEntry {
+  /**
+   * Something a staff member did: the entry belongs to their county. Pass the account (its
+   * county is read from it: the accounts are in the store, which cannot be read synchronously
+   * here); a bare id goes through `countyOf`.
+   */
+  append(
+    by: string | { id: string; county: string },
+    action: string,
+    target: string,
+    detail?: string,
+    now = new Date(),
+  ): AuditEntry {
+    if (typeof by !== 'string') return this.write(by.id, by.county, action, target, detail, now);
     return this.write(by, by === 'system' ? '' : (this.countyOf(by) ?? ''), action, target, detail, now);
   }
 

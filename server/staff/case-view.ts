@@ -11,6 +11,7 @@ import { getI18n, type Language, translator } from '../../locales/i18n.ts';
 import { formatAmount, isReferred, resultView } from '../../rules/explain/result-view.ts';
 import { chinaDateTime, screenedAgain, staffName } from './referral-view.ts';
 import type { StaffDeps } from './staff-deps.ts';
+import type { StaffDirectory } from './staff-directory.ts';
 
 /**
  * t for staff reading a resident's result: where staff.json has a household wording of a key
@@ -45,7 +46,7 @@ export interface OutcomeLine {
 }
 
 /** Each recorded outcome, in the order of the case's programs: decision, tier, amount, reason, who, when. */
-export function outcomeLines(deps: StaffDeps, r: ReferralRecord, lang: Language): OutcomeLine[] {
+export function outcomeLines(staff: StaffDirectory, r: ReferralRecord, lang: Language): OutcomeLine[] {
   const t = translator(lang);
   return r.programs.flatMap((p) => {
     const o = r.outcomes?.[p.id];
@@ -61,7 +62,7 @@ export function outcomeLines(deps: StaffDeps, r: ReferralRecord, lang: Language)
           : {}),
         ...(o.reason ? { reason: o.reason } : {}),
         recorded: t('staff.case_page.outcome_recorded', {
-          by: staffName(deps, o.by, t),
+          by: staffName(staff, o.by, t),
           at: chinaDateTime(o.at),
         }),
       },

@@ -10,6 +10,7 @@ import type { CaseDeadlines } from '../../rules/engine/rule-file-schema.ts';
 import { isOverdue, openStatuses, unconfiguredStatuses } from './deadlines.ts';
 import { chinaDate, townshipName } from './referral-view.ts';
 import type { StaffDeps } from './staff-deps.ts';
+import type { StaffDirectory } from './staff-directory.ts';
 import type { StaffUser } from './staff-records.ts';
 import { chinaWeek } from './visits.ts';
 
@@ -116,11 +117,17 @@ export function durationText(hours: number, t: TFunction): string {
 }
 
 /** The three tables in the staff member's words, from the cases they may see. */
-export function weekView(deps: StaffDeps, user: StaffUser, items: ReferralRecord[], lang: Language) {
+export function weekView(
+  deps: StaffDeps,
+  staff: StaffDirectory,
+  user: StaffUser,
+  items: ReferralRecord[],
+  lang: Language,
+) {
   const t = translator(lang);
   const now = deps.now();
   const township = (id: string) => townshipName(deps, user.county, id, lang) || t('staff.inbox.no_township');
-  const caseworkers = [...deps.staff.users.values()].filter(
+  const caseworkers = [...staff.values()].filter(
     (u) =>
       !u.disabled &&
       u.role === 'caseworker' &&

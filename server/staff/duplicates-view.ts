@@ -8,21 +8,33 @@ import { type Language, translator } from '../../locales/i18n.ts';
 import { canSee } from './access.ts';
 import { type DuplicateFinder, duplicateFinder, duplicatesSeenBy } from './duplicates.ts';
 import { chinaDate, staffName } from './referral-view.ts';
+import { countyReferrals } from './seen-referrals.ts';
 import type { StaffDeps } from './staff-deps.ts';
+import type { StaffDirectory } from './staff-directory.ts';
 import type { StaffUser } from './staff-records.ts';
 
-const finderOf = (deps: StaffDeps) => duplicateFinder(deps.referrals.values(), deps.referrals.index);
+/** A county's cases (duplicates are only ever looked for within one), by reference and as a finder. */
+async function countyCases(deps: StaffDeps, county: string) {
+  const all = await countyReferrals(deps.referrals, county);
+  const byReference = new Map(all.map((r) => [r.reference, r]));
+  return {
+    all,
+    finder: duplicateFinder(all, deps.referrals.index),
+    get: (ref: string) => byReference.get(ref),
+  };
+}
 
 /** Per inbox row shown: the other cases to link to and the number only counted. */
-export function inboxDuplicateFlags(
+export async function inboxDuplicateFlags(
   deps: StaffDeps,
   rows: readonly ReferralRecord[],
   user: StaffUser,
-): Record<string, { others: string[]; elsewhere: number }> {
-  const finder = finderOf(deps);
+): Promise<Record<string, { others: string[]; elsewhere: number }>> {
   const out: Record<string, { others: string[]; elsewhere: number }> = Object.create(null);
+  if (!rows.length) return out;
+  const { finder, get } = await countyCases(deps, user.county);
   for (const r of rows) {
-    const seen = duplicatesSeenBy(r, finder, user, (ref) => deps.referrals.get(ref));
+    const seen = duplicatesSeenBy(r, finder, user, get);
     if (seen.visible.length || seen.elsewhere)
       out[r.reference] = { others: seen.visible.map((v) => v.record.reference), elsewhere: seen.elsewhere };
   }
@@ -30,15 +42,23 @@ export function inboxDuplicateFlags(
 }
 
 /** The referral page's box: matches, pairs marked "not a duplicate" (to restore), the merge target. */
-export function duplicateBox(deps: StaffDeps, r: ReferralRecord, user: StaffUser, lang: Language) {
+export async function duplicateBox(
+  deps: StaffDeps,
+  staff: StaffDirectory,
+  r: ReferralRecord,
+  user: StaffUser,
+  lang: Language,
+) {
   const t = translator(lang);
-  const finder: DuplicateFinder = finderOf(deps);
-  const seen = duplicatesSeenBy(r, finder, user, (ref) => deps.referrals.get(ref));
-  const get = (ref: string) => deps.referrals.get(ref);
-  // Either side's entry dismisses the pair: list both sides', once, and only cases the user may see.
+  const county = await countyCases(deps, r.jurisdiction);
+  const finder: DuplicateFinder = county.finder;
+  const get = county.get;
+  const seen = duplicatesSeenBy(r, finder, user, get);
+  // Either side's entry dismisses the pair: list both sides', once, and only cases the user may see
+  // (so of this county: canSee).
   const dismissed = new Map<string, { at: string; by: string }>();
   for (const n of r.notDuplicateOf ?? []) dismissed.set(n.reference, n);
-  for (const other of deps.referrals.values())
+  for (const other of county.all)
     for (const n of other.notDuplicateOf ?? [])
       if (n.reference === r.reference && !dismissed.has(other.reference)) dismissed.set(other.reference, n);
   const mergedInto = r.mergedInto ? get(r.mergedInto) : undefined;
@@ -58,7 +78,7 @@ export function duplicateBox(deps: StaffDeps, r: ReferralRecord, user: StaffUser
       })
       .map(([reference, n]) => ({
         reference,
-        by: staffName(deps, n.by, t),
+        by: staffName(staff, n.by, t),
         at: chinaDate(n.at),
       })),
     // Shown as a link only when the user may open it; otherwise just that it was merged.

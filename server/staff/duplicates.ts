@@ -2,8 +2,8 @@
  * Possible duplicates: the same person referred twice. Two referrals of one county are flagged
  * when they share the ID number, the phone, or the name with the village (name-village.ts).
  * Matching uses the keyed hashes the store already keeps for search (search-index.ts, memoised
- * per record), never the decrypted values compared pairwise, so it is what a SQL store would do
- * with an index and costs one pass over the hashes per page.
+ * per record), never the decrypted values compared pairwise: one pass over the hashes of the
+ * county's cases (read by the store's county column, never every county's) per page.
  *
  * Who sees what: a match is listed (reference, status, date, why) only if the viewer may see
  * that case (canSee); a match in another township is only counted. The count is kept because a
@@ -124,9 +124,11 @@ export type DuplicateResult =
   | { ok: false; error: 'not_found' | 'not_a_match' | 'closed' | 'not_dismissed' };
 
 /**
- * Merge, dismiss or restore a pair, both records changed in one synchronous step and then
- * written durably. The pair must be one the user may see on both sides; merge and dismiss only
- * a pair currently flagged (a crafted post cannot merge two unrelated cases).
+ * Merge, dismiss or restore a pair. The pair must be one the user may see on both sides; merge
+ * and dismiss only a pair currently flagged (a crafted post cannot merge two unrelated cases).
+ * Each side is changed by its own `update`, onto the record as it is then (a status change or
+ * note made meanwhile stays); the two are not one transaction, which the rules allow: either
+ * side's "not a duplicate" is enough, and a merge is written on the merged case first.
  */
 export async function changeDuplicatePair(
   referrals: Collection<ReferralRecord>,
@@ -137,12 +139,29 @@ export async function changeDuplicatePair(
   now: Date,
 ): Promise<DuplicateResult> {
   const at = now.toISOString();
-  const r = referrals.get(reference);
-  const o = referrals.get(otherReference);
+  const [r, o] = await Promise.all([referrals.get(reference), referrals.get(otherReference)]);
   if (!r || !o || reference === otherReference || !canSee(user, r) || !canSee(user, o))
     return { ok: false, error: 'not_found' };
   const entry = (e: Omit<HistoryEntry, 'at' | 'by'>): HistoryEntry => ({ at, by: user.id, ...e });
-  let next: [ReferralRecord, ReferralRecord];
+  /** Changes both sides, each onto its current record; undefined if a side is gone. */
+  const both = async (
+    mine: (x: ReferralRecord) => ReferralRecord | undefined,
+    theirs: (x: ReferralRecord) => ReferralRecord,
+  ): Promise<DuplicateResult> => {
+    let changed = false;
+    const first = await referrals.update(
+      r.reference,
+      (x) => {
+        const next = x && mine(x);
+        changed = next !== undefined;
+        return next;
+      },
+      { durable: true },
+    );
+    if (!first || !changed) return { ok: false, error: action === 'merge' ? 'closed' : 'not_found' };
+    const second = await referrals.update(o.reference, (x) => (x ? theirs(x) : undefined), { durable: true });
+    return second ? { ok: true, records: [first, second] } : { ok: false, error: 'not_found' };
+  };
   if (action === 'restore') {
     const listed = (x: ReferralRecord, y: string) => (x.notDuplicateOf ?? []).some((n) => n.reference === y);
     if (!listed(r, o.reference) && !listed(o, r.reference)) return { ok: false, error: 'not_dismissed' };
@@ -152,38 +171,43 @@ export async function changeDuplicatePair(
       history: [...x.history, entry({ action: 'duplicate_restored', to: y })],
       updatedAt: at,
     });
-    next = [without(r, o.reference), without(o, r.reference)];
-  } else {
-    const finder = duplicateFinder([r, o], referrals.index);
-    if (!finder.matchesOf(r).has(o.reference)) return { ok: false, error: 'not_a_match' };
-    if (action === 'merge') {
-      // A closed case carries a decision: merge the open one into it, never the other way.
-      if (closedStatuses.has(r.status)) return { ok: false, error: 'closed' };
-      next = [
-        {
-          ...r,
-          mergedInto: o.reference,
-          status: 'withdrawn',
-          history: [...r.history, entry({ action: 'merged', from: r.status, to: o.reference })],
-          updatedAt: at,
-        },
-        {
-          ...o,
-          history: [...o.history, entry({ action: 'merged_from', to: r.reference })],
-          updatedAt: at,
-        },
-      ];
-    } else {
-      const dismiss = (x: ReferralRecord, y: string): ReferralRecord => ({
-        ...x,
-        notDuplicateOf: [...(x.notDuplicateOf ?? []), { reference: y, at, by: user.id }],
-        history: [...x.history, entry({ action: 'not_duplicate', to: y })],
-        updatedAt: at,
-      });
-      next = [dismiss(r, o.reference), dismiss(o, r.reference)];
-    }
+    return both(
+      (x) => without(x, o.reference),
+      (x) => without(x, r.reference),
+    );
   }
-  // Both are set in memory synchronously here (setDurably sets before it awaits the disk).
-  await Promise.all([referrals.setDurably(r.reference, next[0]), referrals.setDurably(o.reference, next[1])]);
-  return { ok: true, records: next };
+  const finder = duplicateFinder([r, o], referrals.index);
+  if (!finder.matchesOf(r).has(o.reference)) return { ok: false, error: 'not_a_match' };
+  if (action === 'merge') {
+    // A closed case carries a decision: merge the open one into it, never the other way
+    // (checked again on the record as it is when the change runs).
+    if (closedStatuses.has(r.status)) return { ok: false, error: 'closed' };
+    return both(
+      (x) =>
+        closedStatuses.has(x.status)
+          ? undefined
+          : {
+              ...x,
+              mergedInto: o.reference,
+              status: 'withdrawn',
+              history: [...x.history, entry({ action: 'merged', from: x.status, to: o.reference })],
+              updatedAt: at,
+            },
+      (x) => ({
+        ...x,
+        history: [...x.history, entry({ action: 'merged_from', to: r.reference })],
+        updatedAt: at,
+      }),
+    );
+  }
+  const dismiss = (x: ReferralRecord, y: string): ReferralRecord => ({
+    ...x,
+    notDuplicateOf: [...(x.notDuplicateOf ?? []), { reference: y, at, by: user.id }],
+    history: [...x.history, entry({ action: 'not_duplicate', to: y })],
+    updatedAt: at,
+  });
+  return both(
+    (x) => dismiss(x, o.reference),
+    (x) => dismiss(x, r.reference),
+  );
 }

@@ -2,18 +2,22 @@
  * The inbox as a query: the filters a caseworker sets (checked with zod), applied to the
  * referrals they may see, newest first, a page at a time, with counts per status. Exports use
  * the same query, so a list, an export and a print can never show more than the inbox.
- * A whole phone or ID number is matched exactly through the keyed hash index that is stored
- * with each (encrypted) record, as a SQL store would look it up.
+ * The records come from the store by the user's township or county (seen-referrals.ts); a
+ * whole phone or ID number is matched exactly through the store's keyed hash index
+ * (`findByHash`: an index lookup on PostgreSQL), never by hashing every record.
  */
 import { z } from 'zod';
 import { readIdNumber, readPhone } from '../../bot/referral/contact.ts';
 import {
+  cannotBeReturned,
   type ReferralRecord,
   type ReferralStatus,
+  referralSortKey,
   referralStatuses,
 } from '../../bot/referral/referral-record.ts';
-import type { SearchIndex } from '../../bot/store/search-index.ts';
+import type { Collection } from '../../bot/store/collection-store.ts';
 import { canSee } from './access.ts';
+import { referralsSeenBy } from './seen-referrals.ts';
 import type { StaffUser } from './staff-records.ts';
 import { isReferred } from '../../rules/explain/result-view.ts';
 import { sortColumns, sortReferrals } from './inbox-sort.ts';
@@ -59,24 +63,31 @@ export function readFilter(query: Record<string, unknown>): InboxFilter {
 /** China's calendar day of an ISO instant (what "submitted on 2026-11-24" means to a township). */
 const chinaDay = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
-/** The index hashes a search text would match: a whole phone or ID number, normalised as stored. */
-function searchHashes(q: string | undefined, index: SearchIndex<ReferralRecord> | undefined) {
-  if (!q || !index) return [];
-  const phone = readPhone(q);
-  const idNumber = readIdNumber(q);
-  return [
-    ...(phone ? [['phone', index.hash('phone', phone)] as const] : []),
-    ...(idNumber ? [['idNumber', index.hash('idNumber', idNumber)] as const] : []),
-  ];
+/**
+ * The references whose stored phone or ID number is the whole number typed (normalised as
+ * stored), found through the keyed hash index.
+ */
+export async function searchHits(
+  referrals: Collection<ReferralRecord>,
+  q: string | undefined,
+): Promise<ReadonlySet<string>> {
+  const index = referrals.index;
+  const text = q?.trim();
+  if (!text || !index) return new Set();
+  const phone = readPhone(text);
+  const idNumber = readIdNumber(text);
+  const found = await Promise.all([
+    ...(phone ? [referrals.findByHash('phone', index.hash('phone', phone))] : []),
+    ...(idNumber ? [referrals.findByHash('idNumber', index.hash('idNumber', idNumber))] : []),
+  ]);
+  return new Set(found.flat().map((r) => r.reference));
 }
-
-type Hashes = ReturnType<typeof searchHashes>;
 
 /**
  * A call-back stored with no phone (before call-backs required one): nobody can return it, so
  * it is never counted or listed as work, only in its own list with that said.
  */
-export const cannotBeReturned = (r: ReferralRecord) => r.kind === 'callback' && !r.phone.trim();
+export { cannotBeReturned };
 
 /** Part of a reference as typed ("eq701", "TE-EQ7"): letters and digits only, upper case. */
 const referenceFragment = (q: string) => {
@@ -88,8 +99,7 @@ function matches(
   r: ReferralRecord,
   f: InboxFilter,
   ignoreStatus = false,
-  hashes: Hashes = [],
-  index?: SearchIndex<ReferralRecord>,
+  hits: ReadonlySet<string> = new Set(),
 ): boolean {
   if (!ignoreStatus && f.status && r.status !== f.status) return false;
   if ((f.kind === 'unreturnable') !== cannotBeReturned(r)) return false;
@@ -106,7 +116,7 @@ function matches(
       (fragment !== undefined && r.reference.replace('-', '').includes(fragment)) ||
       (q.length >= 1 && r.name.includes(q)) ||
       (/^\d{4}$/.test(q) && r.phone.endsWith(q)) ||
-      (index !== undefined && hashes.some(([field, h]) => index.of(r)[field] === h));
+      hits.has(r.reference);
     if (!hit) return false;
   }
   return true;
@@ -125,29 +135,39 @@ export interface InboxPage {
 }
 
 /** Everything the user may see that the filter selects, newest first. */
-export function selectReferrals(
+export async function selectReferrals(
+  referrals: Collection<ReferralRecord>,
+  user: StaffUser,
+  f: InboxFilter,
+  townshipName?: (id: string) => string,
+): Promise<ReferralRecord[]> {
+  const [seen, hits] = await Promise.all([referralsSeenBy(referrals, user), searchHits(referrals, f.q)]);
+  return selectFrom(seen, user, f, hits, townshipName);
+}
+
+/** selectReferrals over records already read (each still checked with canSee). */
+export function selectFrom(
   all: Iterable<ReferralRecord>,
   user: StaffUser,
   f: InboxFilter,
-  index?: SearchIndex<ReferralRecord>,
+  hits: ReadonlySet<string> = new Set(),
   townshipName?: (id: string) => string,
 ): ReferralRecord[] {
   const out: ReferralRecord[] = [];
-  const hashes = searchHashes(f.q?.trim(), index);
   for (const r of all)
-    if (canSee(user, r) && (!f.mine || r.assignee === user.id) && matches(r, f, false, hashes, index))
-      out.push(r);
+    if (canSee(user, r) && (!f.mine || r.assignee === user.id) && matches(r, f, false, hits)) out.push(r);
   return sortReferrals(out, f.sort, f.dir, townshipName);
 }
 
-export function inboxPage(
-  all: Iterable<ReferralRecord>,
+export async function inboxPage(
+  referrals: Collection<ReferralRecord>,
   user: StaffUser,
   f: InboxFilter,
-  index?: SearchIndex<ReferralRecord>,
   townshipName?: (id: string) => string,
-): InboxPage {
-  const hashes = searchHashes(f.q?.trim(), index);
+): Promise<InboxPage> {
+  const paged = await pagedFromStore(referrals, user, f);
+  if (paged) return paged;
+  const [all, hits] = await Promise.all([referralsSeenBy(referrals, user), searchHits(referrals, f.q)]);
   const counts = Object.fromEntries(referralStatuses.map((s) => [s, 0])) as Record<ReferralStatus, number>;
   const items: ReferralRecord[] = [];
   let unreturnable = 0;
@@ -155,7 +175,7 @@ export function inboxPage(
     if (!canSee(user, r)) continue;
     if (cannotBeReturned(r)) unreturnable++;
     if (f.mine && r.assignee !== user.id) continue;
-    if (!matches(r, f, true, hashes, index)) continue;
+    if (!matches(r, f, true, hits)) continue;
     counts[r.status]++;
     if (!f.status || r.status === f.status) items.push(r);
   }
@@ -170,4 +190,50 @@ export function inboxPage(
     counts,
     unreturnable,
   };
+}
+
+/**
+ * The inbox as most visits open it (newest first, all or one status, a page): asked of the
+ * store page by page, with counts by column, so a township of 25,000 cases is never read whole
+ * (1,000,000 referrals on PostgreSQL: test/bench/STORE-REPORT.md). Any other filter or sort
+ * reads the user's township or county and works in memory (inboxPage below).
+ */
+async function pagedFromStore(
+  referrals: Collection<ReferralRecord>,
+  user: StaffUser,
+  f: InboxFilter,
+): Promise<InboxPage | undefined> {
+  if (!Object.keys(f).every((k) => k === 'page' || k === 'status')) return undefined;
+  if (user.disabled) return undefined;
+  // The most selective column first: PostgreSQL's query is driven by it.
+  const place: Record<string, string> | undefined =
+    user.role === 'county_admin'
+      ? { county: user.county }
+      : user.township !== undefined
+        ? { township: user.township, county: user.county }
+        : undefined;
+  if (!place) return undefined;
+  const listed: Record<string, string> = { ...place, listed: 'yes' };
+  const [unreturnable, ...perStatus] = await Promise.all([
+    referrals.count({ ...place, listed: 'no' }),
+    ...referralStatuses.map((s) => referrals.count({ ...listed, status: s })),
+  ]);
+  const counts = Object.fromEntries(referralStatuses.map((s, i) => [s, perStatus[i] ?? 0])) as Record<
+    ReferralStatus,
+    number
+  >;
+  const total = f.status ? counts[f.status] : perStatus.reduce((n, k) => n + (k ?? 0), 0);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(f.page ?? 1, pages);
+  const where = f.status ? { ...listed, status: f.status } : listed;
+  let items: ReferralRecord[] = [];
+  let after: string | undefined;
+  // Keyset pages: a later page walks the ones before it (rare; each step is one index read).
+  for (let p = 1; p <= page; p++) {
+    items = await referrals.find(where, { limit: pageSize, descending: true, ...(after ? { after } : {}) });
+    const last = items.at(-1);
+    if (!last) break;
+    after = referralSortKey(last);
+  }
+  return { items: items.filter((r) => canSee(user, r)), total, page, pages, counts, unreturnable };
 }

@@ -11,6 +11,7 @@ import type { InboxFilter } from './inbox-query.ts';
 import { type SortColumn, sortColumns } from './inbox-sort.ts';
 import { chinaDateTime, townshipName } from './referral-view.ts';
 import type { StaffDeps } from './staff-deps.ts';
+import { activeCaseworkers, type StaffDirectory } from './staff-directory.ts';
 import type { StaffUser } from './staff-records.ts';
 
 export function rowClock(deps: StaffDeps, r: ReferralRecord, now: Date) {
@@ -43,20 +44,19 @@ export function sortLinks(filter: InboxFilter) {
   );
 }
 
-export function inboxExtras(deps: StaffDeps, user: StaffUser, filter: InboxFilter, lang: Language) {
+export function inboxExtras(
+  deps: StaffDeps,
+  staff: StaffDirectory,
+  user: StaffUser,
+  filter: InboxFilter,
+  lang: Language,
+) {
   const t = translator(lang);
   const missing = unconfiguredStatuses(deps.deadlines(user.county));
   const admin = isCountyAdmin(user);
   // Bulk assignment goes to a caseworker of the case's township; the server checks each case.
-  const targets = [...deps.staff.users.values()]
-    .filter(
-      (u) =>
-        !u.disabled &&
-        u.role === 'caseworker' &&
-        u.county === user.county &&
-        (admin || u.township === user.township),
-    )
-    .sort((a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'))
+  const targets = activeCaseworkers(staff)
+    .filter((u) => u.county === user.county && (admin || u.township === user.township))
     .map((u) => ({
       id: u.id,
       name: admin ? `${u.displayName} · ${townshipName(deps, u.county, u.township, lang)}` : u.displayName,

@@ -32,6 +32,7 @@ export interface LedgerColumn {
 }
 
 /** What the columns read besides the case: township names and caseworkers' display names. */
+/** `staff.users`: the county's accounts by id, already read (staff-directory.ts). */
 export type LedgerDeps = Pick<StaffDeps, 'townships'> & {
   staff: { users: { get(id: string): { displayName: string } | undefined } };
 };

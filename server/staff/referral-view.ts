@@ -11,6 +11,7 @@ import { type Language, translator } from '../../locales/i18n.ts';
 import { formatAmount, resultView, isReferred } from '../../rules/explain/result-view.ts';
 import { cannotBeReturned } from './inbox-query.ts';
 import type { StaffDeps } from './staff-deps.ts';
+import type { StaffDirectory } from './staff-directory.ts';
 import type { StaffUser } from './staff-records.ts';
 
 /** 139****5678: enough to recognise a caller, not enough to call. */
@@ -27,11 +28,12 @@ export function townshipName(deps: StaffDeps, county: string, township: string |
   return deps.townships(county).find((t) => t.id === township)?.name[lang] ?? township;
 }
 
-export function staffName(deps: StaffDeps, id: string | undefined, t: TFunction): string {
+/** @param staff the case's county's accounts (staff-directory.ts) */
+export function staffName(staff: StaffDirectory, id: string | undefined, t: TFunction): string {
   if (!id) return '';
   if (id === 'resident') return t('staff.history.by_resident');
   if (id === 'system') return t('staff.history.by_system');
-  return deps.staff.users.get(id)?.displayName ?? id;
+  return staff.get(id)?.displayName ?? id;
 }
 
 export interface Row {
@@ -52,7 +54,13 @@ export interface Row {
   lang: string;
 }
 
-export function listRow(deps: StaffDeps, r: ReferralRecord, lang: Language, full = false): Row {
+export function listRow(
+  deps: StaffDeps,
+  staff: StaffDirectory,
+  r: ReferralRecord,
+  lang: Language,
+  full = false,
+): Row {
   const t = translator(lang);
   return {
     reference: r.reference,
@@ -69,7 +77,7 @@ export function listRow(deps: StaffDeps, r: ReferralRecord, lang: Language, full
       .join(t('cli.listSeparator')),
     status: t(`staff.statuses.${r.status}`),
     statusId: r.status,
-    assignee: staffName(deps, r.assignee, t) || t('staff.inbox.unassigned'),
+    assignee: staffName(staff, r.assignee, t) || t('staff.inbox.unassigned'),
     channel: t(`staff.channels.${r.channel}`, { defaultValue: r.channel }),
     lang: t(`staff.languages.${r.lang}`),
   };

@@ -58,7 +58,7 @@ export function staffAuth(deps: StaffDeps) {
     if (!isStaffPath(ctx.path)) return next();
     ctx.set('Cache-Control', 'no-store');
     if (open.has(ctx.path)) return next();
-    const live = liveSession(deps.staff, ctx.cookies.get(staffCookie, { signed: true }), deps.now());
+    const live = await liveSession(deps.staff, ctx.cookies.get(staffCookie, { signed: true }), deps.now());
     if (!live) {
       // "Expired" only where a session was: a first visit (no cookie at all) is just asked to log in.
       const hadSession = ctx.cookies.get(staffCookie) !== undefined;

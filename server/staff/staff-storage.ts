@@ -3,12 +3,29 @@ import type { Store } from '../../bot/store/collection-store.ts';
 import type { Accounts } from './accounts.ts';
 import { AuditLog } from './audit-log.ts';
 import { type LocalValues, openLocalValues } from './local-values/local-value-record.ts';
-import { staffSessionSchema, staffUserSchema } from './staff-records.ts';
+import { type StaffSession, type StaffUser, staffSessionSchema, staffUserSchema } from './staff-records.ts';
 
 export interface StaffStorage extends Accounts {
   audit: AuditLog;
   /** The county admins' local values, every version (local-values/local-value-record.ts). */
   localValues: LocalValues;
+}
+
+/**
+ * The accounts and sessions collections. A username is a unique key (two instances creating
+ * one name at once store one account); the columns let a login find its account and a password
+ * change find the user's sessions without reading every record.
+ */
+export async function openAccounts(store: Store): Promise<Accounts> {
+  return {
+    users: await store.collection('staff-users', staffUserSchema, {
+      columns: { username: (u: StaffUser) => u.username, county: (u: StaffUser) => u.county },
+      unique: (u: StaffUser) => `username:${u.username}`,
+    }),
+    sessions: await store.collection('staff-sessions', staffSessionSchema, {
+      columns: { userId: (s: StaffSession) => s.userId },
+    }),
+  };
 }
 
 /** @param auditKey AUDIT_KEY, if set (otherwise DATA_DIR/keys/audit.key) */
@@ -17,12 +34,10 @@ export async function openStaffStorage(
   dataDir: string,
   auditKey?: string,
 ): Promise<StaffStorage> {
-  const users = await store.collection('staff-users', staffUserSchema);
   return {
-    users,
-    sessions: await store.collection('staff-sessions', staffSessionSchema),
-    // What a staff member does belongs to their county's log.
-    audit: AuditLog.open(dataDir, { key: auditKey, countyOf: (id) => users.get(id)?.county }),
+    ...(await openAccounts(store)),
+    // Each entry names its county from the staff member passed to append (audit-log.ts).
+    audit: AuditLog.open(dataDir, { key: auditKey }),
     localValues: await openLocalValues(store),
   };
 }

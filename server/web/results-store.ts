@@ -23,12 +23,12 @@ export function newResultsToken(): string {
 }
 
 /** Stores the results of a screening as their own page; returns its token. Throws 429 beyond the budget. */
-export function keepResults(
+export async function keepResults(
   deps: WebDeps,
   ctx: Context,
   lang: Language,
   keep: { answers: Answers; form?: Record<string, string | string[]>; resultsOf?: string },
-): string {
+): Promise<string> {
   deps.newConversation(ctx);
   const now = deps.dialog.now();
   const session: Session = {
@@ -39,7 +39,7 @@ export function keepResults(
     ...(keep.form ? { form: keep.form } : {}),
     ...(keep.resultsOf ? { resultsOf: keep.resultsOf } : {}),
   };
-  deps.sessions.set(session.id, session);
+  await deps.sessions.set(session.id, session);
   return session.id;
 }
 
@@ -47,12 +47,12 @@ export function keepResults(
  * The session behind a results address: 'gone' when it has passed its end (deleted now, not
  * at the next sweep), undefined when there is no such page (never made, deleted, or swept).
  */
-export function findResults(deps: WebDeps, token: string): Session | 'gone' | undefined {
+export async function findResults(deps: WebDeps, token: string): Promise<Session | 'gone' | undefined> {
   if (!resultsTokenPattern.test(token)) return undefined;
-  const session = loadSession(deps.sessions.get(token));
+  const session = loadSession(await deps.sessions.get(token));
   if (!session || !['results', 'done'].includes(session.phase)) return undefined;
   if (expired(session, new Date(deps.dialog.now()))) {
-    deps.sessions.delete(token);
+    await deps.sessions.delete(token);
     return 'gone';
   }
   return session;
@@ -63,16 +63,16 @@ export function findResults(deps: WebDeps, token: string): Session | 'gone' | un
  * them: a copy of the answers tied to the chat's session, so deleting that deletes this. Beyond
  * the address's budget the chat simply offers no link (its answer is not lost for it).
  */
-export function chatResultsLink(
+export async function chatResultsLink(
   deps: WebDeps,
   ctx: Context,
   session: Session,
   replies: readonly Reply[],
   lang: Language,
-): string | undefined {
+): Promise<string | undefined> {
   if (session.phase !== 'results' || !replies.some((r) => r.kind === 'results')) return undefined;
   try {
-    return `/${lang}/results/${keepResults(deps, ctx, lang, { answers: session.answers, resultsOf: session.id })}`;
+    return `/${lang}/results/${await keepResults(deps, ctx, lang, { answers: session.answers, resultsOf: session.id })}`;
   } catch (e) {
     if (e instanceof AppError && e.status === 429) return undefined;
     throw e;
@@ -81,6 +81,7 @@ export function chatResultsLink(
 
 /** A chat deleted or restarted without a referral takes the results pages made from it along. */
 export async function forgetChatResults(deps: WebDeps, chatId: string): Promise<void> {
-  const pages = [...deps.sessions.entries()].filter(([, s]) => s.resultsOf === chatId).map(([id]) => id);
+  const pages: string[] = [];
+  for await (const [id, s] of deps.sessions.entries()) if (s.resultsOf === chatId) pages.push(id);
   for (const id of pages) await deps.sessions.deleteDurably(id);
 }

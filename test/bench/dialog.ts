@@ -68,7 +68,7 @@ export async function benchDialog(residents = 10_000, storeKind: 'file' | 'memor
         if (next >= queue.length) break;
         const [i, turn] = queue[next++]!;
         const key = `r${i}`;
-        const session = loadSession(sessions.get(key));
+        const session = loadSession(await sessions.get(key));
         const t0 = process.hrtime.bigint();
         const pending = handle(session, scripts[i]![turn]!, deps);
         // An async function runs synchronously up to its first await: for every message but a
@@ -77,8 +77,8 @@ export async function benchDialog(residents = 10_000, storeKind: 'file' | 'memor
         const t1 = process.hrtime.bigint();
         const out = await pending;
         const t2 = process.hrtime.bigint();
-        if (out.session) sessions.set(key, out.session);
-        else sessions.delete(key);
+        if (out.session) await sessions.set(key, out.session);
+        else await sessions.delete(key);
         renderReplies(out.replies, out.session?.lang ?? 'zh');
         const t3 = process.hrtime.bigint();
         const waitedOnDisk = session?.phase === 'referral_confirm';
@@ -97,7 +97,7 @@ export async function benchDialog(residents = 10_000, storeKind: 'file' | 'memor
       store: storeKind,
       residents,
       messages,
-      referrals: referrals.size,
+      referrals: await referrals.count(),
       seconds: Math.round(seconds * 10) / 10,
       messagesPerSecond: Math.round(messages / seconds),
       p50ms: pct(0.5),

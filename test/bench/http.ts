@@ -60,7 +60,7 @@ async function load(name: string, server: Started, what: Load) {
 }
 
 /** A rate of 429s or 404s is not throughput: any answer that is not 2xx fails the bench. */
-function answeredOnly(name: string, r: autocannon.Result) {
+export function answeredOnly(name: string, r: autocannon.Result) {
   if (r.non2xx === 0 && r.errors === 0 && r.timeouts === 0) return;
   const codes = Object.entries(r.statusCodeStats ?? {})
     .map(([code, s]) => `${code}: ${s.count ?? 0}`)
@@ -77,7 +77,7 @@ function answeredOnly(name: string, r: autocannon.Result) {
  * figure is real dialog work (questions, parsing, screening, the session store), not the
  * repetition of one message. An answer that left the dialog somewhere else counts as a failure.
  */
-function conversationFlow(wrongTurns: { count: number }): autocannon.Request[] {
+export function conversationFlow(wrongTurns: { count: number }): autocannon.Request[] {
   type Flow = { id?: string };
   const [first, ...rest] = coupleZh;
   return [

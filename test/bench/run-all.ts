@@ -2,12 +2,14 @@
  * npm run bench: every benchmark, figures printed as JSON lines (medians, not single runs).
  * Not a test: machines here are shared and noisy; read the figures, compare ratios.
  *   npm run bench                 all
- *   npm run bench -- engine       one (engine | roster | screen | dialog | http | inbox | wechat)
+ *   npm run bench -- engine       one (engine | roster | screen | dialog | http | inbox | wechat | store)
  *   BENCH_ROWS=100000 npm run bench -- roster   a smaller roster
  *   BENCH_HOUSEHOLDS=1000000 npm run bench -- screen   JSON/NDJSON at a million households
  *   BENCH_JOBS=1,2 BENCH_RUNS=3 npm run bench -- screen   worker threads tried, runs per median
  *   BENCH_LEDGER_ONLY=1 npm run bench -- inbox   only the 台账 (streaming vs in-memory, 50,000 cases)
  *   BENCH_WECHAT_RESIDENTS=1,5 BENCH_WECHAT_TURNS=2 npm run bench -- wechat   real pacing, real time
+ *   BENCH_STORE_SIZES=50000,1000000 BENCH_STORE_WRITES=500 BENCH_STORE_READS=300 BENCH_STORE_PAGES=50 npm run bench -- store
+ *                                 lowdb beside PostgreSQL (a throw-away cluster; the 1,000,000 seed takes minutes), then a started server on it: inbox over HTTP, server RSS, one instance vs two
  */
 import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';
@@ -16,6 +18,7 @@ import { benchInbox } from './inbox.ts';
 import { benchLedger } from './ledger.ts';
 import { benchRoster } from './roster.ts';
 import { benchScreenJson } from './screen-json.ts';
+import { benchStore } from './store.ts';
 import { benchWechat } from './wechat.ts';
 
 const which = process.argv[2];
@@ -93,4 +96,7 @@ if (!which || which === 'wechat') {
       }),
     );
   console.log(JSON.stringify({ bench: 'wechat-pacing', ...r.pacing }));
+}
+if (!which || which === 'store') {
+  await benchStore((row) => console.log(JSON.stringify(row)));
 }

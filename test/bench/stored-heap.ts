@@ -24,8 +24,8 @@ const after = heapMb();
 console.log(
   JSON.stringify({
     dataHeapMb: Math.round((after - before) * 10) / 10,
-    sessions: storage.sessions.size,
-    referrals: storage.referrals.size,
+    sessions: await storage.sessions.count(),
+    referrals: await storage.referrals.count(),
   }),
 );
 await store.close();

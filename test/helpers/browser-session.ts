@@ -67,6 +67,12 @@ export class PageClient {
     return res;
   }
 
+  /** The same browser reaching another address (a second server instance behind one proxy). */
+  copyCookiesFrom(other: PageClient): void {
+    this.cookies = new Map(other.cookies);
+    this.last = other.last;
+  }
+
   /** The Cookie header this client sends. */
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');

@@ -4,16 +4,11 @@
  * of work looks like, without clicking through the form for every one. Staff accounts are made
  * first (admin CLI); their ids are read back by username for assignee and history entries.
  */
-import { referralShards } from '../../bot/referral/dialog-storage.ts';
-import {
-  type ReferralRecord,
-  referralIndexFields,
-  referralPersonalFields,
-  referralSchema,
-} from '../../bot/referral/referral-record.ts';
+import { openReferrals } from '../../bot/referral/dialog-storage.ts';
+import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import { openFileStore } from '../../bot/store/collection-store.ts';
-import { shardedCollection } from '../../bot/store/sharded-collection.ts';
 import { staffUserSchema } from '../../server/staff/staff-records.ts';
+import { collect } from './collect.ts';
 
 /** A reference of the stored form TE-XXXXXXXX from a number (distinct numbers, distinct references). */
 export const seedReference = (n: number) => `TE-S${n.toString(36).toUpperCase().padStart(7, '0')}`;
@@ -49,18 +44,15 @@ export async function seedCases(
 ): Promise<ReferralRecord[]> {
   const store = await openFileStore(dataDir);
   const users = await store.collection('staff-users', staffUserSchema);
+  const all = await collect(users.values());
   const staffId = (username: string) => {
-    const u = [...users.values()].find((x) => x.username === username);
+    const u = all.find((x) => x.username === username);
     if (!u) throw new Error(`no staff account ${username}`);
     return u.id;
   };
-  const referrals = await shardedCollection(store, 'referrals', referralSchema, {
-    shards: referralShards,
-    personal: referralPersonalFields,
-    index: referralIndexFields,
-  });
+  const referrals = await openReferrals(store);
   const cases = make(staffId);
-  for (const r of cases) referrals.set(r.reference, r);
+  for (const r of cases) await referrals.set(r.reference, r);
   await store.flush();
   await store.close();
   return cases;

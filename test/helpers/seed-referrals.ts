@@ -3,23 +3,13 @@
  * runs), through the same sharded, encrypted, indexed store the server opens: for tests that
  * need cases in a known state (statuses, townships, dates) without a resident submitting them.
  */
-import { referralShards } from '../../bot/referral/dialog-storage.ts';
-import {
-  type ReferralRecord,
-  referralIndexFields,
-  referralPersonalFields,
-  referralSchema,
-} from '../../bot/referral/referral-record.ts';
+import { openReferrals } from '../../bot/referral/dialog-storage.ts';
+import type { ReferralRecord } from '../../bot/referral/referral-record.ts';
 import { openFileStore } from '../../bot/store/collection-store.ts';
-import { shardedCollection } from '../../bot/store/sharded-collection.ts';
 
 export async function seedReferrals(dataDir: string, records: readonly ReferralRecord[]): Promise<void> {
   const store = await openFileStore(dataDir);
-  const referrals = await shardedCollection(store, 'referrals', referralSchema, {
-    shards: referralShards,
-    personal: referralPersonalFields,
-    index: referralIndexFields,
-  });
+  const referrals = await openReferrals(store);
   for (const r of records) await referrals.setDurably(r.reference, r);
   await store.close();
 }

@@ -6,17 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Answers, toHousehold } from '../../bot/dialog/answers.ts';
 import { sessionPersonalFields } from '../../bot/dialog/session.ts';
-import { referralShards } from '../../bot/referral/dialog-storage.ts';
-import {
-  type ReferralRecord,
-  referralIndexFields,
-  referralPersonalFields,
-  referralSchema,
-} from '../../bot/referral/referral-record.ts';
+import { openReferrals } from '../../bot/referral/dialog-storage.ts';
+import { type ReferralRecord, referralPersonalFields } from '../../bot/referral/referral-record.ts';
 import { openFileStore } from '../../bot/store/collection-store.ts';
 import { type EnvKeys, loadDataKeys } from '../../bot/store/data-keys.ts';
 import { recordCodec } from '../../bot/store/field-cipher.ts';
-import { shardedCollection } from '../../bot/store/sharded-collection.ts';
+import { type OpenStoreOptions, openStore } from '../../bot/store/open-store.ts';
 import { createScreener } from '../../rules/engine/screen.ts';
 
 export function storedReferrals(dataDir: string, keys?: EnvKeys): Record<string, Record<string, unknown>> {
@@ -31,6 +26,27 @@ export function storedReferrals(dataDir: string, keys?: EnvKeys): Record<string,
     }
   }
   return out;
+}
+
+/**
+ * The referrals as any store holds them (lowdb or PostgreSQL), read through the store opened as
+ * the server opens it: for PostgreSQL, where there are no files to read. On lowdb prefer
+ * `storedReferrals`, which reads the files themselves (and so also shows they parse).
+ */
+export async function referralsInStore(
+  options: Pick<OpenStoreOptions, 'dataDir' | 'databaseUrl' | 'keys'>,
+): Promise<Record<string, Record<string, unknown>>> {
+  const store = await openStore(options);
+  try {
+    const out: Record<string, Record<string, unknown>> = {};
+    for await (const [id, r] of (await openReferrals(store)).entries()) {
+      const { searchIndex: _index, ...plain } = r as unknown as Record<string, unknown>;
+      out[id] = plain;
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
 }
 
 export function referralFiles(dataDir: string): string[] {
@@ -59,11 +75,7 @@ export function storedSessions(dataDir: string, keys?: EnvKeys): Record<string, 
 export async function seedReferrals(dataDir: string, seeds: SeededReferral[]): Promise<void> {
   const screener = createScreener();
   const store = await openFileStore(dataDir);
-  const referrals = await shardedCollection(store, 'referrals', referralSchema, {
-    shards: referralShards,
-    personal: referralPersonalFields,
-    index: referralIndexFields,
-  });
+  const referrals = await openReferrals(store);
   for (const s of seeds) {
     const at = s.createdAt ?? new Date().toISOString();
     const household = toHousehold(s.answers, at.slice(0, 10));

@@ -38,7 +38,7 @@ export interface NoticePumpOptions {
   residentNotices: Collection<ResidentNotice>;
   staffNotices: Collection<StaffNotice>;
   /** The WeChat contact or group name configured for a place (county--township). */
-  staffTarget: (place: string) => string | undefined;
+  staffTarget: (place: string) => Promise<string | undefined> | string | undefined;
   townshipName: (county: string, township: string) => string;
   now?: () => Date;
 }
@@ -47,23 +47,21 @@ export interface NoticePumpOptions {
 export async function pumpNotices(o: NoticePumpOptions): Promise<number> {
   const now = () => (o.now ?? (() => new Date()))().toISOString();
   let sent = 0;
-  for (const n of [...o.residentNotices.values()]) {
+  for await (const n of o.residentNotices.values()) {
     if (n.sentAt || n.channel !== 'wechat') continue;
     const t = translator(n.lang);
     const text = t('chat.wechat.status_update', { reference: n.params.reference ?? '', state: t(n.key) });
     const ok = await o.channel.sendTo({ contactId: n.contact }, text);
-    // Deleted meanwhile (the resident asked for deletion): not written back.
-    if (!o.residentNotices.get(n.id)) continue;
-    await o.residentNotices.setDurably(n.id, {
-      ...n,
-      attempts: n.attempts + 1,
-      ...(ok ? { sentAt: now() } : {}),
-    });
+    // One change of the notice as it is now: deleted meanwhile (the resident asked for
+    // deletion), it is not written back.
+    await o.residentNotices.update(n.id, (current) =>
+      current ? { ...current, attempts: current.attempts + 1, ...(ok ? { sentAt: now() } : {}) } : undefined,
+    );
     if (ok) sent++;
   }
-  for (const n of [...o.staffNotices.values()]) {
+  for await (const n of o.staffNotices.values()) {
     if (n.deliveredAt || n.channel !== 'wechat') continue;
-    const target = o.staffTarget(n.place);
+    const target = await o.staffTarget(n.place);
     if (!target) continue;
     // Staff groups read Chinese; no names, numbers or health details, only where to look.
     const t = translator('zh');
@@ -75,12 +73,11 @@ export async function pumpNotices(o: NoticePumpOptions): Promise<number> {
       link: p.link,
     });
     const ok = await o.channel.sendTo({ name: target }, text);
-    if (!o.staffNotices.get(n.id)) continue;
-    await o.staffNotices.setDurably(n.id, {
-      ...n,
-      attempts: n.attempts + 1,
-      ...(ok ? { deliveredAt: now() } : {}),
-    });
+    await o.staffNotices.update(n.id, (current) =>
+      current
+        ? { ...current, attempts: current.attempts + 1, ...(ok ? { deliveredAt: now() } : {}) }
+        : undefined,
+    );
     if (ok) sent++;
   }
   return sent;

@@ -241,10 +241,12 @@ export function createOutbox(o: OutboxOptions) {
      * What the last process left on disk, queued again in its order (call once, before new
      * messages; the contacts are looked up again when their turn comes).
      */
-    restore() {
+    async restore(): Promise<number> {
       if (!o.durable || restored) return 0;
-      restored = true;
-      const stored = [...o.durable.entries()].sort(([, a], [, b]) => a.at - b.at || a.seq - b.seq);
+      restored = true; // before the first await: a second login meanwhile queues nothing again
+      const stored: [string, OutboxRecord][] = [];
+      for await (const entry of o.durable.entries()) stored.push(entry);
+      stored.sort(([, a], [, b]) => a.at - b.at || a.seq - b.seq);
       const t = now();
       for (const [id, r] of stored)
         push({
@@ -270,9 +272,12 @@ export function createOutbox(o: OutboxOptions) {
           line.items.splice(line.items.indexOf(item), 1);
           item.done();
         }
-      if (o.durable)
-        for (const [id, r] of [...o.durable.entries()])
-          if (contactIds.has(r.contact) && id !== sending?.id) await o.durable.deleteDurably(id);
+      if (!o.durable) return;
+      // Listed first, deleted after: a store read a page at a time must not page past a deletion.
+      const theirs: string[] = [];
+      for await (const [id, r] of o.durable.entries())
+        if (contactIds.has(r.contact) && id !== sending?.id) theirs.push(id);
+      for (const id of theirs) await o.durable.deleteDurably(id);
     },
     get pending() {
       let n = 0;

@@ -117,8 +117,13 @@ export function startWechatChannel(o: WechatChannelOptions) {
     set({ status: 'online', user: user.name(), qr: undefined });
     log.info({}, 'wechat: logged in');
     // Replies the last process had not sent yet go first (once: a re-login keeps the queue).
-    const restored = outbox.restore();
-    if (restored) log.info({ restored }, 'wechat: sending replies queued before the restart');
+    // Not awaited: an event handler; a store that cannot be read is logged, not thrown away.
+    void outbox
+      .restore()
+      .then((restored) => {
+        if (restored) log.info({ restored }, 'wechat: sending replies queued before the restart');
+      })
+      .catch((e) => log.error({ err: String(e) }, 'wechat: queued replies not restored'));
   });
   bot.on('logout', () => {
     set({ status: 'offline' });
@@ -145,8 +150,14 @@ export function startWechatChannel(o: WechatChannelOptions) {
 
   async function onMessage(msg: MessageInterface) {
     if (msg.self()) return; // our own replies come back as messages too
-    if (o.seen.get(msg.id)) return;
-    o.seen.set(msg.id, { at: Date.now() });
+    // Marked and checked as one change: a duplicate event arriving at once is still handled once.
+    let first = false;
+    await o.seen.update(msg.id, (seen) => {
+      if (seen) return undefined;
+      first = true;
+      return { at: Date.now() };
+    });
+    if (!first) return;
     const room = msg.room();
     if (room && !(await msg.mentionSelf())) return;
     const talker = msg.talker();
@@ -171,7 +182,7 @@ export function startWechatChannel(o: WechatChannelOptions) {
   }
 
   async function warnTooFast(key: string, to: Sendable) {
-    const lang: Language = loop.peek(sessionIdFor(key))?.lang ?? 'zh';
+    const lang: Language = (await loop.peek(sessionIdFor(key)))?.lang ?? 'zh';
     await outbox.send(to, translator(lang)('chat.wechat.too_fast'), lang);
   }
 
@@ -184,7 +195,7 @@ export function startWechatChannel(o: WechatChannelOptions) {
     const to = room ?? talker;
     const who = sessionIdFor(key);
     if (msg.type() !== types.Message.Text) {
-      const lang: Language = loop.peek(who)?.lang ?? 'zh';
+      const lang: Language = (await loop.peek(who))?.lang ?? 'zh';
       await outbox.send(to, translator(lang)('chat.wechat.text_only'), lang);
       return;
     }

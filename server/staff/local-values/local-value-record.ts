@@ -41,18 +41,21 @@ export type LocalValueRecord = z.infer<typeof localValueRecordSchema> & { parame
 export type LocalValues = Collection<LocalValueRecord>;
 
 export async function openLocalValues(store: Store): Promise<LocalValues> {
-  return (await store.collection('local-values', localValueRecordSchema)) as LocalValues;
+  // By county: an admin's page reads only their county's records.
+  return (await store.collection('local-values', localValueRecordSchema, {
+    columns: { county: (r) => r.county },
+  })) as LocalValues;
 }
 
 /** One county's records, oldest first (the order they were recorded in). */
-export function countyRecords(values: LocalValues, county: string): LocalValueRecord[] {
-  return [...values.values()].filter((r) => r.county === county).sort((a, b) => (a.at < b.at ? -1 : 1));
+export async function countyRecords(values: LocalValues, county: string): Promise<LocalValueRecord[]> {
+  return (await values.find({ county })).sort((a, b) => (a.at < b.at ? -1 : 1));
 }
 
 /** Every county's records as the screener layers them. */
-export function byCounty(values: LocalValues): Map<string, LocalValue[]> {
+export async function byCounty(values: LocalValues): Promise<Map<string, LocalValue[]>> {
   const out = new Map<string, LocalValue[]>();
-  for (const r of values.values()) {
+  for await (const r of values.values()) {
     const list = out.get(r.county) ?? [];
     list.push({ id: r.id, parameter: r.parameter, value: r.value, from: r.from, source: r.source, at: r.at });
     out.set(r.county, list);

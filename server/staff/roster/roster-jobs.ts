@@ -145,8 +145,9 @@ export function rosterJobs(settings: RosterSettings, screener: Screener, now: ()
     }
     jobs.set(id, job);
     // Off the request: the answer (a redirect to the progress page) goes out first.
+    // Fire and forget: run() catches what the file can throw and records it on the job.
     setImmediate(() => {
-      run(job, again(), et, bad).finally(drop);
+      void run(job, again(), et, bad).finally(drop);
     });
     return { ok: true, job };
   }

@@ -4,14 +4,17 @@
  * says so. Never a second case for one household: a household whose ID number or phone already
  * has a case in the county (matched through the keyed-hash search index, as staff search is)
  * is skipped and reported, and one already made from this upload is not made again, so pressing
- * the button twice (even at once) creates nothing the second time. All decisions are taken in
- * one synchronous pass before anything is awaited.
+ * the button twice (even at once, on two instances) creates nothing the second time: the
+ * decisions are taken in one pass over the county's cases (read by the store's county column),
+ * and each case is stored with `insertDurably` under a key made of the upload and the household,
+ * which the store keeps unique, so a press that lost the race stores nothing.
  */
 import { createHash } from 'node:crypto';
 import { readIdNumber, readPhone } from '../../../bot/referral/contact.ts';
 import { newReference } from '../../../bot/referral/reference.ts';
 import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import type { StaffUser } from '../staff-records.ts';
+import { countyReferrals } from '../seen-referrals.ts';
 import type { StaffDeps } from '../staff-deps.ts';
 import { flaggedClauses } from './roster-clauses.ts';
 import type { RosterJob } from './roster-jobs.ts';
@@ -44,7 +47,7 @@ export async function createVisits(deps: StaffDeps, job: RosterJob, user: StaffU
   const hashOf = (field: string, v: string) => (index ? index.hash(field, v) : `${field}:${v}`);
   const seen = new Map<string, string>();
   const keys = new Set<string>();
-  for (const r of deps.referrals.values()) {
+  for (const r of await countyReferrals(deps.referrals, user.county)) {
     if (r.jurisdiction !== user.county) continue;
     if (r.idempotencyKey) keys.add(r.idempotencyKey);
     const hashes = index
@@ -53,7 +56,7 @@ export async function createVisits(deps: StaffDeps, job: RosterJob, user: StaffU
     for (const h of Object.values(hashes)) if (h && !seen.has(h)) seen.set(h, r.reference);
   }
   const at = deps.now().toISOString();
-  const writes: Promise<void>[] = [];
+  const planned: ReferralRecord[] = [];
   for (const row of job.rows) {
     const detail = row.detail;
     if (!row.flag || !detail || detail.result.jurisdiction !== user.county) continue;
@@ -78,8 +81,7 @@ export async function createVisits(deps: StaffDeps, job: RosterJob, user: StaffU
       report.noTownship.push(row.household_id);
       continue;
     }
-    let reference = newReference(user.county);
-    while (deps.referrals.has(reference)) reference = newReference(user.county);
+    const reference = newReference(user.county);
     const record: ReferralRecord = {
       reference,
       kind: 'roster',
@@ -115,9 +117,28 @@ export async function createVisits(deps: StaffDeps, job: RosterJob, user: StaffU
     };
     keys.add(key);
     for (const h of mine) seen.set(h, reference);
-    writes.push(deps.referrals.setDurably(reference, record));
-    report.created.push({ householdId: row.household_id, reference, township });
+    planned.push(record);
   }
-  await Promise.all(writes);
+  const stored = await Promise.all(planned.map((record) => insertCase(deps, record)));
+  for (const [i, record] of planned.entries()) {
+    const householdId = record.rosterSource!.householdId;
+    if (stored[i]) report.created.push({ householdId, reference: stored[i], township: record.township! });
+    else report.already++;
+  }
   return report;
+}
+
+/**
+ * Stores one new case; its reference, or undefined when a case with its key is already stored
+ * (another press, perhaps on another instance, was first). A reference already taken is drawn again.
+ */
+async function insertCase(deps: StaffDeps, record: ReferralRecord): Promise<string | undefined> {
+  let next = record;
+  for (;;) {
+    const done = await deps.referrals.insertDurably(next.reference, next);
+    if (done.inserted) return next.reference;
+    const holder = await deps.referrals.get(done.existing);
+    if (holder?.idempotencyKey === record.idempotencyKey) return undefined;
+    next = { ...next, reference: newReference(record.jurisdiction) };
+  }
 }

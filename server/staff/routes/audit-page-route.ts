@@ -12,14 +12,16 @@ import { accountName, auditRow, type AuditViewContext } from '../audit-view.ts';
 import { townshipName } from '../referral-view.ts';
 import type { StaffUser } from '../staff-records.ts';
 import type { StaffDeps } from '../staff-deps.ts';
+import { countyStaff } from '../staff-directory.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
 
-export function auditPageRoute(ctx: Context, deps: StaffDeps, admin: StaffUser): void {
+export async function auditPageRoute(ctx: Context, deps: StaffDeps, admin: StaffUser): Promise<void> {
   const audit = deps.staff.audit;
-  const users = deps.staff.users;
+  // The county's accounts: the only ones this page names (an entry is the county's or not shown).
+  const users = await countyStaff(deps, admin.county);
   const lang = staffLanguage(ctx);
   const t = translator(lang);
-  audit.append(admin.id, 'view_audit', 'audit');
+  audit.append(admin, 'view_audit', 'audit');
   const read = readAuditQuery(ctx.query);
   const q = read.query;
 

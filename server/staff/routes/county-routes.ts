@@ -10,7 +10,7 @@ import { formatAmount } from '../../../rules/explain/result-view.ts';
 import { formValues } from '../../web/household-form.ts';
 import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
-import { createUser, loginThrottle, resetPassword, usernamePattern } from '../accounts.ts';
+import { createUser, endSessions, loginThrottle, resetPassword, usernamePattern } from '../accounts.ts';
 import { dashboard, disagreementCases } from '../dashboard.ts';
 import { auditPageRoute } from './audit-page-route.ts';
 import { weekView } from '../dashboard-week.ts';
@@ -19,6 +19,7 @@ import { posterSection } from '../poster-code.ts';
 import { townshipName } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
+import { countyStaff } from '../staff-directory.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
 
 export function countyRoutes(deps: StaffDeps): Router {
@@ -27,15 +28,18 @@ export function countyRoutes(deps: StaffDeps): Router {
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
   const adminOnly = (ctx: Context, next: Next) => {
     if (isCountyAdmin(me(ctx))) return next();
-    audit.append(me(ctx).id, 'denied', ctx.path);
+    audit.append(me(ctx), 'denied', ctx.path);
     renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
   };
 
-  router.get('/dashboard', (ctx) => {
+  router.get('/dashboard', async (ctx) => {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const t = translator(lang);
-    const seen = selectReferrals(deps.referrals.values(), user, {});
+    const [seen, staff] = await Promise.all([
+      selectReferrals(deps.referrals, user, {}),
+      countyStaff(deps, user.county),
+    ]);
     const d = dashboard(seen, deps.now());
     const bars = (list: { id: string; value: number }[], name: (id: string) => string) => {
       const max = Math.max(1, ...list.map((b) => b.value));
@@ -45,7 +49,7 @@ export function countyRoutes(deps: StaffDeps): Router {
       townshipName(deps, user.county, id, lang) || t('staff.inbox.no_township');
     const rate = (a: { cases: number; agreed: number }) => `${Math.round((a.agreed / a.cases) * 100)}%`;
     renderStaff(ctx, deps, 'dashboard', {
-      ...weekView(deps, user, seen, lang),
+      ...weekView(deps, staff, user, seen, lang),
       byProgram: bars(d.byProgram, (id) => t(`programs.${id}`)),
       byTownship: bars(d.byTownship, township),
       byStatus: bars(d.byStatus, (id) => t(`staff.statuses.${id}`)),
@@ -56,20 +60,20 @@ export function countyRoutes(deps: StaffDeps): Router {
     });
   });
 
-  router.get('/disagreements.yaml', (ctx) => {
+  router.get('/disagreements.yaml', async (ctx) => {
     const user = me(ctx);
-    const items = selectReferrals(deps.referrals.values(), user, {});
-    audit.append(user.id, 'export_disagreements', 'yaml');
+    const items = await selectReferrals(deps.referrals, user, {});
+    audit.append(user, 'export_disagreements', 'yaml');
     ctx.type = 'text/yaml; charset=utf-8';
     ctx.set('Content-Disposition', 'attachment; filename="disagreements.yaml"');
     ctx.body = disagreementCases(items);
   });
 
-  const usersPage = (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
+  const usersPage = async (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const now = deps.now();
-    const users = [...deps.staff.users.values()]
+    const users = [...(await countyStaff(deps, user.county)).values()]
       .filter((u) => u.county === user.county)
       .map((u) => ({
         id: u.id,
@@ -110,18 +114,18 @@ export function countyRoutes(deps: StaffDeps): Router {
           },
           deps.now(),
         );
-        audit.append(admin.id, 'user_add', user.id, `${user.username} ${role}`);
+        audit.append(admin, 'user_add', user.id, `${user.username} ${role}`);
         return usersPage(ctx, { created: { username: user.username, password } });
       } catch {
         return usersPage(ctx, { error: 'staff.users.invalid' }, 400);
       }
     }
-    const target = deps.staff.users.get(text('id'));
+    const target = await deps.staff.users.get(text('id'));
     if (!target || target.county !== admin.county || target.id === admin.id)
       return usersPage(ctx, { error: 'staff.errors.forbidden' }, 403);
     if (ctx.params.action === 'reset') {
       const password = await resetPassword(deps.staff, target);
-      audit.append(admin.id, 'user_reset_password', target.id, target.username);
+      audit.append(admin, 'user_reset_password', target.id, target.username);
       return usersPage(ctx, { reset: { username: target.username, password } });
     }
     if (ctx.params.action === 'township') {
@@ -131,9 +135,12 @@ export function countyRoutes(deps: StaffDeps): Router {
         return usersPage(ctx, { error: 'staff.users.invalid' }, 400);
       if (township !== target.township) {
         // The session reads the account afresh on every request: open pages see the new township next.
-        await deps.staff.users.setDurably(target.id, { ...target, township });
+        // An update: onto the account as it is now (a password changed meanwhile stays changed).
+        await deps.staff.users.update(target.id, (u) => (u ? { ...u, township } : undefined), {
+          durable: true,
+        });
         audit.append(
-          admin.id,
+          admin,
           'user_township',
           target.id,
           `${target.username} ${target.township ?? '-'} → ${township}`,
@@ -146,33 +153,35 @@ export function countyRoutes(deps: StaffDeps): Router {
       return usersPage(ctx, { confirmDisable: { id: target.id, username: target.username } });
     if (ctx.params.action === 'disable' || ctx.params.action === 'enable') {
       const disabled = ctx.params.action === 'disable';
-      await deps.staff.users.setDurably(target.id, { ...target, disabled });
-      if (disabled)
-        for (const s of [...deps.staff.sessions.values()])
-          if (s.userId === target.id) await deps.staff.sessions.deleteDurably(s.id);
-      audit.append(admin.id, `user_${ctx.params.action}`, target.id, target.username);
+      await deps.staff.users.update(target.id, (u) => (u ? { ...u, disabled } : undefined), {
+        durable: true,
+      });
+      if (disabled) await endSessions(deps.staff, target.id);
+      audit.append(admin, `user_${ctx.params.action}`, target.id, target.username);
       return ctx.redirect('/staff/users');
     }
     return usersPage(ctx, { error: 'staff.errors.forbidden' }, 400);
   });
 
-  const noticesPage = (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
+  const noticesPage = async (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const places = [
       { id: '', name: translator(lang)('staff.inbox.no_township') },
       ...deps.townships(user.county).map((tw) => ({ id: tw.id, name: tw.name[lang] })),
     ];
-    const rows = places.map((p) => {
-      const s = deps.notices.settings.get(placeKey(user.county, p.id));
-      return {
-        ...p,
-        webhookUrl: s?.webhookUrl ?? '',
-        wechat: s?.wechat ?? '',
-        hasSecret: Boolean(s?.secret),
-      };
-    });
-    const pending = deps.notices.pending().filter((n) => n.payload.county === user.county).length;
+    const rows = await Promise.all(
+      places.map(async (p) => {
+        const s = await deps.notices.settings.get(placeKey(user.county, p.id));
+        return {
+          ...p,
+          webhookUrl: s?.webhookUrl ?? '',
+          wechat: s?.wechat ?? '',
+          hasSecret: Boolean(s?.secret),
+        };
+      }),
+    );
+    const pending = (await deps.notices.pending()).filter((n) => n.payload.county === user.county).length;
     renderStaff(ctx, deps, 'notices', { rows, pending, ...extra }, status);
   };
   router.get('/notices', adminOnly, (ctx) => noticesPage(ctx));
@@ -193,13 +202,13 @@ export function countyRoutes(deps: StaffDeps): Router {
       ...(text('wechat') ? { wechat: text('wechat').slice(0, 60) } : {}),
     });
     audit.append(
-      user.id,
+      user,
       'notice_settings',
       placeKey(user.county, township),
       webhookUrl ? 'webhook' : undefined,
     );
     // The secret is shown once, right after saving, so the receiving system can be set up.
-    noticesPage(ctx, { notice: 'staff.notices.saved', secretShown: saved.secret, savedFor: township });
+    await noticesPage(ctx, { notice: 'staff.notices.saved', secretShown: saved.secret, savedFor: township });
   });
 
   router.get('/wechat', adminOnly, async (ctx) => {

@@ -29,9 +29,9 @@ export function duplicateRoutes(deps: StaffDeps): Router {
   router.post('/referrals/:ref/duplicates/:action', async (ctx) => {
     const user = me(ctx);
     const ref = String(ctx.params.ref ?? '');
-    const r = referencePattern.test(ref) ? deps.referrals.get(ref) : undefined;
+    const r = referencePattern.test(ref) ? await deps.referrals.get(ref) : undefined;
     if (!r || !canSee(user, r)) {
-      if (r) deps.staff.audit.append(user.id, 'denied', ref);
+      if (r) deps.staff.audit.append(user, 'denied', ref);
       return renderStaff(ctx, deps, 'not-found', {}, 404);
     }
     if (!ctx.state.csrfOk) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.expired' }, 403);
@@ -39,8 +39,8 @@ export function duplicateRoutes(deps: StaffDeps): Router {
     const form = duplicateFormSchema.safeParse(formValues(ctx.request.body));
     if (!action || !form.success)
       return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 400);
-    const other = deps.referrals.get(form.data.other);
-    if (other && !canSee(user, other)) deps.staff.audit.append(user.id, 'denied', form.data.other);
+    const other = await deps.referrals.get(form.data.other);
+    if (other && !canSee(user, other)) deps.staff.audit.append(user, 'denied', form.data.other);
     const result = await changeDuplicatePair(
       deps.referrals,
       action,
@@ -53,7 +53,7 @@ export function duplicateRoutes(deps: StaffDeps): Router {
       const t = translator(staffLanguage(ctx));
       return renderStaff(ctx, deps, 'error', { text: t(`staff.duplicates.error_${result.error}`) }, 409);
     }
-    deps.staff.audit.append(user.id, auditAction[action], r.reference, form.data.other);
+    deps.staff.audit.append(user, auditAction[action], r.reference, form.data.other);
     // After a merge the surviving case is where the work goes on.
     const to = action === 'merge' ? form.data.other : r.reference;
     ctx.status = 303;

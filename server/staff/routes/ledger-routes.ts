@@ -15,6 +15,7 @@ import { ledgerCsv, writeLedgerXlsx } from '../ledger-export.ts';
 import { contentDisposition, ledgerFileNames } from '../ledger-file-name.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
+import { countyStaff } from '../staff-directory.ts';
 
 const exportRequest = z.object({
   format: z.enum(['xlsx', 'csv']),
@@ -35,12 +36,20 @@ export function ledgerRoutes(deps: StaffDeps): Router {
     const { format, variant } = parsed.data;
     const user = me(ctx);
     const filter = readFilter(ctx.query);
-    const items = selectReferrals(deps.referrals.values(), user, filter, deps.referrals.index);
-    const columns = ledgerColumns(deps, user, variant, programsInLedger(items));
+    const [items, staff] = await Promise.all([
+      selectReferrals(deps.referrals, user, filter),
+      countyStaff(deps, user.county),
+    ]);
+    const columns = ledgerColumns(
+      { townships: deps.townships, staff: { users: staff } },
+      user,
+      variant,
+      programsInLedger(items),
+    );
     if (variant === 'full') {
       const whole = items.filter((r) => showsFullNumbers(user, r, variant)).length;
-      audit.append(user.id, 'export_full', format, `${items.length} rows, ${whole} with full numbers`);
-    } else audit.append(user.id, 'export', format, `${items.length} rows`);
+      audit.append(user, 'export_full', format, `${items.length} rows, ${whole} with full numbers`);
+    } else audit.append(user, 'export', format, `${items.length} rows`);
 
     // The file covers the caseworker's township, or the one the admin filtered on, or the county.
     const townshipId = user.role === 'caseworker' ? user.township : filter.township;

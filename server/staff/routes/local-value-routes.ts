@@ -37,6 +37,7 @@ import { valueInWords } from '../local-values/value-words.ts';
 import { chinaDateTime, staffName } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
+import { countyStaff } from '../staff-directory.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
 
 /** The posted form: text fields only, each at most 2,000 characters before its own check. */
@@ -57,7 +58,7 @@ export function localValueRoutes(deps: StaffDeps): Router {
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
   const adminOnly = (ctx: Context, next: Next) => {
     if (isCountyAdmin(me(ctx))) return next();
-    audit.append(me(ctx).id, 'denied', ctx.path);
+    audit.append(me(ctx), 'denied', ctx.path);
     renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
   };
   let cases: RuleCase[] | undefined;
@@ -66,7 +67,7 @@ export function localValueRoutes(deps: StaffDeps): Router {
     return cases;
   };
 
-  const page = (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
+  const page = async (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const t = translator(lang);
@@ -74,7 +75,10 @@ export function localValueRoutes(deps: StaffDeps): Router {
     if (!j) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 404);
     const today = chinaToday();
     const table = resolveParameters(j, today);
-    const mine = countyRecords(records, user.county);
+    const [mine, staff] = await Promise.all([
+      countyRecords(records, user.county),
+      countyStaff(deps, user.county),
+    ]);
     const byFile = new Map(mine.map((r) => [localFile(r.id), r]));
     const level = (layer: string) =>
       layer === j.id ? 'county' : layer === 'national' ? 'national' : 'region';
@@ -105,7 +109,7 @@ export function localValueRoutes(deps: StaffDeps): Router {
       }));
     const history = [...mine].reverse().map((r) => ({
       at: chinaDateTime(r.at),
-      who: staffName(deps, r.by, t),
+      who: staffName(staff, r.by, t),
       kind: t(`staff.local.kinds.${r.kind}`),
       name: label(t, r.parameter),
       value: valueInWords(t, r.parameter, r.value, lang),
@@ -212,16 +216,16 @@ export function localValueRoutes(deps: StaffDeps): Router {
   const save = async (record: LocalValueRecord, detail: string) => {
     await records.setDurably(record.id, record);
     audit.append(
-      record.by,
+      { id: record.by, county: record.county },
       record.kind === 'value' ? 'local_value_add' : 'local_source_add',
       record.parameter,
       detail,
     );
-    deps.screener.useCountyValues(byCounty(records));
+    deps.screener.useCountyValues(await byCounty(records));
   };
 
   /** A borrowed value's local source: the value stays as it is, its citation becomes the county's. */
-  const sourceForm = (
+  const sourceForm = async (
     ctx: Context,
     parameter: ParameterName,
     extra: Record<string, unknown>,
@@ -252,7 +256,7 @@ export function localValueRoutes(deps: StaffDeps): Router {
   router.get('/local-values/source', adminOnly, (ctx) => {
     const parameter = String(ctx.query.parameter ?? '');
     if (!isParameterName(parameter)) return page(ctx, { error: 'staff.local.errors.parameter' }, 400);
-    sourceForm(ctx, parameter, {});
+    return sourceForm(ctx, parameter, {});
   });
   router.post('/local-values/source', adminOnly, async (ctx) => {
     const user = me(ctx);

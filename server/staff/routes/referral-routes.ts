@@ -37,6 +37,7 @@ import {
 } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
+import { countyStaff } from '../staff-directory.ts';
 import { visibleCase } from '../visible-case.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
 import { memberRows, visitSheetCss } from '../visit-sheet.ts';
@@ -49,13 +50,14 @@ export function referralRoutes(deps: StaffDeps): Router {
 
   const visible = (ctx: Context) => visibleCase(deps, ctx);
 
-  router.get('/', (ctx) => {
+  router.get('/', async (ctx) => {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const filter = readFilter(ctx.query);
-    const page = inboxPage(deps.referrals.values(), user, filter, deps.referrals.index, (id) =>
-      townshipName(deps, user.county, id, lang),
-    );
+    const [page, staff] = await Promise.all([
+      inboxPage(deps.referrals, user, filter, (id) => townshipName(deps, user.county, id, lang)),
+      countyStaff(deps, user.county),
+    ]);
     const t = translator(lang);
     const now = deps.now();
     renderStaff(ctx, deps, 'inbox', {
@@ -66,9 +68,9 @@ export function referralRoutes(deps: StaffDeps): Router {
           .filter(([k]) => k !== 'page')
           .map(([k, v]): [string, string] => [k, String(v)]),
       ).toString(),
-      rows: page.items.map((r) => ({ ...listRow(deps, r, lang), ...rowClock(deps, r, now) })),
-      duplicates: inboxDuplicateFlags(deps, page.items, user),
-      ...inboxExtras(deps, user, filter, lang),
+      rows: page.items.map((r) => ({ ...listRow(deps, staff, r, lang), ...rowClock(deps, r, now) })),
+      duplicates: await inboxDuplicateFlags(deps, page.items, user),
+      ...inboxExtras(deps, staff, user, filter, lang),
       assigned:
         typeof ctx.query.assigned === 'string' ? Number.parseInt(ctx.query.assigned, 10) || 0 : undefined,
       total: page.total,
@@ -85,14 +87,15 @@ export function referralRoutes(deps: StaffDeps): Router {
     });
   });
 
-  router.get('/referrals/:ref', (ctx) => {
-    const r = visible(ctx);
+  router.get('/referrals/:ref', async (ctx) => {
+    const r = await visible(ctx);
     if (!r) return;
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const t = translator(lang);
-    audit.append(user.id, 'view', r.reference);
-    const staffHere = [...deps.staff.users.values()].filter(
+    audit.append(user, 'view', r.reference);
+    const staff = await countyStaff(deps, r.jurisdiction);
+    const staffHere = [...staff.values()].filter(
       (u) =>
         !u.disabled &&
         u.county === r.jurisdiction &&
@@ -101,7 +104,7 @@ export function referralRoutes(deps: StaffDeps): Router {
     const papers = r.kind === 'referral' ? papersNeeded(deps, r, lang) : [];
     renderStaff(ctx, deps, 'referral', {
       r,
-      row: listRow(deps, r, lang),
+      row: listRow(deps, staff, r, lang),
       visitAt: r.visitAt ? chinaDateTime(r.visitAt) : undefined,
       contact: contactView(r, user),
       answers: {
@@ -115,14 +118,14 @@ export function referralRoutes(deps: StaffDeps): Router {
       // Worded about the household (该户), not to the resident (您家): staff.household.* in staff.json.
       view: r.kind !== 'callback' ? householdResult(deps, r, lang) : undefined,
       ht: householdTranslator(lang),
-      outcomes: outcomeLines(deps, r, lang),
+      outcomes: outcomeLines(staff, r, lang),
       papersNeeded: papers,
       papersMissing: papers.filter((p) => !p.received).length,
       // Someone changing the status of a case that is not theirs is offered to take it.
       takeOffer: r.assignee !== user.id,
       history: r.history.map((h) => ({
         at: chinaDateTime(h.at),
-        by: staffName(deps, h.by, t),
+        by: staffName(staff, h.by, t),
         text:
           duplicateHistoryText(h, t) ??
           (h.action === 'status'
@@ -131,7 +134,7 @@ export function referralRoutes(deps: StaffDeps): Router {
                 to: t(`staff.statuses.${h.to}`),
               })
             : h.action === 'assigned'
-              ? t('staff.history.assigned', { to: staffName(deps, h.to, t) })
+              ? t('staff.history.assigned', { to: staffName(staff, h.to, t) })
               : h.action === 'outcome'
                 ? t('staff.history.outcome', {
                     to: `${t(`programs.${h.from}`)} · ${t(`staff.referral.${h.to}`)}`,
@@ -150,7 +153,7 @@ export function referralRoutes(deps: StaffDeps): Router {
       deletion: r.deletionRequestedAt ? formatDate(r.deletionRequestedAt, lang) : undefined,
       anonymised: r.anonymisedAt ? formatDate(r.anonymisedAt, lang) : undefined,
       township: townshipName(deps, r.jurisdiction, r.township, lang),
-      duplicates: r.kind === 'referral' ? duplicateBox(deps, r, user, lang) : undefined,
+      duplicates: r.kind === 'referral' ? await duplicateBox(deps, staff, r, user, lang) : undefined,
       notice:
         typeof ctx.query.saved === 'string'
           ? `staff.referral.${ctx.query.saved === 'notified' ? 'notified' : 'saved'}`
@@ -159,7 +162,7 @@ export function referralRoutes(deps: StaffDeps): Router {
   });
 
   router.post('/referrals/:ref/:action', async (ctx) => {
-    const r = visible(ctx);
+    const r = await visible(ctx);
     if (!r) return;
     const user = me(ctx);
     const v = formValues(ctx.request.body);
@@ -183,7 +186,7 @@ export function referralRoutes(deps: StaffDeps): Router {
         break;
       }
       case 'assign': {
-        const to = deps.staff.users.get(text('to'));
+        const to = await deps.staff.users.get(text('to'));
         if (to && canSee(to, r)) change = { kind: 'assign', to: to.id };
         break;
       }
@@ -229,13 +232,14 @@ export function referralRoutes(deps: StaffDeps): Router {
     }
     const detail =
       change.kind === 'status'
-        ? `${r.status} -> ${change.to}`
+        ? // From the status the change was made on (another caseworker may have moved it since the page was read).
+          `${result.record.history.at(-1)?.from ?? r.status} -> ${change.to}`
         : change.kind === 'outcome'
           ? `${change.program}: ${change.outcome.decision}`
           : change.kind === 'papers'
             ? change.received.join(',')
             : undefined;
-    audit.append(user.id, change.kind, r.reference, detail);
+    audit.append(user, change.kind, r.reference, detail);
     // "Also assign this case to me", ticked beside the status change: the change is made first, then the case taken.
     const take = takeCaseSchema.safeParse(v.take);
     if (change.kind === 'status' && take.success && take.data && result.record.assignee !== user.id) {
@@ -246,20 +250,20 @@ export function referralRoutes(deps: StaffDeps): Router {
         { kind: 'assign', to: user.id },
         deps.now(),
       );
-      if (taken.ok) audit.append(user.id, 'assign', r.reference);
+      if (taken.ok) audit.append(user, 'assign', r.reference);
     }
     if (result.notifyResident) deps.onStatusChange(result.record);
     back(result.notifyResident ? 'notified' : 'saved');
   });
 
-  router.get('/referrals/:ref/print', (ctx) => {
-    const r = visible(ctx);
+  router.get('/referrals/:ref/print', async (ctx) => {
+    const r = await visible(ctx);
     if (!r) return;
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const t = translator(lang);
     const answers = r.answers as Answers;
-    audit.append(user.id, 'print', r.reference);
+    audit.append(user, 'print', r.reference);
     const view = r.kind !== 'callback' ? referralResult(deps, r, lang) : undefined;
     const papers = papersToCollect(deps, r, lang);
     renderStaff(ctx, deps, 'print', {
@@ -279,8 +283,8 @@ export function referralRoutes(deps: StaffDeps): Router {
   });
 
   /** The sheet's @page CSS: the reference and page numbers on every printed page (visit-sheet.ts). */
-  router.get('/referrals/:ref/print.css', (ctx) => {
-    const r = visible(ctx);
+  router.get('/referrals/:ref/print.css', async (ctx) => {
+    const r = await visible(ctx);
     if (!r) return;
     ctx.type = 'text/css; charset=utf-8';
     ctx.body = visitSheetCss(r.reference, staffLanguage(ctx));

@@ -14,9 +14,10 @@ import { canSee, isCountyAdmin } from '../access.ts';
 import { pageSize } from '../inbox-query.ts';
 import { chinaDateTime, listRow } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
+import { referralsSeenBy } from '../seen-referrals.ts';
 import type { StaffDeps } from '../staff-deps.ts';
+import { activeCaseworkers, countyStaff } from '../staff-directory.ts';
 import { referencePattern, visibleCase } from '../visible-case.ts';
-import type { StaffUser } from '../staff-records.ts';
 import { renderStaff, staffLanguage } from '../staff-page.ts';
 import { readVisitForm, type VisitForm, visitDays, visitFormValues } from '../visits.ts';
 import { applyChange } from '../workflow.ts';
@@ -40,15 +41,22 @@ export function visitRoutes(deps: StaffDeps): Router {
 
   const visible = (ctx: Context) => visibleCase(deps, ctx);
 
-  const visitPage = (ctx: Context, r: ReferralRecord, values: VisitForm, error?: string, status = 200) => {
+  const visitPage = async (
+    ctx: Context,
+    r: ReferralRecord,
+    values: VisitForm,
+    error?: string,
+    status = 200,
+  ) => {
     const lang = staffLanguage(ctx);
+    const staff = await countyStaff(deps, r.jurisdiction);
     renderStaff(
       ctx,
       deps,
       'visit',
       {
         r,
-        row: listRow(deps, r, lang),
+        row: listRow(deps, staff, r, lang),
         values,
         current: r.visitAt ? chinaDateTime(r.visitAt) : undefined,
         // Moving to 已约入户 is offered only where the workflow allows it.
@@ -59,13 +67,13 @@ export function visitRoutes(deps: StaffDeps): Router {
     );
   };
 
-  router.get('/referrals/:ref/visit', (ctx) => {
-    const r = visible(ctx);
-    if (r) visitPage(ctx, r, visitFormValues(r));
+  router.get('/referrals/:ref/visit', async (ctx) => {
+    const r = await visible(ctx);
+    if (r) await visitPage(ctx, r, visitFormValues(r));
   });
 
   router.post('/referrals/:ref/visit', async (ctx) => {
-    const r = visible(ctx);
+    const r = await visible(ctx);
     if (!r) return;
     if (!ctx.state.csrfOk) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.expired' }, 403);
     const user = me(ctx);
@@ -80,7 +88,7 @@ export function visitRoutes(deps: StaffDeps): Router {
       deps.now(),
     );
     if (!set.ok) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 409);
-    audit.append(user.id, 'visit', r.reference, read.at);
+    audit.append(user, 'visit', r.reference, read.at);
     let notified = false;
     if (read.schedule && nextStatuses[set.record.status].includes('visit_scheduled')) {
       const moved = await applyChange(
@@ -91,7 +99,7 @@ export function visitRoutes(deps: StaffDeps): Router {
         deps.now(),
       );
       if (moved.ok) {
-        audit.append(user.id, 'status', r.reference, `${set.record.status} -> visit_scheduled`);
+        audit.append(user, 'status', r.reference, `${set.record.status} -> visit_scheduled`);
         deps.onStatusChange(moved.record);
         notified = true;
       }
@@ -101,21 +109,19 @@ export function visitRoutes(deps: StaffDeps): Router {
     ctx.redirect(`/staff/referrals/${r.reference}?saved=${notified ? 'notified' : 'saved'}`);
   });
 
-  /** Caseworkers a user may pick: a county admin any in the county; a caseworker only themself. */
-  const caseworkers = (user: StaffUser) =>
-    [...deps.staff.users.values()]
-      .filter((u) => !u.disabled && u.role === 'caseworker' && u.county === user.county)
-      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'));
-
-  router.get('/visits', (ctx) => {
+  router.get('/visits', async (ctx) => {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const t = translator(lang);
     const admin = isCountyAdmin(user);
-    const pickable = admin ? caseworkers(user) : [];
+    const [staff, seen] = await Promise.all([
+      countyStaff(deps, user.county),
+      referralsSeenBy(deps.referrals, user),
+    ]);
+    // Caseworkers a user may pick: a county admin any in the county; a caseworker only themself.
+    const pickable = admin ? activeCaseworkers(staff).filter((u) => u.county === user.county) : [];
     const asked = typeof ctx.query.who === 'string' ? ctx.query.who : '';
     const who = admin ? (pickable.find((u) => u.id === asked) ?? pickable[0]) : user;
-    const seen = [...deps.referrals.values()].filter((r) => canSee(user, r));
     const days = who ? visitDays(seen, who.id, deps.now()) : [];
     renderStaff(ctx, deps, 'visits', {
       who: who ? { id: who.id, name: who.displayName } : undefined,
@@ -125,7 +131,7 @@ export function visitRoutes(deps: StaffDeps): Router {
         label: d.today ? t('staff.visits.today', { day: d.day }) : d.day,
         today: d.today,
         visits: d.visits.map((r) => ({
-          ...listRow(deps, r, lang),
+          ...listRow(deps, staff, r, lang),
           time: chinaDateTime(r.visitAt!).slice(11),
         })),
       })),
@@ -137,15 +143,15 @@ export function visitRoutes(deps: StaffDeps): Router {
     if (!ctx.state.csrfOk) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.expired' }, 403);
     const parsed = bulkAssignSchema.safeParse(ctx.request.body ?? {});
     if (!parsed.success) return renderStaff(ctx, deps, 'error', { message: 'staff.bulk.none' }, 400);
-    const to = deps.staff.users.get(parsed.data.to);
+    const to = await deps.staff.users.get(parsed.data.to);
     const refs = [...new Set(parsed.data.ref)];
-    const cases = refs.map((ref) => deps.referrals.get(ref));
+    const cases = await Promise.all(refs.map((ref) => deps.referrals.get(ref)));
     // All or nothing: every ticked case visible to this user and to the chosen caseworker.
     const refused = cases.some(
       (r) => !r || !canSee(user, r) || !to || to.role !== 'caseworker' || !canSee(to, r),
     );
     if (refused || !to) {
-      audit.append(user.id, 'denied', 'bulk-assign', `${refs.length} cases`);
+      audit.append(user, 'denied', 'bulk-assign', `${refs.length} cases`);
       return renderStaff(ctx, deps, 'error', { message: 'staff.bulk.refused' }, 403);
     }
     let done = 0;
@@ -158,7 +164,7 @@ export function visitRoutes(deps: StaffDeps): Router {
         deps.now(),
       );
       if (!result.ok) continue;
-      audit.append(user.id, 'assign', r.reference, 'bulk');
+      audit.append(user, 'assign', r.reference, 'bulk');
       done++;
     }
     ctx.status = 303;

@@ -52,17 +52,13 @@ export function chatRoutes(deps: WebDeps): Router {
   const router = new Router();
   const loop = sessionLoop({ sessions: deps.sessions, dialog: deps.dialog });
 
-  const stored = (ctx: Context): Session | undefined => {
+  const stored = async (ctx: Context): Promise<Session | undefined> => {
     const id = ctx.cookies.get(cookie, { signed: true });
-    return id ? loadSession(deps.sessions.get(id)) : undefined;
+    return id ? loadSession(await deps.sessions.get(id)) : undefined;
   };
   // A session cookie: gone when the browser closes; the stored session expires on its own.
   const remember = (ctx: Context, id: string) =>
     ctx.cookies.set(cookie, id, { signed: true, httpOnly: true, sameSite: 'lax', overwrite: true });
-  const keep = (ctx: Context, s: Session) => {
-    deps.sessions.set(s.id, s);
-    remember(ctx, s.id);
-  };
   /** The greeting of a fresh session, in memory only; its id is the cookie's, if it has one. */
   const start = (ctx: Context, lang: Language, place: Place): Outcome => {
     const id = ctx.cookies.get(cookie, { signed: true });
@@ -80,7 +76,7 @@ export function chatRoutes(deps: WebDeps): Router {
       picks: picked(posted),
       text,
     });
-  const show = (
+  const show = async (
     ctx: Context,
     session: Session | null,
     replies: Reply[],
@@ -96,6 +92,8 @@ export function chatRoutes(deps: WebDeps): Router {
       fresh?: Place;
     } = {},
   ) => {
+    // Reaching the results by an answer (not a reload): they get an address to keep or print.
+    const link = extra.said && session ? await chatResultsLink(deps, ctx, session, replies, lang) : undefined;
     renderPage(
       ctx,
       'chat',
@@ -107,12 +105,7 @@ export function chatRoutes(deps: WebDeps): Router {
           extra.said === undefined
             ? undefined
             : turnView({ lang: extra.saidIn ?? lang, said: extra.said, replies: [] }).you,
-        // Reaching the results by an answer (not a reload): they get an address to keep or print.
-        replies: replyViews(
-          replies,
-          lang,
-          extra.said && session ? chatResultsLink(deps, ctx, session, replies, lang) : undefined,
-        ),
+        replies: replyViews(replies, lang, link),
         quick: session ? quickReplies(session, replies, lang) : [],
         picks: session ? pickReplies(session, replies, lang) : undefined,
         // A fresh (unstored) session posts no time: its first post is the first answer.
@@ -126,20 +119,30 @@ export function chatRoutes(deps: WebDeps): Router {
     );
   };
 
-  router.get('/:lang/chat', (ctx, next) => {
+  router.get('/:lang/chat', async (ctx, next) => {
     const lang = pageLanguage(ctx);
     if (!lang) return next();
-    let session = stored(ctx);
+    let session = await stored(ctx);
     if (!session) {
       const place = placeFromQuery(ctx.query, deps);
       const out = start(ctx, lang, place);
       return show(ctx, out.session, out.replies, lang, { fresh: place });
     }
-    // Choosing a language on the page is an answer to "which language?".
+    // Choosing a language on the page is an answer to "which language?": changed on the session
+    // as stored now, so an answer another tab or instance stores meanwhile is not lost.
     if (session.lang !== lang)
-      session = { ...session, lang, phase: session.phase === 'language' ? 'questions' : session.phase };
-    keep(ctx, session);
-    show(ctx, session, promptAgain(session, deps.dialog), lang, { earlier: historyBeforePrompt(session) });
+      session =
+        loadSession(
+          await deps.sessions.update(session.id, (current) => {
+            const s = loadSession(current);
+            if (!s || s.lang === lang) return undefined;
+            return { ...s, lang, phase: s.phase === 'language' ? 'questions' : s.phase };
+          }),
+        ) ?? session;
+    remember(ctx, session.id);
+    await show(ctx, session, promptAgain(session, deps.dialog), lang, {
+      earlier: historyBeforePrompt(session),
+    });
   });
 
   router.post('/:lang/chat', async (ctx, next) => {
@@ -147,7 +150,7 @@ export function chatRoutes(deps: WebDeps): Router {
     if (!lang) return next();
     const body = postSchema.safeParse(ctx.request.body ?? {});
     const posted = body.success ? body.data : {};
-    const session = stored(ctx);
+    const session = await stored(ctx);
     if (!session) return firstAnswer(ctx, lang, posted);
     const pageLang = session.lang;
     if (!ctx.state.csrfOk) {
@@ -183,7 +186,7 @@ export function chatRoutes(deps: WebDeps): Router {
       return show(ctx, null, out.replies, out.lang, { said, saidIn: pageLang });
     }
     remember(ctx, out.session.id);
-    show(ctx, out.session, out.replies, out.lang, {
+    await show(ctx, out.session, out.replies, out.lang, {
       said,
       saidIn: pageLang,
       earlier: history(out.session, true),
@@ -225,7 +228,7 @@ export function chatRoutes(deps: WebDeps): Router {
       return show(ctx, null, out.replies, lang, { said });
     }
     remember(ctx, out.session.id);
-    show(ctx, out.session, out.replies, out.session.lang, {
+    await show(ctx, out.session, out.replies, out.session.lang, {
       said,
       saidIn: lang,
       earlier: history(out.session, true),

@@ -96,7 +96,7 @@ export function formRoutes(deps: WebDeps): Router {
     });
   });
 
-  router.post('/:lang/form', (ctx, next) => {
+  router.post('/:lang/form', async (ctx, next) => {
     const lang = pageLanguage(ctx);
     if (!lang) return next();
     const t = translator(lang);
@@ -121,16 +121,16 @@ export function formRoutes(deps: WebDeps): Router {
     // Post → redirect → get: the results get their own address, so Back, reload and a bookmark
     // never post the form again. Kept as a session, counted per address like a new conversation.
     const { action: _, ...typed } = values;
-    const token = keepResults(deps, ctx, lang, { answers: parsed.answers, form: typed });
+    const token = await keepResults(deps, ctx, lang, { answers: parsed.answers, form: typed });
     ctx.status = 303;
     ctx.redirect(`/${lang}/results/${token}`);
   });
 
   // "Change answers" on a results page: the form as it was typed, posted again from there.
-  router.get('/:lang/results/:token/edit', (ctx, next) => {
+  router.get('/:lang/results/:token/edit', async (ctx, next) => {
     const lang = pageLanguage(ctx);
     if (!lang) return next();
-    const found = findResults(deps, ctx.params.token ?? '');
+    const found = await findResults(deps, ctx.params.token ?? '');
     if (!found || found === 'gone') return resultsGone(ctx, lang, found === 'gone');
     showForm(ctx, lang, found.form ?? {});
   });

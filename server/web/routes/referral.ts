@@ -26,13 +26,15 @@ const idPattern = /^[0-9a-f-]{36}$/;
 export function referralRoutes(deps: WebDeps): Router {
   const router = new Router();
 
-  const find = (ctx: Context): { lang: Language; session: Session | undefined } | undefined => {
+  const find = async (
+    ctx: Context,
+  ): Promise<{ lang: Language; session: Session | undefined } | undefined> => {
     const lang = pageLanguage(ctx);
     if (!lang) return undefined;
     const id = ctx.params.id ?? '';
     // A results page's token; or a session id from before results had their own address.
-    if (idPattern.test(id)) return { lang, session: loadSession(deps.sessions.get(id)) };
-    const found = findResults(deps, id);
+    if (idPattern.test(id)) return { lang, session: loadSession(await deps.sessions.get(id)) };
+    const found = await findResults(deps, id);
     return { lang, session: found === 'gone' ? undefined : found };
   };
   const expired = (ctx: Context, lang: Language) =>
@@ -49,8 +51,8 @@ export function referralRoutes(deps: WebDeps): Router {
     });
   };
 
-  router.get('/:lang/referral/:id', (ctx, next) => {
-    const found = find(ctx);
+  router.get('/:lang/referral/:id', async (ctx, next) => {
+    const found = await find(ctx);
     if (!found) return next();
     const { lang, session } = found;
     if (!session || !['results', 'done'].includes(session.phase)) return expired(ctx, lang);
@@ -60,7 +62,7 @@ export function referralRoutes(deps: WebDeps): Router {
   });
 
   router.post('/:lang/referral/:id', async (ctx, next) => {
-    const found = find(ctx);
+    const found = await find(ctx);
     if (!found) return next();
     const { lang, session } = found;
     if (!session || !['results', 'done'].includes(session.phase)) return expired(ctx, lang);
@@ -117,11 +119,18 @@ export function referralRoutes(deps: WebDeps): Router {
       const notice = translator(lang)('web.referral.not_saved');
       return renderPage(ctx, 'referral', lang, { session: session.id, v, errors, notice }, 503);
     }
-    deps.sessions.set(session.id, {
-      ...withContact,
-      phase: 'done',
-      referral: { ...withContact.referral!, reference },
-      updatedAt: deps.dialog.now(),
+    // Onto the session as it is now (another tap, on this or another instance, may have stored
+    // the same reference meanwhile); a session deleted meanwhile stays deleted.
+    await deps.sessions.update(session.id, (current) => {
+      const now = loadSession(current);
+      return now
+        ? {
+            ...now,
+            phase: 'done',
+            referral: { ...withContact.referral!, reference },
+            updatedAt: deps.dialog.now(),
+          }
+        : undefined;
     });
     go();
   });

@@ -34,10 +34,10 @@ export function resultsGone(ctx: Context, lang: Language, gone: boolean): void {
 export function resultsRoutes(deps: WebDeps): Router {
   const router = new Router();
 
-  const show = (ctx: Context, template: 'results' | 'results-print') => {
+  const show = async (ctx: Context, template: 'results' | 'results-print') => {
     const lang = pageLanguage(ctx);
     if (!lang) return false;
-    const found = findResults(deps, ctx.params.token ?? '');
+    const found = await findResults(deps, ctx.params.token ?? '');
     if (!found || found === 'gone') {
       resultsGone(ctx, lang, found === 'gone');
       return true;
@@ -53,7 +53,11 @@ export function resultsRoutes(deps: WebDeps): Router {
     return true;
   };
 
-  router.get('/:lang/results/:token', (ctx, next) => (show(ctx, 'results') ? undefined : next()));
-  router.get('/:lang/results/:token/print', (ctx, next) => (show(ctx, 'results-print') ? undefined : next()));
+  router.get('/:lang/results/:token', async (ctx, next) =>
+    (await show(ctx, 'results')) ? undefined : next(),
+  );
+  router.get('/:lang/results/:token/print', async (ctx, next) =>
+    (await show(ctx, 'results-print')) ? undefined : next(),
+  );
   return router;
 }

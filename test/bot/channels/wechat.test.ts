@@ -26,6 +26,7 @@ import { createScreener } from '../../../rules/engine/screen.ts';
 import { residentNotices } from '../../../server/notices/resident-notices.ts';
 import { staffNotices, type StaffNotices } from '../../../server/notices/staff-notices.ts';
 import { coupleZh, referralZh } from '../../helpers/transcripts.ts';
+import { collect } from '../../helpers/collect.ts';
 
 log.level('silent');
 
@@ -57,7 +58,7 @@ beforeAll(async () => {
     date: '2026-11-23',
     submitReferral: async (s, r) => {
       const reference = await wechat.submitReferral(s, r);
-      await township.enqueue(storage.referrals.get(reference)!);
+      await township.enqueue((await storage.referrals.get(reference))!);
       return reference;
     },
     requestCallback: wechat.requestCallback,
@@ -123,7 +124,7 @@ describe('residents on WeChat', () => {
     const { all } = await chat(resident, [...coupleZh, ...referralZh]);
     expect(all).toContain('估算每月 668 元');
     const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(all)![1]!;
-    expect(storage.referrals.get(reference)).toMatchObject({
+    expect(await storage.referrals.get(reference)).toMatchObject({
       channel: 'wechat',
       contact: resident.id,
       township: 'tekes_town',
@@ -181,9 +182,9 @@ describe('residents on WeChat', () => {
     ]);
     expect(kkChat.all).toContain('668');
     expect(kkChat.all).not.toMatch(/[\u4e00-\u9fff]/);
-    expect([...storage.referrals.values()].filter((r) => r.channel === 'wechat').map((r) => r.lang)).toEqual(
-      expect.arrayContaining(['ug', 'kk']),
-    );
+    expect(
+      (await collect(storage.referrals.values())).filter((r) => r.channel === 'wechat').map((r) => r.lang),
+    ).toEqual(expect.arrayContaining(['ug', 'kk']));
   });
 
   it('handles a duplicated message event once', async () => {
@@ -192,15 +193,16 @@ describe('residents on WeChat', () => {
     const before = sent.length;
     resident.say('1').to(self);
     await settle(before);
-    const session = () => [...storage.sessions.values()].find((s) => s.contact === resident.id)!;
-    const asked = session().asked;
+    const session = async () =>
+      (await collect(storage.sessions.values())).find((s) => s.contact === resident.id)!;
+    const asked = (await session()).asked;
     // The puppet re-emits the resident's last message id, as after a reconnect.
     const lastId = incoming.filter((m) => m.from === resident.id).at(-1)!.id;
     const count = sent.length;
     mocker.puppet.emit('message', { messageId: lastId });
     await new Promise((r) => setTimeout(r, 300));
     expect(sent.length).toBe(count);
-    expect(session().asked).toBe(asked);
+    expect((await session()).asked).toBe(asked);
   });
 
   it('asks for text when a voice message arrives, and keeps nothing of it', async () => {
@@ -209,7 +211,7 @@ describe('residents on WeChat', () => {
     resident.say(FileBox.fromBase64(Buffer.from('silk').toString('base64'), 'voice.silk')).to(self);
     await settle(before);
     expect(sent.at(-1)!.text).toContain('我只能看懂文字消息');
-    expect([...storage.sessions.values()].some((s) => s.contact === resident.id)).toBe(false);
+    expect((await collect(storage.sessions.values())).some((s) => s.contact === resident.id)).toBe(false);
   });
 
   it('answers in a group only when mentioned', async () => {
@@ -255,7 +257,7 @@ describe('residents on WeChat', () => {
 
   it('discloses a referral only for its reference and phone digits', async () => {
     const resident = mocker.createContact({ name: '查询' });
-    const [reference] = [...storage.referrals.values()]
+    const [reference] = (await collect(storage.referrals.values()))
       .filter((r) => r.channel === 'wechat')
       .map((r) => r.reference);
     const wrong = await chat(resident, [`${reference} 0000`]);
@@ -265,7 +267,7 @@ describe('residents on WeChat', () => {
   });
 
   it('counts wrong digits per reference, whoever sends them: after five even the right ones wait', async () => {
-    const [reference] = [...storage.referrals.values()]
+    const [reference] = (await collect(storage.referrals.values()))
       .filter((r) => r.channel === 'wechat')
       .map((r) => r.reference);
     // One wrong try was made above; four more, each from another contact.
@@ -306,7 +308,7 @@ describe('notices over WeChat', () => {
       '1',
     ]);
     const reference = /转介编号：(TE-[0-9A-Z]{8})/.exec(all)![1]!;
-    const record = storage.referrals.get(reference)!;
+    const record = (await storage.referrals.get(reference))!;
     await storage.referrals.setDurably(reference, { ...record, status: 'contacted' });
     residents.statusChanged({ ...record, status: 'contacted' });
     const before = sent.length;
@@ -314,7 +316,7 @@ describe('notices over WeChat', () => {
       channel,
       residentNotices: residents.queue,
       staffNotices: township.queue,
-      staffTarget: (place) => township.settings.get(place)?.wechat,
+      staffTarget: async (place) => (await township.settings.get(place))?.wechat,
       townshipName: () => '乔拉克铁热克镇',
     });
     expect(delivered).toBe(2);

@@ -17,6 +17,7 @@ import { type Collection, openMemoryStore } from '../../../bot/store/collection-
 import { StoreWriteError } from '../../../bot/store/store-errors.ts';
 import { createScreener } from '../../../rules/engine/screen.ts';
 import { coupleZh } from '../../helpers/transcripts.ts';
+import { collect } from '../../helpers/collect.ts';
 
 const screener = createScreener({ today: () => '2026-11-23' });
 const referralSchema = z.object({ name: z.string(), phone: z.string(), programs: z.array(z.string()) });
@@ -34,7 +35,7 @@ beforeEach(async () => {
     newId: () => `s${++n}`,
     now: () => '2026-11-23T10:00:00Z',
     submitReferral: async (s, result) => {
-      const reference = `TK20261123${String(referrals.size + 1).padStart(4, '0')}`;
+      const reference = `TK20261123${String((await referrals.count()) + 1).padStart(4, '0')}`;
       await referrals.setDurably(reference, {
         name: s.referral!.name!,
         phone: s.referral!.phone!,
@@ -76,8 +77,11 @@ describe('a conversation in Chinese', () => {
     expect(all).toContain('特克斯县城乡低保分类分档救助实施方案');
     expect(turns.at(-1)!.join()).toContain('TK202611230001');
     expect(session!.phase).toBe('done');
-    expect(referrals.get('TK202611230001')).toMatchObject({ name: '阿依古丽·买买提', phone: '13912345678' });
-    expect(referrals.get('TK202611230001')!.programs).toContain('dibao');
+    expect(await referrals.get('TK202611230001')).toMatchObject({
+      name: '阿依古丽·买买提',
+      phone: '13912345678',
+    });
+    expect((await referrals.get('TK202611230001'))!.programs).toContain('dibao');
   });
 
   it('shows progress and numbered options', async () => {
@@ -91,7 +95,7 @@ describe('a conversation in Chinese', () => {
     const { session, all } = await chat([...coupleZh, '1', '2']);
     expect(all).toContain('不会保存您的个人信息');
     expect(session!.referral).toEqual({ consent: false });
-    expect(referrals.size).toBe(0);
+    expect(await referrals.count()).toBe(0);
   });
 });
 
@@ -308,7 +312,7 @@ describe('conversations in Uyghur and Kazakh', () => {
     expect(all).not.toMatch(/[\u4e00-\u9fff]/);
     expect(turns[0]!.join()).toMatch(/[\u0626-\u06d5]/);
     expect(turns.at(-1)!.join()).toMatch(/TK20261123\d{4}/);
-    expect([...referrals.values()][0]).toMatchObject({
+    expect((await collect(referrals.values()))[0]).toMatchObject({
       name: 'ئايگۈل',
       programs: expect.arrayContaining(['dibao']),
     });
@@ -335,7 +339,7 @@ describe('conversations in Uyghur and Kazakh', () => {
     expect(all).toContain('668');
     expect(all).not.toMatch(/[\u4e00-\u9fff]/);
     expect(turns.at(-1)!.join()).toMatch(/TK20261123\d{4}/);
-    expect([...referrals.values()][0]).toMatchObject({ name: 'ايگۇل' });
+    expect((await collect(referrals.values()))[0]).toMatchObject({ name: 'ايگۇل' });
   });
   it('commands work in Uyghur and Kazakh words', async () => {
     const ug = await chat(['ياخشىمۇسىز، ئائىلە', '1', '1', 'يېزا', 'قايتىش', 'شەھەر']);

@@ -12,6 +12,7 @@ import { openDialogStorage } from '../../../bot/referral/dialog-storage.ts';
 import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import { openFileStore, type Store } from '../../../bot/store/collection-store.ts';
 import { createScreener } from '../../../rules/engine/screen.ts';
+import { collect } from '../../helpers/collect.ts';
 import { storedReferrals } from '../../helpers/stored-referrals.ts';
 
 const screener = createScreener({ today: () => '2026-11-23' });
@@ -91,7 +92,7 @@ describe('submitting a referral', () => {
     expect(await reopened.submitReferral(s, result(s))).toBe(first);
     const changed = finished('s1', '李四');
     expect(await reopened.submitReferral(changed, result(changed))).not.toBe(first);
-    expect(reopened.referrals.size).toBe(2);
+    expect(await reopened.referrals.count()).toBe(2);
   });
 
   it('puts "talk to a person" in the same inbox, routed by township, with a phone and without the answers', async () => {
@@ -102,12 +103,12 @@ describe('submitting a referral', () => {
     await expect(
       storage.requestCallback({ ...s, callback: { name: '张三', phone: '12345' } }),
     ).rejects.toThrow();
-    expect(storage.referrals.size).toBe(0);
+    expect(await storage.referrals.count()).toBe(0);
     await storage.requestCallback({
       ...s,
       callback: { county: 'tekes', township: 'kuokesu', name: '张三', phone: '13912345678' },
     });
-    const [item] = [...storage.referrals.values()];
+    const [item] = await collect(storage.referrals.values());
     expect(item).toMatchObject({
       kind: 'callback',
       jurisdiction: 'tekes',
@@ -126,10 +127,10 @@ describe('submitting a referral', () => {
       callback: { county: 'tekes', name: '张三', phone: '13912345678' },
     };
     const reference = (await storage.requestCallback(s)) as string;
-    storage.sessions.set('s9', { ...s, callback: { ...s.callback, reference } });
+    await storage.sessions.set('s9', { ...s, callback: { ...s.callback, reference } });
     expect(await storage.requestDeletion(reference)).toBe(true);
-    expect(storage.referrals.get(reference)).toMatchObject({ name: '', phone: '' });
-    expect(storage.sessions.get('s9')).toBeUndefined();
+    expect(await storage.referrals.get(reference)).toMatchObject({ name: '', phone: '' });
+    expect(await storage.sessions.get('s9')).toBeUndefined();
   });
 
   it('anonymises closed cases after the retention period, keeping what statistics need', async () => {
@@ -140,13 +141,13 @@ describe('submitting a referral', () => {
     const b = await storage.submitReferral(open_, result(open_));
     const old = '2025-01-01T00:00:00.000Z';
     await storage.referrals.setDurably(a, {
-      ...storage.referrals.get(a)!,
+      ...(await storage.referrals.get(a))!,
       status: 'approved',
       updatedAt: old,
     });
-    await storage.referrals.setDurably(b, { ...storage.referrals.get(b)!, updatedAt: old });
+    await storage.referrals.setDurably(b, { ...(await storage.referrals.get(b))!, updatedAt: old });
     expect(await storage.applyRetention(new Date('2026-11-23T00:00:00Z'), 365)).toEqual([a]);
-    const gone = storage.referrals.get(a)!;
+    const gone = (await storage.referrals.get(a))!;
     expect(gone).toMatchObject({
       name: '',
       phone: '',
@@ -156,7 +157,7 @@ describe('submitting a referral', () => {
     });
     expect(gone.programs.find((p) => p.id === 'dibao')?.monthlyAmount).toBe(668);
     expect(gone.history.at(-1)).toMatchObject({ by: 'system', action: 'anonymised' });
-    expect(storage.referrals.get(b)!.name).toBe('李四');
+    expect((await storage.referrals.get(b))!.name).toBe('李四');
   });
 
   it('honours a deletion request at once: personal data gone, the open case withdrawn, recorded', async () => {
@@ -167,7 +168,7 @@ describe('submitting a referral', () => {
       result(s),
     );
     expect(await storage.requestDeletion(reference)).toBe(true);
-    const r = storage.referrals.get(reference)!;
+    const r = (await storage.referrals.get(reference))!;
     expect(r).toMatchObject({ name: '', phone: '', answers: {}, status: 'withdrawn' });
     expect(r.idNumber).toBeUndefined();
     expect(r.village).toBeUndefined();
@@ -180,30 +181,30 @@ describe('submitting a referral', () => {
     const s = { ...finished('s1'), contact: 'wxid_resident' };
     const reference = await storage.submitReferral(s, result(s));
     const done: Session = { ...s, phase: 'done', referral: { ...s.referral!, reference } };
-    storage.sessions.set('s1', done);
+    await storage.sessions.set('s1', done);
     // A call-back asked for after the referral names it; another conversation of the same contact.
     const callback = (await storage.requestCallback(done)) as string;
-    storage.sessions.set('s2', {
+    await storage.sessions.set('s2', {
       ...newSession('s2', 'zh', '2026-11-23T11:00:00Z'),
       contact: 'wxid_resident',
     });
     const other = finished('s3', '李四');
     const kept = await storage.submitReferral(other, result(other));
-    storage.sessions.set('s3', other);
+    await storage.sessions.set('s3', other);
     const forgotten: string[][] = [];
     storage.alsoForget(async (p) => {
       forgotten.push([...p.references, ...p.contacts]);
     });
 
     expect(await storage.requestDeletion(reference)).toBe(true);
-    expect(storage.sessions.get('s1')).toBeUndefined();
-    expect(storage.sessions.get('s2')).toBeUndefined();
-    expect(storage.sessions.get('s3')).toBeDefined();
+    expect(await storage.sessions.get('s1')).toBeUndefined();
+    expect(await storage.sessions.get('s2')).toBeUndefined();
+    expect(await storage.sessions.get('s3')).toBeDefined();
     for (const ref of [reference, callback]) {
-      expect(storage.referrals.get(ref)).toMatchObject({ name: '', phone: '' });
-      expect(storage.referrals.get(ref)!.contact).toBeUndefined();
+      expect(await storage.referrals.get(ref)).toMatchObject({ name: '', phone: '' });
+      expect((await storage.referrals.get(ref))!.contact).toBeUndefined();
     }
-    expect(storage.referrals.get(kept)!.name).toBe('李四');
+    expect((await storage.referrals.get(kept))!.name).toBe('李四');
     expect(forgotten).toEqual([[reference, callback, 'wxid_resident']]);
   });
 });

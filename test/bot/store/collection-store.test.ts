@@ -38,12 +38,12 @@ const fileOf = (name = 'notes') => JSON.parse(readFileSync(join(dir, `${name}.js
 describe('openFileStore', () => {
   it('keeps records across a restart', async () => {
     const notes = await open();
-    notes.set('a', { text: 'one', n: 1 });
+    await notes.set('a', { text: 'one', n: 1 });
     await notes.setDurably('b', { text: '两', n: 2 });
     await store!.close();
     const again = await open();
-    expect(again.get('a')).toEqual({ text: 'one', n: 1 });
-    expect(again.get('b')).toEqual({ text: '两', n: 2 });
+    expect(await again.get('a')).toEqual({ text: 'one', n: 1 });
+    expect(await again.get('b')).toEqual({ text: '两', n: 2 });
   });
 
   it('has a durable change on disk when setDurably resolves', async () => {
@@ -54,21 +54,24 @@ describe('openFileStore', () => {
 
   it('coalesces many quick changes into few writes, all of them kept', async () => {
     const notes = await open();
-    for (let i = 0; i < 500; i++) notes.set(`k${i}`, { text: 'x', n: i });
+    for (let i = 0; i < 500; i++) await notes.set(`k${i}`, { text: 'x', n: i });
     await store!.flush();
     expect(Object.keys(fileOf().records)).toHaveLength(500);
   });
 
-  it('updates synchronously: 200 concurrent increments lose nothing', async () => {
+  it('updates one at a time: 200 concurrent increments that await inside lose nothing', async () => {
     const notes = await open();
-    notes.set('counter', { text: 'c', n: 0 });
+    await notes.set('counter', { text: 'c', n: 0 });
     await Promise.all(
       Array.from({ length: 200 }, async () => {
         await Promise.resolve();
-        notes.update('counter', (c) => ({ text: 'c', n: (c?.n ?? 0) + 1 }));
-        await notes.setDurably('counter', notes.get('counter')!);
+        await notes.update('counter', async (c) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          return { text: 'c', n: (c?.n ?? 0) + 1 };
+        });
       }),
     );
+    await store!.flush();
     expect(fileOf().records.counter.n).toBe(200);
   });
 
@@ -114,7 +117,7 @@ describe('openFileStore', () => {
   it('refuses ids that could pollute prototypes or escape a file name', async () => {
     const notes = await open();
     for (const id of ['__proto__', 'constructor', 'prototype', '../x', 'a b', '', 'x'.repeat(81)]) {
-      expect(() => notes.set(id, { text: 'x', n: 1 })).toThrow(InvalidIdError);
+      await expect(notes.set(id, { text: 'x', n: 1 })).rejects.toThrow(InvalidIdError);
     }
     expect(({} as Record<string, unknown>).text).toBeUndefined();
   });
@@ -126,7 +129,7 @@ describe('openFileStore', () => {
     await expect(notes.setDurably('lost', { text: 'not saved', n: 2 })).rejects.toBeInstanceOf(
       StoreWriteError,
     );
-    expect(notes.get('lost')).toBeUndefined();
+    expect(await notes.get('lost')).toBeUndefined();
     expect(store!.health().ok).toBe(false);
     expect(fileOf().records).toEqual({ kept: { text: 'saved', n: 1 } });
     rmSync(join(dir, '.notes.json.tmp'), { recursive: true });
@@ -161,7 +164,7 @@ describe('openMemoryStore', () => {
     const s = await openMemoryStore();
     const notes = await s.collection('notes', note);
     await notes.setDurably('a', { text: 'x', n: 1 });
-    expect(notes.get('a')).toEqual({ text: 'x', n: 1 });
+    expect(await notes.get('a')).toEqual({ text: 'x', n: 1 });
     await s.close();
   });
 });

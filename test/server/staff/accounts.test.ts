@@ -13,10 +13,12 @@ import {
 } from '../../../server/staff/accounts.ts';
 import { AuditLog } from '../../../server/staff/audit-log.ts';
 import { ensureFirstAdmin } from '../../../server/staff/bootstrap.ts';
+import { openAccounts } from '../../../server/staff/staff-storage.ts';
 import { currentTotp, newTotpSecret } from '../../../server/staff/totp.ts';
-import { memoryAccounts } from '../../helpers/staff-accounts.ts';
+import { openMemoryStore } from '../../../bot/store/collection-store.ts';
 
-const accounts = memoryAccounts;
+// The collections as the server opens them (their columns and unique username).
+const accounts = async () => openAccounts(await openMemoryStore());
 
 const t0 = new Date('2026-11-23T10:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -88,7 +90,7 @@ describe('staff accounts', () => {
     const third = await login(a, 'admin', password, later(61_000));
     if (!third.ok) throw new Error('login failed');
     expect(await secondFactor(a, third.session, code, later(61_000))).toBe(false);
-    expect(a.sessions.get(third.session.id)!.stage).toBe('password');
+    expect((await a.sessions.get(third.session.id))!.stage).toBe('password');
   });
 
   it('end sessions when idle, when too old, and all of them when the password changes', async () => {
@@ -101,16 +103,18 @@ describe('staff accounts', () => {
     });
     const s = await login(a, 'zhao', password, t0);
     if (!s.ok) throw new Error('login failed');
-    expect(liveSession(a, s.session.id, later(29 * 60_000))).toBeDefined();
-    expect(liveSession(a, s.session.id, later(29 * 60_000 + 31 * 60_000))).toBeUndefined();
+    expect(await liveSession(a, s.session.id, later(29 * 60_000))).toBeDefined();
+    expect(await liveSession(a, s.session.id, later(29 * 60_000 + 31 * 60_000))).toBeUndefined();
     const other = await login(a, 'zhao', password, t0);
     if (!other.ok) throw new Error('login failed');
-    expect(await changePassword(a, a.users.get(user.id)!, password, 'short')).toBe('too_short');
-    expect(await changePassword(a, a.users.get(user.id)!, 'wrong', 'a long new password')).toBe(
+    expect(await changePassword(a, (await a.users.get(user.id))!, password, 'short')).toBe('too_short');
+    expect(await changePassword(a, (await a.users.get(user.id))!, 'wrong', 'a long new password')).toBe(
       'wrong_password',
     );
-    expect(await changePassword(a, a.users.get(user.id)!, password, 'a long new password')).toBe('changed');
-    expect(liveSession(a, other.session.id, t0)).toBeUndefined();
+    expect(await changePassword(a, (await a.users.get(user.id))!, password, 'a long new password')).toBe(
+      'changed',
+    );
+    expect(await liveSession(a, other.session.id, t0)).toBeUndefined();
     expect((await login(a, 'zhao', 'a long new password', t0)).ok).toBe(true);
   });
 

@@ -9,15 +9,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referralShards } from '../../../bot/referral/dialog-storage.ts';
-import {
-  type ReferralRecord,
-  referralIndexFields,
-  referralPersonalFields,
-  referralSchema,
-} from '../../../bot/referral/referral-record.ts';
+import { openReferrals } from '../../../bot/referral/dialog-storage.ts';
+import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import { openFileStore } from '../../../bot/store/collection-store.ts';
-import { shardedCollection } from '../../../bot/store/sharded-collection.ts';
 import zhStaff from '../../../locales/zh/staff.json' with { type: 'json' };
 import { addCaseworker } from '../../helpers/admin-cli.ts';
 import type { PageClient } from '../../helpers/browser-session.ts';
@@ -46,11 +40,7 @@ const there = { name: '古丽娜尔', phone: '13887654321', id_number: idEndingI
 /** The call-back as the old code stored it when the resident gave neither name nor phone. */
 async function seedLegacyCallback() {
   const store = await openFileStore(dataDir);
-  const referrals = await shardedCollection(store, 'referrals', referralSchema, {
-    shards: referralShards,
-    personal: referralPersonalFields,
-    index: referralIndexFields,
-  });
+  const referrals = await openReferrals(store);
   const at = new Date().toISOString();
   const record: ReferralRecord = {
     reference: legacy,

@@ -8,14 +8,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createUser, login } from '../../../server/staff/accounts.ts';
 import * as passwords from '../../../server/staff/passwords.ts';
-import { memoryAccounts } from '../../helpers/staff-accounts.ts';
+import { openAccounts } from '../../../server/staff/staff-storage.ts';
+import { openMemoryStore } from '../../../bot/store/collection-store.ts';
 
 vi.mock('../../../server/staff/passwords.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../server/staff/passwords.ts')>();
   return { ...real, verifyPassword: vi.fn(real.verifyPassword) };
 });
 
-const accounts = memoryAccounts;
+// The collections as the server opens them (their columns and unique username).
+const accounts = async () => openAccounts(await openMemoryStore());
 const t0 = new Date('2026-11-23T10:00:00Z');
 
 describe('staff login', () => {

@@ -15,6 +15,7 @@ import { type Language, translator } from '../../../../locales/i18n.ts';
 import kkChat from '../../../../locales/kk/chat.json' with { type: 'json' };
 import ugChat from '../../../../locales/ug/chat.json' with { type: 'json' };
 import zhChat from '../../../../locales/zh/chat.json' with { type: 'json' };
+import { collect } from '../../../helpers/collect.ts';
 
 /** What WeChat received: who, what, and when on the fake clock. */
 let said: { to: string; text: string; at: number }[];
@@ -159,7 +160,7 @@ describe('createOutbox on disk', () => {
       void offline.sendTurn(contact('a'), ['甲一', '甲二'], 'zh');
       void offline.sendTurn(contact('b'), ['乙一'], 'ug');
       void offline.sendTurn(contact('a'), ['甲三'], 'zh');
-      await vi.waitFor(() => expect(durable.size).toBe(3));
+      await vi.waitFor(async () => expect(await durable.count()).toBe(3));
       offline.stop();
       await store.close();
 
@@ -174,10 +175,10 @@ describe('createOutbox on disk', () => {
           find: async (r) => contact(r.contact),
         }),
       );
-      expect(after.restore()).toBe(3);
-      expect(after.restore()).toBe(0); // a second login does not queue them again
+      expect(await after.restore()).toBe(3);
+      expect(await after.restore()).toBe(0); // a second login does not queue them again
       await vi.waitFor(() => expect(after.pending).toBe(0));
-      await vi.waitFor(() => expect(reopened.size).toBe(0));
+      await vi.waitFor(async () => expect(await reopened.count()).toBe(0));
       expect(said).toEqual([
         { to: 'a', text: '甲一\n\n甲二', at: expect.any(Number) },
         { to: 'b', text: '乙一', at: expect.any(Number) },
@@ -187,7 +188,7 @@ describe('createOutbox on disk', () => {
       await store.close();
       // Sent means gone from disk: a third start sends nothing.
       store = await openFileStore(dir);
-      expect((await openOutboxStore(store)).size).toBe(0);
+      expect(await (await openOutboxStore(store)).count()).toBe(0);
       await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -207,16 +208,18 @@ describe('createOutbox on disk', () => {
       const offline = createOutbox(pacing({ isOnline: () => false, durable }));
       void offline.sendTurn(contact('wxid-keep'), ['给甲的回复'], 'zh');
       void offline.sendTurn(contact('wxid-gone'), ['给乙的回复 13912345678'], 'zh');
-      await vi.waitFor(() => expect(durable.size).toBe(2));
+      await vi.waitFor(async () => expect(await durable.count()).toBe(2));
       await store.flush();
       expect(raw()).not.toContain('13912345678');
       expect(raw()).not.toContain('wxid-gone');
       await offline.forget(new Set(['wxid-gone']));
-      expect([...durable.values()].map((r) => r.contact)).toEqual(['wxid-keep']);
+      expect((await collect(durable.values())).map((r) => r.contact)).toEqual(['wxid-keep']);
       offline.stop();
       await store.close();
       const reopened = await openFileStore(dir);
-      expect([...(await openOutboxStore(reopened)).values()].map((r) => r.contact)).toEqual(['wxid-keep']);
+      expect((await collect((await openOutboxStore(reopened)).values())).map((r) => r.contact)).toEqual([
+        'wxid-keep',
+      ]);
       await reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

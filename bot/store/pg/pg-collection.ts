@@ -1,0 +1,407 @@
+/**
+ * A collection in PostgreSQL (the `records` table and its side rows, migrations.ts). Every
+ * call is a query; nothing is cached, so any instance sees what any other wrote. A write
+ * resolves once committed, so `set` is as durable as `setDurably`.
+ *
+ * - personal fields are encrypted before they leave the process, exactly as the file store
+ *   does (field-cipher.ts), and every row read is decrypted and checked by the collection's
+ *   schema;
+ * - `update` locks the row (SELECT ... FOR UPDATE) for as long as `change` runs, in every
+ *   instance; a record two instances create at once collides on the primary key (23505) and
+ *   the loser runs its change again on the winner's record;
+ * - `insertDurably` is a plain INSERT whose unique index settles a race (23505), never a lock
+ *   in memory (no ON CONFLICT: openGauss lacks it). A second insert of a key waits on the index
+ *   until the first commits or rolls back, so it is never told of a record that is not kept;
+ * - `unique_key` holds a keyed hash (HMAC-SHA256 under the search index's key) of the unique
+ *   key, never the key: an idempotency key is derived from a name, a phone and an ID number,
+ *   and an unkeyed hash of those could be reversed by trying phone numbers. The record's data
+ *   keeps the key itself encrypted when it is a personal field;
+ * - a write giving a record the unique key of another is refused (UniqueKeyTakenError).
+ */
+import type pg from 'pg';
+import type { z } from 'zod';
+import {
+  type Collection,
+  type CollectionOptions,
+  checkId,
+  type FindOptions,
+  type UpdateOptions,
+} from '../collection-store.ts';
+import type { RecordCodec } from '../field-cipher.ts';
+import { checkFindOptions, sortKeyOf } from '../find-page.ts';
+import type { SearchIndex } from '../search-index.ts';
+import { DataKeyError, StoreFileError, StoreWriteError, UniqueKeyTakenError } from '../store-errors.ts';
+
+/** Rows a page of `values()` reads: enough to be quick, few enough never to hold a county. */
+export const pageRows = 500;
+
+const uniqueViolation = '23505';
+const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === uniqueViolation;
+const onPrimaryKey = (e: unknown) => (e as { constraint?: string })?.constraint === 'records_pkey';
+const onUniqueKey = (e: unknown) => (e as { constraint?: string })?.constraint === 'records_unique_key';
+
+type Client = pg.PoolClient;
+
+const isId = (id: string) => {
+  try {
+    checkId(id);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export class PgCollection<T> implements Collection<T> {
+  constructor(
+    readonly name: string,
+    private readonly pool: pg.Pool,
+    private readonly schema: z.ZodType<T>,
+    private readonly options: CollectionOptions<T>,
+    private readonly codec: RecordCodec | undefined,
+    private readonly onWrite: (error: unknown) => void,
+    /** The keyed hash stored in `unique_key` for a unique key. */
+    private readonly uniqueHash: (key: string) => string,
+    readonly index?: SearchIndex<T>,
+  ) {}
+
+  async get(id: string) {
+    // An id no record can have (like the file store's Map: no record, no error, no query).
+    if (!isId(id)) return undefined;
+    const { rows } = await this.pool.query<{ data: string }>(
+      'SELECT data FROM records WHERE collection = $1 AND id = $2',
+      [this.name, id],
+    );
+    return rows[0] ? this.read(id, rows[0].data) : undefined;
+  }
+
+  async has(id: string) {
+    if (!isId(id)) return false;
+    const { rows } = await this.pool.query('SELECT 1 FROM records WHERE collection = $1 AND id = $2', [
+      this.name,
+      checkId(id),
+    ]);
+    return rows.length > 0;
+  }
+
+  async count(where: Readonly<Record<string, string>> = {}) {
+    // Without a condition the join is not needed: records' primary key answers it.
+    const { from, filter, params } = this.selection(where);
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${from} WHERE ${filter}`,
+      params,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Pages by id (keyset): each page is one indexed query from where the last one ended. */
+  async *entries(): AsyncIterableIterator<[string, T]> {
+    let after = '';
+    for (;;) {
+      const { rows } = await this.pool.query<{ id: string; data: string }>(
+        'SELECT id, data FROM records WHERE collection = $1 AND id > $2 ORDER BY id LIMIT $3',
+        [this.name, after, pageRows],
+      );
+      for (const row of rows) yield [row.id, this.read(row.id, row.data)];
+      if (rows.length < pageRows) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async *values(): AsyncIterableIterator<T> {
+    for await (const [, value] of this.entries()) yield value;
+  }
+
+  /**
+   * One query. The first condition drives: its rows of record_columns_find are already in
+   * (sort, id) order, so the page is read from the index (backwards when descending) and stops
+   * after `limit`; further conditions are checked per row through the primary key of
+   * record_columns. No condition: the records_sort index does the same over the collection.
+   */
+  async find(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
+    checkFindOptions(options);
+    const { from, filter, by, params, param } = this.selection(where);
+    const direction = options.descending ? 'DESC' : 'ASC';
+    let bounded = filter;
+    if (options.after !== undefined)
+      bounded += ` AND ${by}.sort ${options.descending ? '<' : '>'} ${param(options.after)}`;
+    const limit = options.limit === undefined ? '' : ` LIMIT ${param(options.limit)}`;
+    const { rows } = await this.pool.query<{ id: string; data: string }>(
+      `SELECT r.id, r.data FROM ${from} WHERE ${bounded} ORDER BY ${by}.sort ${direction}, ${by}.id ${direction}${limit}`,
+      params,
+    );
+    return rows.map((row) => this.read(row.id, row.data));
+  }
+
+  /** The FROM and WHERE of the records matching `where`: the first column drives, the rest join. */
+  private selection(where: Readonly<Record<string, string>>) {
+    const declared = this.options.columns ?? {};
+    const conditions = Object.entries(where);
+    for (const [column] of conditions)
+      if (!Object.hasOwn(declared, column)) throw new Error(`${this.name}: no column ${column}`);
+    const params: unknown[] = [this.name];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    let from = 'records r';
+    let filter = 'r.collection = $1';
+    let by = 'r';
+    if (conditions.length) {
+      by = 'c0';
+      from = 'record_columns c0 JOIN records r ON r.collection = c0.collection AND r.id = c0.id';
+      filter = 'c0.collection = $1';
+      conditions.forEach(([column, value], i) => {
+        const c = `c${i}`;
+        if (i > 0) from += ` JOIN record_columns ${c} ON ${c}.collection = c0.collection AND ${c}.id = c0.id`;
+        filter += ` AND ${c}.name = ${param(column)} AND ${c}.value = ${param(value)}`;
+      });
+    }
+    return { from, filter, by, params, param };
+  }
+
+  async findByHash(field: string, hash: string) {
+    if (!this.index) return [];
+    const { rows } = await this.pool.query<{ id: string; data: string }>(
+      `SELECT r.id, r.data FROM records r JOIN record_hashes h ON h.collection = r.collection AND h.id = r.id
+       WHERE h.collection = $1 AND h.field = $2 AND h.hash = $3 ORDER BY r.id`,
+      [this.name, field, hash],
+    );
+    return rows.map((row) => this.read(row.id, row.data));
+  }
+
+  set(id: string, value: T) {
+    return this.setDurably(id, value);
+  }
+
+  async setDurably(id: string, value: T) {
+    checkId(id);
+    try {
+      await this.write(async (client) => {
+        // (A unique key another record holds fails either statement: UniqueKeyTakenError.)
+        // An update first; a record that is not there yet is inserted, and one inserted by
+        // another instance meanwhile (23505 on the primary key) is updated after all.
+        if (await this.updateRow(client, id, value)) return;
+        await client.query('SAVEPOINT before_insert');
+        try {
+          await this.insertRow(client, id, value);
+        } catch (e) {
+          if (!isUniqueViolation(e) || !onPrimaryKey(e)) throw e;
+          await client.query('ROLLBACK TO SAVEPOINT before_insert');
+          await this.updateRow(client, id, value);
+        }
+      }, true);
+    } catch (e) {
+      throw this.writeError(e, id);
+    }
+  }
+
+  async delete(id: string) {
+    checkId(id);
+    return this.write(async (client) => {
+      await this.deleteSideRows(client, id);
+      const done = await client.query('DELETE FROM records WHERE collection = $1 AND id = $2', [
+        this.name,
+        id,
+      ]);
+      return (done.rowCount ?? 0) > 0;
+    });
+  }
+
+  async deleteDurably(id: string) {
+    await this.delete(id);
+  }
+
+  /** Every write commits before it resolves, so `durable` asks for nothing more here. */
+  async update(
+    id: string,
+    change: (current: T | undefined) => T | undefined | Promise<T | undefined>,
+    _options?: UpdateOptions,
+  ) {
+    checkId(id);
+    try {
+      return await this.updateOnce(id, change);
+    } catch (e) {
+      // Two instances created the record at once: this one lost, so it changes the winner's.
+      if (!isUniqueViolation(e) || !onPrimaryKey(e)) throw this.writeError(e, id);
+    }
+    try {
+      return await this.updateOnce(id, change);
+    } catch (e) {
+      throw this.writeError(e, id);
+    }
+  }
+
+  async insertDurably(
+    id: string,
+    value: T,
+  ): Promise<{ inserted: true } | { inserted: false; existing: string }> {
+    checkId(id);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.write((client) => this.insertRow(client, id, value), true);
+        return { inserted: true };
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw this.writeError(e);
+        if (onPrimaryKey(e)) return { inserted: false, existing: id };
+        const { rows } = await this.pool.query<{ id: string }>(
+          'SELECT id FROM records WHERE collection = $1 AND unique_key = $2',
+          [this.name, this.uniqueOf(value)],
+        );
+        if (rows[0]) return { inserted: false, existing: rows[0].id };
+        // The holder was deleted between our insert and the look-up: try once more.
+        if (attempt > 0) throw this.writeError(e);
+      }
+    }
+  }
+
+  private async updateOnce(
+    id: string,
+    change: (current: T | undefined) => T | undefined | Promise<T | undefined>,
+  ) {
+    return this.write(async (client) => {
+      const { rows } = await client.query<{ data: string }>(
+        'SELECT data FROM records WHERE collection = $1 AND id = $2 FOR UPDATE',
+        [this.name, id],
+      );
+      const current = rows[0] ? this.read(id, rows[0].data) : undefined;
+      const next = await change(current);
+      if (next === undefined) return current;
+      if (rows[0]) await this.updateRow(client, id, next);
+      else await this.insertRow(client, id, next);
+      return next;
+    }, true);
+  }
+
+  /** Runs `work` in a transaction; a failure is rolled back and reported (health, StoreWriteError). */
+  private async write<R>(work: (client: Client) => Promise<R>, raw = false): Promise<R> {
+    let client: Client;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      this.onWrite(e);
+      throw this.writeError(e);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      this.onWrite(undefined);
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      // A unique violation is an answer (taken), not a broken database.
+      if (!isUniqueViolation(e)) this.onWrite(e);
+      throw raw ? e : this.writeError(e);
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * A unique key another record holds as UniqueKeyTakenError, any other database or network
+   * error (it has a code) as a StoreWriteError; anything else as it is.
+   */
+  private writeError(e: unknown, id?: string) {
+    if (id !== undefined && isUniqueViolation(e) && onUniqueKey(e))
+      return new UniqueKeyTakenError(this.name, id);
+    return e instanceof StoreWriteError || !(e as { code?: string })?.code
+      ? e
+      : new StoreWriteError(this.name, e);
+  }
+
+  /** The stored form of a record's unique key: its keyed hash, or null (none). */
+  private uniqueOf(value: T): string | null {
+    const key = this.options.unique?.(value);
+    return key === undefined ? null : this.uniqueHash(key);
+  }
+
+  private async insertRow(client: Client, id: string, value: T) {
+    await client.query(
+      'INSERT INTO records (collection, id, data, version, unique_key, updated_at, sort) VALUES ($1, $2, $3, 1, $4, CURRENT_TIMESTAMP, $5)',
+      [this.name, id, this.encode(id, value), this.uniqueOf(value), this.sortOf(id, value)],
+    );
+    await this.insertSideRows(client, id, value);
+  }
+
+  private async updateRow(client: Client, id: string, value: T): Promise<boolean> {
+    const done = await client.query(
+      'UPDATE records SET data = $3, version = version + 1, unique_key = $4, updated_at = CURRENT_TIMESTAMP, sort = $5 WHERE collection = $1 AND id = $2',
+      [this.name, id, this.encode(id, value), this.uniqueOf(value), this.sortOf(id, value)],
+    );
+    if (!done.rowCount) return false;
+    await this.deleteSideRows(client, id);
+    await this.insertSideRows(client, id, value);
+    return true;
+  }
+
+  private async deleteSideRows(client: Client, id: string) {
+    if (this.options.columns)
+      await client.query('DELETE FROM record_columns WHERE collection = $1 AND id = $2', [this.name, id]);
+    if (this.index)
+      await client.query('DELETE FROM record_hashes WHERE collection = $1 AND id = $2', [this.name, id]);
+  }
+
+  private async insertSideRows(client: Client, id: string, value: T) {
+    const columns = Object.entries(this.options.columns ?? {})
+      .map(([column, read]) => [column, read(value)] as const)
+      .filter((c): c is readonly [string, string] => c[1] !== undefined);
+    const hashes = Object.entries(this.index?.of(value) ?? {});
+    const sort = this.sortOf(id, value);
+    await this.insertPairs(client, 'record_columns (collection, id, name, value, sort)', id, columns, sort);
+    await this.insertPairs(client, 'record_hashes (collection, id, field, hash)', id, hashes);
+  }
+
+  /** One multi-row INSERT of (name, value) pairs for a record, each with `sort` if given. */
+  private async insertPairs(
+    client: Client,
+    into: string,
+    id: string,
+    pairs: readonly (readonly [string, string])[],
+    sort?: string,
+  ) {
+    if (!pairs.length) return;
+    const params: string[] = [this.name, id];
+    if (sort !== undefined) params.push(sort);
+    const rows = pairs.map(([k, v]) => {
+      params.push(k, v);
+      return `($1, $2, $${params.length - 1}, $${params.length}${sort === undefined ? '' : ', $3'})`;
+    });
+    await client.query(`INSERT INTO ${into} VALUES ${rows.join(', ')}`, params);
+  }
+
+  private sortOf(id: string, value: T): string {
+    return sortKeyOf(this.options, id, value);
+  }
+
+  private encode(id: string, value: T): string {
+    // The schema is the gate on the way in as on the way out: nothing unreadable is stored.
+    const checked = this.schema.parse(value);
+    return JSON.stringify(this.codec ? this.codec.encode(id, checked) : checked);
+  }
+
+  private read(id: string, text: string): T {
+    const where = `PostgreSQL ${this.name}/${id}`;
+    let data: unknown;
+    try {
+      data = JSON.parse(text, (key, v) => {
+        if (key === '__proto__') throw new Error('it contains a "__proto__" key');
+        return v;
+      });
+    } catch (e) {
+      throw new StoreFileError(where, `cannot be read: ${(e as Error).message}`);
+    }
+    if (this.codec)
+      try {
+        data = this.codec.decode(id, data);
+      } catch (e) {
+        throw new DataKeyError(where, (e as Error).message);
+      }
+    const parsed = this.schema.safeParse(data);
+    if (!parsed.success)
+      throw new StoreFileError(
+        where,
+        `has the wrong shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+      );
+    return parsed.data;
+  }
+}
