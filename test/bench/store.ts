@@ -39,6 +39,7 @@ import {
   openFileStore,
   type Store,
 } from '../../bot/store/collection-store.ts';
+import { referralStoreOptions } from '../../bot/referral/dialog-storage.ts';
 import { loadDataKeys } from '../../bot/store/data-keys.ts';
 import { recordCodec } from '../../bot/store/field-cipher.ts';
 import { openPgStore, uniqueKeyHash } from '../../bot/store/pg/pg-store.ts';
@@ -62,18 +63,11 @@ const townships = [
   ),
 ];
 
-export const referralOptions: CollectionOptions<ReferralRecord> = {
-  personal: referralPersonalFields,
-  index: referralIndexFields,
-  unique: (r) => r.idempotencyKey,
-  columns: {
-    county: (r) => r.jurisdiction,
-    township: (r) => r.township,
-    status: (r) => r.status,
-    kind: (r) => r.kind,
-  },
-  sortKey: (r) => `${r.createdAt} ${r.reference}`,
-};
+/**
+ * The options the server opens referrals with (dialog-storage.ts): a copy here once lacked the
+ * inbox's `listed` column, and the started server's inbox then showed no rows.
+ */
+export const referralOptions: CollectionOptions<ReferralRecord> = referralStoreOptions;
 
 /** Referral i of a region: spread over 40 townships of 4 counties, a new one every 30 s. */
 export function regionReferral(i: number): ReferralRecord {
