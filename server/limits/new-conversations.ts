@@ -88,13 +88,14 @@ function storedBudget(perHour: number, nowSeconds: () => number, records: Budget
     sweep();
     const now = nowSeconds();
     const id = idOf(ctx.ip);
-    let spent: Window | undefined;
+    let refusal: { entry: Window | undefined } | undefined;
     // One row update, atomic on every instance: two requests cannot both take the last one.
+    // Decided afresh on each call of the change (the store may run it again): the last one holds.
     await records.update(id, (current) => {
       const next = counted(current, perHour, now);
-      if (!next) spent = current;
+      refusal = next ? undefined : { entry: current };
       return next && { id, ...next };
     });
-    if (spent) throw refused(spent, now);
+    if (refusal) throw refused(refusal.entry, now);
   };
 }

@@ -4,7 +4,8 @@
  * - a mini-program token issued by A is honoured by B (sign-ins are in the store);
  * - wrong passwords on A then on B are one count: B throttles the attempt that A's failures
  *   make the one too many (per instance it would answer "wrong password" and let it try);
- * - a local value a county admin saves on A is used by B's screener within seconds, no restart.
+ * - a local value a county admin saves on A is used by B's screener within seconds, no restart;
+ * - an address's new-conversation budget is spent once across both, not once on each.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,7 @@ const env = (dataDir: string, rulesDir: string) => ({
   RULES_DIR: rulesDir,
   RATE_LIMIT_PER_MINUTE: '100000',
   LOGINS_PER_MINUTE: '1000',
+  NEW_CONVERSATIONS_PER_HOUR: '4',
   MINIPROGRAM_APPID: appid,
   MINIPROGRAM_SECRET: secret,
   MINIPROGRAM_STATUS_TEMPLATE_ID: template,
@@ -162,5 +164,13 @@ describe.skipIf(!pgBinDir)('two server instances on one PostgreSQL database shar
       await new Promise((r) => setTimeout(r, 250));
     }
     process.stdout.write(`B used A's local value ${Math.round(performance.now() - t0)} ms after the save\n`);
+  });
+
+  it("an address's new-conversation budget: two on A and two on B spend it", async () => {
+    const start = (server: Started) => api(server.base, '/api/v1/conversations', { text: '你好' });
+    for (const server of [a, b, a, b]) expect((await start(server)).status).toBe(201);
+    const refused = await start(b);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
   });
 });
