@@ -13,7 +13,7 @@ import type { Collection, StoreHealth } from '../bot/store/collection-store.ts';
 import type { ReferralRecord } from '../bot/referral/referral-record.ts';
 import { bodyParsing } from './middleware/body-parsing.ts';
 import { limiterMemory } from './limits/address-windows.ts';
-import { newConversationBudget } from './limits/new-conversations.ts';
+import { type BudgetRecords, newConversationBudget } from './limits/new-conversations.ts';
 import type { RefusalLog } from './limits/refusal-log.ts';
 import { loggedPath } from './log-masks.ts';
 import { csrf } from './middleware/csrf.ts';
@@ -66,6 +66,8 @@ export interface AppDeps {
   trustProxy?: readonly string[];
   /** Conversations one client address may start (store) per hour. */
   newConversationsPerHour: number;
+  /** Where new conversations are counted when several instances share a database (else in memory). */
+  conversationBudgets?: BudgetRecords;
   /** Counts refused (429) requests and logs them, one line per address per window. */
   refusals: RefusalLog;
   /** Roster uploads (政策找人): size limit, how long results are kept, where uploads wait. */
@@ -157,7 +159,11 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: store.ok ? 'ready' : 'degraded', store, wechat };
   });
   const api = apiRoutes(deps.screener);
-  const newConversation = newConversationBudget(deps.newConversationsPerHour);
+  const newConversation = newConversationBudget(
+    deps.newConversationsPerHour,
+    undefined,
+    deps.conversationBudgets,
+  );
   const conversations = conversationRoutes(deps.sessions, deps.dialog, newConversation);
   app.use(health.routes()).use(api.routes()).use(api.allowedMethods());
   app.use(conversations.routes()).use(conversations.allowedMethods());

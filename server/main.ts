@@ -21,6 +21,8 @@ import { startMiniprogram } from './miniprogram/miniprogram-start.ts';
 import { ensureFirstAdmin } from './staff/bootstrap.ts';
 import { openStaffStorage } from './staff/staff-storage.ts';
 import { byCounty } from './staff/local-values/local-value-record.ts';
+import { refreshCountyValues } from './staff/local-values/county-values-refresh.ts';
+import { openBudgetRecords } from './limits/new-conversations.ts';
 import { type Config, envKeys, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { refusalLog } from './limits/refusal-log.ts';
@@ -82,6 +84,15 @@ async function run(config: Config, log: Logger, store: Store) {
   const staff = await openStaffStorage(store, config.DATA_DIR, config.AUDIT_KEY);
   // The county admins' local values over the YAML, in force from the first screening.
   screener.useCountyValues(await byCounty(staff.localValues));
+  // Other instances on the database save local values too: theirs reach this screener in seconds.
+  const countyValues =
+    store.kind === 'postgres'
+      ? refreshCountyValues(
+          staff.localValues,
+          (values) => screener.useCountyValues(values),
+          (e) => log.error({ err: e }, 'local values not re-read: the store failed, will retry'),
+        )
+      : undefined;
   // The log's length and last hash, outside the data directory: a copy of both audit files put
   // back over newer ones (which the files alone cannot show) shows against this line.
   log.info({ audit: staff.audit.head }, 'audit log opened');
@@ -136,6 +147,8 @@ async function run(config: Config, log: Logger, store: Store) {
   const app = createApp({
     refusals,
     newConversationsPerHour: config.NEW_CONVERSATIONS_PER_HOUR,
+    // Several instances on one database share each address's budget (it limits what is stored).
+    ...(store.kind === 'postgres' ? { conversationBudgets: await openBudgetRecords(store) } : {}),
     wechatState: () => wechat?.state(),
     trustProxy: config.TRUST_PROXY,
     screener,
@@ -211,6 +224,7 @@ async function run(config: Config, log: Logger, store: Store) {
     log.info({ signal }, 'stopping');
     clearInterval(sweep);
     clearInterval(sessionSweep);
+    countyValues?.stop();
     await senders.stop();
     server.close();
     await once(server, 'close');

@@ -16,6 +16,19 @@ import { openLocalValues } from './staff/local-values/local-value-record.ts';
 import { openAccounts } from './staff/staff-storage.ts';
 import { openSeenStore } from './wechat-start.ts';
 
+/**
+ * Collections several instances on PostgreSQL share but the migration does not copy: they
+ * hold only what lives minutes or hours (a mini-program sign-in, a name's login failures, an
+ * address's new-conversation count this hour), and lowdb — the only store one migrates from —
+ * keeps them in memory, never in a file, so there is nothing to copy. After a move residents
+ * sign in to the mini-program again and counts start afresh, as after a restart.
+ */
+export const shortLivedCollections = [
+  'miniprogram-sign-ins',
+  'login-failures',
+  'conversation-budgets',
+] as const;
+
 /** Queues opened only to be read and written here: never started, so nothing is sent. */
 const idle = { publicUrl: () => '', baseDelayMs: 60_000, maxDelayMs: 60_000 };
 

@@ -52,10 +52,10 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 export function miniprogramRoutes(deps: MiniprogramDeps): Router {
   const router = new Router({ prefix: '/api/v1/miniprogram', sensitive: true });
 
-  const signedIn = (ctx: Context): string => {
+  const signedIn = async (ctx: Context): Promise<string> => {
     if (!deps.api) throw new AppError(503, 'miniprogram_not_configured');
     const token = /^Bearer ([A-Za-z0-9_-]{43})$/.exec(ctx.get('authorization'))?.[1];
-    const openid = token ? deps.signIns.openid(token) : undefined;
+    const openid = token ? await deps.signIns.openid(token) : undefined;
     if (!openid) throw new AppError(401, 'sign_in_required');
     return openid;
   };
@@ -76,11 +76,11 @@ export function miniprogramRoutes(deps: MiniprogramDeps): Router {
         throw new AppError(401, 'sign_in_failed');
       throw new AppError(502, 'wechat_unavailable');
     }
-    ctx.body = deps.signIns.start(openid);
+    ctx.body = await deps.signIns.start(openid);
   });
 
   router.get('/referrals', async (ctx) => {
-    const openid = signedIn(ctx);
+    const openid = await signedIn(ctx);
     const hash = deps.referrals.index?.hash('openid', openid);
     const t = translator(ctx.state.lang ?? 'zh');
     // The keyed hash of the openid is indexed: the resident's referrals without a scan.
@@ -100,7 +100,7 @@ export function miniprogramRoutes(deps: MiniprogramDeps): Router {
   });
 
   router.post('/referrals', async (ctx) => {
-    const openid = signedIn(ctx);
+    const openid = await signedIn(ctx);
     const { conversationId, templates } = parse(linkSchema, ctx.request.body);
     // The conversation id is the proof: only the phone that held the conversation knows it.
     const reference = (await deps.sessions.get(conversationId))?.referral?.reference;

@@ -11,7 +11,7 @@ import type { Config } from '../config.ts';
 import { subscribeNotices } from '../notices/subscribe-notices.ts';
 import { posterRequest } from '../staff/poster-code.ts';
 import { wechatApi } from '../wechat-api/wechat-api.ts';
-import { signIns } from './sign-ins.ts';
+import { openSignIns } from './sign-ins.ts';
 
 export async function startMiniprogram(
   config: Config,
@@ -59,7 +59,8 @@ export async function startMiniprogram(
       : {}),
     routes: {
       api,
-      signIns: signIns(config.MINIPROGRAM_SESSION_MINUTES * 60_000),
+      // Shared by every instance on PostgreSQL: a token from one is honoured by the others.
+      signIns: await openSignIns(store, config.MINIPROGRAM_SESSION_MINUTES * 60_000),
       templates: template ? [template.id] : [],
     },
   };

@@ -83,7 +83,7 @@ export function conversationRoutes(
   router.post('/', async (ctx) => {
     const start = readStart(ctx.request.body);
     // Each new conversation is stored: counted per address (429 beyond the hourly budget).
-    newConversation(ctx);
+    await newConversation(ctx);
     const id = randomUUID();
     const out = await loop.turn({
       who: id,

@@ -20,6 +20,8 @@ import { totpStep } from './totp.ts';
 export interface Accounts {
   users: Collection<StaffUser>;
   sessions: Collection<StaffSession>;
+  /** Failed logins counted in the store (PostgreSQL: shared by every instance); else in memory. */
+  throttle?: LoginThrottle;
 }
 
 export interface NewUser {
@@ -72,6 +74,7 @@ export type LoginResult =
 /** One throttle per set of accounts (the server has one; each test its own). */
 const throttles = new WeakMap<Accounts, LoginThrottle>();
 export function loginThrottle(a: Accounts): LoginThrottle {
+  if (a.throttle) return a.throttle;
   const t = throttles.get(a) ?? new LoginThrottle();
   throttles.set(a, t);
   return t;
@@ -97,19 +100,19 @@ export async function login(
   const throttle = loginThrottle(a);
   const found = await findByUsername(a, name);
   const user = found && !found.disabled ? found : undefined;
-  const wait = throttle.begin(name, address, now.getTime());
+  const wait = await throttle.begin(name, address, now.getTime());
   const checkable = wait === 0 ? user : undefined;
   const valid = await verifyPassword(checkable?.passwordHash ?? (await dummyHash()), password);
   if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
   if (!user || !valid) {
-    const next = throttle.wait(name, address, now.getTime());
+    const next = await throttle.wait(name, address, now.getTime());
     return { ok: false, reason: next > 0 ? 'throttled' : 'invalid', retryAfterMs: next };
   }
-  throttle.refund(name, address);
+  await throttle.refund(name, address);
   // A county admin, or anyone who enrolled a second factor, must give it before anything else;
   // until then the name's failures stand (the second factor's wrong codes add to them).
   const stage = user.totpSecret || user.role === 'county_admin' ? 'password' : 'full';
-  if (stage === 'full') throttle.succeeded(name, address);
+  if (stage === 'full') await throttle.succeeded(name, address);
   return { ok: true, user, session: await startSession(a, user.id, stage, now) };
 }
 
@@ -144,7 +147,7 @@ export async function secondFactor(
 ) {
   const user = await a.users.get(session.userId);
   const throttle = loginThrottle(a);
-  if (!user?.totpSecret || throttle.wait(user.username, address, now.getTime()) > 0) return false;
+  if (!user?.totpSecret || (await throttle.wait(user.username, address, now.getTime())) > 0) return false;
   const step = totpStep(user.totpSecret, code, now.getTime());
   let accepted = false;
   // Checked and recorded in one change of the account: two requests cannot both use one code.
@@ -154,10 +157,10 @@ export async function secondFactor(
     return { ...u, totpLastStep: step };
   });
   if (!accepted) {
-    throttle.failed(user.username, address, now.getTime());
+    await throttle.failed(user.username, address, now.getTime());
     return false;
   }
-  throttle.succeeded(user.username, address);
+  await throttle.succeeded(user.username, address);
   await a.sessions.setDurably(session.id, { ...session, stage: 'full', lastSeenAt: now.toISOString() });
   return true;
 }
@@ -180,7 +183,7 @@ export async function enrolTotp(
     { durable: true },
   );
   if (!user) return false;
-  loginThrottle(a).succeeded(user.username, address); // the login is complete, as after a second factor
+  await loginThrottle(a).succeeded(user.username, address); // the login is complete, as after a second factor
   await a.sessions.setDurably(session.id, { ...session, stage: 'full', lastSeenAt: now.toISOString() });
   return true;
 }
@@ -265,7 +268,7 @@ export async function resetPassword(a: Accounts, user: StaffUser) {
     },
     { durable: true },
   );
-  loginThrottle(a).clear(user.username);
+  await loginThrottle(a).clear(user.username);
   await endSessions(a, user.id);
   return password;
 }

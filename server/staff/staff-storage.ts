@@ -2,6 +2,8 @@
 import type { Store } from '../../bot/store/collection-store.ts';
 import type { Accounts } from './accounts.ts';
 import { AuditLog } from './audit-log.ts';
+import { LoginThrottle, throttleRules } from './login-throttle.ts';
+import { openThrottleRecords, storedCounters } from './login-throttle-counters.ts';
 import { type LocalValues, openLocalValues } from './local-values/local-value-record.ts';
 import { type StaffSession, type StaffUser, staffSessionSchema, staffUserSchema } from './staff-records.ts';
 
@@ -25,6 +27,15 @@ export async function openAccounts(store: Store): Promise<Accounts> {
     sessions: await store.collection('staff-sessions', staffSessionSchema, {
       columns: { userId: (s: StaffSession) => s.userId },
     }),
+    // Several instances on PostgreSQL count a name's failures together (N instances must not
+    // give a guesser N times the tries); one process (lowdb) counts them in memory, as before.
+    ...(store.kind === 'postgres'
+      ? {
+          throttle: new LoginThrottle(
+            storedCounters(await openThrottleRecords(store), throttleRules.maxEntries),
+          ),
+        }
+      : {}),
   };
 }
 

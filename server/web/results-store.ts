@@ -29,7 +29,7 @@ export async function keepResults(
   lang: Language,
   keep: { answers: Answers; form?: Record<string, string | string[]>; resultsOf?: string },
 ): Promise<string> {
-  deps.newConversation(ctx);
+  await deps.newConversation(ctx);
   const now = deps.dialog.now();
   const session: Session = {
     ...newSession(newResultsToken(), lang, now),

@@ -73,19 +73,22 @@ export function countyRoutes(deps: StaffDeps): Router {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const now = deps.now();
-    const users = [...(await countyStaff(deps, user.county)).values()]
-      .filter((u) => u.county === user.county)
-      .map((u) => ({
-        id: u.id,
-        username: u.username,
-        displayName: u.displayName,
-        role: u.role,
-        township: townshipName(deps, u.county, u.township, lang),
-        townshipId: u.township ?? '',
-        disabled: u.disabled,
-        locked: loginThrottle(deps.staff).throttled(u.username, now.getTime()),
-        self: u.id === user.id,
-      }));
+    const throttle = loginThrottle(deps.staff);
+    const users = await Promise.all(
+      [...(await countyStaff(deps, user.county)).values()]
+        .filter((u) => u.county === user.county)
+        .map(async (u) => ({
+          id: u.id,
+          username: u.username,
+          displayName: u.displayName,
+          role: u.role,
+          township: townshipName(deps, u.county, u.township, lang),
+          townshipId: u.township ?? '',
+          disabled: u.disabled,
+          locked: await throttle.throttled(u.username, now.getTime()),
+          self: u.id === user.id,
+        })),
+    );
     const townships = deps.townships(user.county).map((tw) => ({ id: tw.id, name: tw.name[lang] }));
     renderStaff(ctx, deps, 'users', { users, townships, ...extra }, status);
   };

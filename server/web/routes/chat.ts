@@ -207,7 +207,7 @@ export function chatRoutes(deps: WebDeps): Router {
       return again({ notice: translator(lang)('web.form.expired'), draft: posted.text ?? '', status: 403 });
     const text = posted.action === 'restart' ? '' : sentText(posted);
     if (!text || posted.at) return again();
-    deps.newConversation(ctx);
+    await deps.newConversation(ctx);
     const said = echoOf(fresh.session!, lang, posted, text);
     // Stored from the first answer on: the greeting and first question it answered, then the answer.
     const out = await loop.turn({
