@@ -176,6 +176,11 @@ export class AuditLog implements AuditTrail {
     return { count: this.checkpoint.count, head: this.checkpoint.head };
   }
 
+  /** The entries and the checkpoint as this process holds them (store migrate copies both). */
+  get chain(): { entries: readonly AuditEntry[]; checkpoint: Checkpoint; key: Buffer } {
+    return { entries: this.entries, checkpoint: { ...this.checkpoint }, key: this.key };
+  }
+
   close(): void {
     closeSync(this.fd);
   }
