@@ -165,6 +165,16 @@ export async function inTransaction<T>(pool: pg.Pool, run: (c: pg.PoolClient) =>
   }
 }
 
+/** The entries below seq $1, newest first; with a county ($2), each half a range of its index. */
+export const newestSql = (byCounty: boolean) =>
+  byCounty
+    ? `SELECT ${entryColumns} FROM (
+  (SELECT ${entryColumns} FROM audit_entries WHERE county = $2 AND seq < $1 ORDER BY county, seq DESC LIMIT ${listBatch})
+  UNION ALL
+  (SELECT ${entryColumns} FROM audit_entries WHERE county IS NULL AND seq < $1 ORDER BY county, seq DESC LIMIT ${listBatch})
+) AS e ORDER BY seq DESC LIMIT ${listBatch}`
+    : `SELECT ${entryColumns} FROM audit_entries WHERE seq < $1 ORDER BY seq DESC LIMIT ${listBatch}`;
+
 export class PgAuditLog implements AuditTrail {
   /** The longest chain this process has seen: a database put back to fewer entries shows. */
   private seen: { count: number; head: string };
@@ -267,15 +277,10 @@ export class PgAuditLog implements AuditTrail {
    * its own, and those from before counties were kept (NULL), each a range of the index.
    */
   private async newest(before: number, county: string | undefined): Promise<AuditEntry[]> {
-    const sql =
-      county === undefined
-        ? `SELECT ${entryColumns} FROM audit_entries WHERE seq < $1 ORDER BY seq DESC LIMIT ${listBatch}`
-        : `SELECT ${entryColumns} FROM (
-  (SELECT ${entryColumns} FROM audit_entries WHERE county = $2 AND seq < $1 ORDER BY county, seq DESC LIMIT ${listBatch})
-  UNION ALL
-  (SELECT ${entryColumns} FROM audit_entries WHERE county IS NULL AND seq < $1 ORDER BY county, seq DESC LIMIT ${listBatch})
-) AS e ORDER BY seq DESC LIMIT ${listBatch}`;
-    const { rows } = await this.pool.query<EntryRow>(sql, county === undefined ? [before] : [before, county]);
+    const { rows } = await this.pool.query<EntryRow>(
+      newestSql(county !== undefined),
+      county === undefined ? [before] : [before, county],
+    );
     return rows.map(toEntry);
   }
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../../bot/store/pg/migrate.ts';
 import type { AuditTrail } from '../../../server/staff/audit-chain.ts';
 import { AuditLog } from '../../../server/staff/audit-log.ts';
-import { AuditKeyMismatchError, PgAuditLog } from '../../../server/staff/audit-log-pg.ts';
+import { AuditKeyMismatchError, newestSql, PgAuditLog } from '../../../server/staff/audit-log-pg.ts';
 import { readAuditLines, writeAuditLines } from '../../helpers/audit-tamper.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../../helpers/pg-cluster.ts';
 
@@ -208,6 +208,29 @@ describe.skipIf(!pgBinDir)('the audit log in PostgreSQL, several instances', () 
       await log.append(tekes, 'view', 'TE-1');
       await expect(PgAuditLog.open(pool, newDir())).rejects.toThrow(AuditKeyMismatchError);
       expect(await log.verify()).toEqual({ ok: true });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("reads a county's newest entries from the county index, not the whole log", async () => {
+    const url = await cluster!.createDatabase(`audit_${++databases}`);
+    const pool = await pgPool(url);
+    try {
+      // 40,000 rows over 40 counties (MACs do not matter to the plan), then the statistics.
+      await pool.query(
+        `INSERT INTO audit_entries (seq, entry_at, actor, action, target, detail, county, prev, hash)
+         SELECT g, '2026-12-01T00:00:00.000Z', 'u1', 'view', 'TE-' || g, NULL, 'c' || (g % 40), '', ''
+         FROM generate_series(1, 40000) AS g`,
+      );
+      await pool.query('ANALYZE audit_entries');
+      const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${newestSql(true)}`, [
+        Number.MAX_SAFE_INTEGER,
+        'c7',
+      ]);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain('audit_entries_county');
+      expect(plan).not.toMatch(/Seq Scan/);
     } finally {
       await pool.end();
     }
