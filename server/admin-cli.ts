@@ -8,7 +8,6 @@
  * owns the store, and a running server's lock makes this say so instead of corrupting it.
  * A new or reset password is printed once.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Store } from '../bot/store/collection-store.ts';
@@ -45,9 +44,9 @@ async function main() {
   const dataDir = values.data ?? process.env.DATA_DIR ?? './data';
   const config = parseConfig(process.env);
   const keys = envKeys(config);
-  if (noun === 'store') return storeCommand(verb, dataDir, values.to, keys);
-  // With DATABASE_URL the accounts are in PostgreSQL (any instance may be running); the data
-  // directory still holds the keys and the audit log.
+  if (noun === 'store') return storeCommand(verb, dataDir, values.to, keys, config.AUDIT_KEY);
+  // With DATABASE_URL the accounts and the audit log are in PostgreSQL (any instance may be
+  // running); the data directory still holds the keys (unless DATA_KEY / AUDIT_KEY are set).
   const store = await openStore({
     dataDir,
     ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
@@ -133,29 +132,40 @@ async function storeCommand(
   dataDir: string,
   to: string | undefined,
   keys: ReturnType<typeof envKeys>,
+  auditKey: string | undefined,
 ) {
   const url = z
     .string()
     .regex(/^postgres(ql)?:\/\//)
     .safeParse(to);
   if (verb !== 'migrate' || !url.success) throw new Error(usage);
-  const checks = await migrateStore({ dataDir, databaseUrl: url.data, ...(keys ? { keys } : {}) });
+  const checks = await migrateStore({
+    dataDir,
+    databaseUrl: url.data,
+    ...(keys ? { keys } : {}),
+    ...(auditKey ? { auditKey } : {}),
+  });
   process.stdout.write(checkTable(checks));
   const extra = checks.filter((c) => c.onlyInPostgres > 0);
   if (extra.length)
     process.stdout.write(
       `records only in PostgreSQL (kept, not deleted): ${extra.map((c) => `${c.name} ${c.onlyInPostgres}`).join(', ')}\n`,
     );
-  process.stdout.write(
-    `the audit log is not in the store: it stays in ${join(dataDir, 'audit.jsonl')} (and audit.checkpoint); keep that data directory, with its keys, for the PostgreSQL server\n`,
-  );
+  if (!checks.some((c) => c.name === 'audit-log'))
+    process.stdout.write(`no audit log in ${dataDir} (no audit.jsonl): none copied\n`);
   const bad = checks.filter((c) => !c.ok);
   if (bad.length) {
     process.stdout.write(
       `MISMATCH in ${bad.map((c) => c.name).join(', ')}: do not switch to PostgreSQL yet\n`,
     );
     process.exitCode = 1;
-  } else process.stdout.write(`${checks.length} collections copied and verified\n`);
+  } else {
+    const audit = checks.find((c) => c.name === 'audit-log');
+    const collections = checks.length - (audit ? 1 : 0);
+    process.stdout.write(
+      `${collections} collections${audit ? ` and the audit log (${audit.lowdb} entries)` : ''} copied and verified\n`,
+    );
+  }
 }
 
 async function keysCommand(store: Store, dataDir: string, verb: string) {

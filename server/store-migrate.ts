@@ -9,11 +9,21 @@
  * over the sorted ids and the canonical JSON of each decoded record. Safe to re-run: a record
  * is overwritten with itself; a record only in PostgreSQL (written there after a first move) is
  * reported and left alone, never deleted.
+ *
+ * The audit log comes too: the file's chain (audit.jsonl and its signed checkpoint) is copied
+ * into the database's audit tables entry by entry as it was, with the same key (AUDIT_KEY or
+ * keys/audit.key), and verified there after; a re-run finds the entries already there and
+ * leaves them (audit-log-pg.ts, importAuditChain).
  */
 import { createHash } from 'node:crypto';
 import type { Collection } from '../bot/store/collection-store.ts';
 import type { EnvKeys } from '../bot/store/data-keys.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
 import { openStore } from '../bot/store/open-store.ts';
+import { AuditLog } from './staff/audit-log.ts';
+import { importAuditChain, PgAuditLog } from './staff/audit-log-pg.ts';
 import { openEveryCollection } from './stored-collections.ts';
 
 export interface CollectionCheck {
@@ -72,10 +82,50 @@ export async function compareCollection(
   };
 }
 
+/**
+ * The file's audit chain into the database, then both verified: a row like a collection's,
+ * named "audit-log", whose sums are over the entries' hashes (each covers its entry and all
+ * before it). A chain already broken in the file is copied broken, and must show so there.
+ */
+export async function migrateAuditLog(
+  dataDir: string,
+  pool: pg.Pool,
+  auditKey: string | undefined,
+): Promise<CollectionCheck | undefined> {
+  if (!existsSync(join(dataDir, 'audit.jsonl'))) return undefined;
+  const file = AuditLog.open(dataDir, auditKey ? { key: auditKey } : {});
+  try {
+    const { entries, checkpoint, key } = file.chain;
+    await importAuditChain(pool, key, entries, checkpoint);
+    const copied = await PgAuditLog.open(pool, dataDir, auditKey ? { key: auditKey } : {});
+    const inDb = (await copied.list(() => true, Number.POSITIVE_INFINITY)).reverse();
+    const sum = (list: readonly { hash: string }[]) =>
+      createHash('sha256')
+        .update(list.map((e) => e.hash).join('\n'))
+        .digest('hex');
+    const fileIntegrity = await file.verify();
+    const dbIntegrity = await copied.verify();
+    const prefix = inDb.slice(0, entries.length);
+    return {
+      name: 'audit-log',
+      lowdb: entries.length,
+      postgres: prefix.length,
+      onlyInPostgres: inDb.length - prefix.length,
+      lowdbSum: sum(entries),
+      postgresSum: sum(prefix),
+      ok: sum(entries) === sum(prefix) && JSON.stringify(fileIntegrity) === JSON.stringify(dbIntegrity),
+    };
+  } finally {
+    file.close();
+  }
+}
+
 export async function migrateStore(o: {
   dataDir: string;
   databaseUrl: string;
   keys?: EnvKeys;
+  /** AUDIT_KEY, if set (otherwise the data directory's keys/audit.key). */
+  auditKey?: string;
 }): Promise<CollectionCheck[]> {
   const keys = o.keys ? { keys: o.keys } : {};
   const from = await openStore({ dataDir: o.dataDir, ...keys });
@@ -91,6 +141,8 @@ export async function migrateStore(o: {
         for await (const [id, r] of src.entries()) await dst.setDurably(id, r);
         checks.push(await compareCollection(name, src, dst));
       }
+      const audit = await migrateAuditLog(o.dataDir, to.pool!, o.auditKey);
+      if (audit) checks.push(audit);
       return checks;
     } finally {
       await to.close();

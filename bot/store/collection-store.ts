@@ -20,6 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Low, Memory } from 'lowdb';
+import type pg from 'pg';
 import { z } from 'zod';
 import { lockDataDir } from './data-dir-lock.ts';
 import { type DataKeyring, type EnvKeys, keyId, loadDataKeys } from './data-keys.ts';
@@ -145,6 +146,11 @@ export interface CollectionOptions<T = unknown> {
 export interface Store {
   /** Which store this is (a sharded collection is lowdb tuning; PostgreSQL needs none). */
   readonly kind: 'memory' | 'lowdb' | 'postgres';
+  /**
+   * PostgreSQL only: the store's connections, for what keeps tables of its own beside the
+   * collections in the same database (the audit log's chain: server/staff/audit-log-pg.ts).
+   */
+  readonly pool?: pg.Pool;
   collection<T>(name: string, schema: z.ZodType<T>, options?: CollectionOptions<T>): Promise<Collection<T>>;
   /** Writes everything pending (graceful shutdown). */
   flush(): Promise<void>;

@@ -19,7 +19,6 @@
  * Not detected: both files put back to an older copy while the server is stopped (keep a copy
  * of the checkpoint elsewhere, or compare with the head logged at start-up).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -32,75 +31,27 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import {
+  type AuditEntry,
+  type AuditLogOptions,
+  type AuditTrail,
+  actor,
+  auditEntrySchema,
+  type Checkpoint,
+  chainEntry,
+  checkpointMac,
+  checkpointSchema,
+  earliest,
+  firstBreak,
+  type Integrity,
+  sameHex,
+} from './audit-chain.ts';
 import { loadAuditKey } from './audit-key.ts';
 
-export const auditEntrySchema = z.strictObject({
-  seq: z.number(),
-  at: z.string(),
-  /** Staff id, or "system". */
-  by: z.string(),
-  action: z.string(),
-  /** A reference number, a user id, an export. */
-  target: z.string(),
-  /** Short and never personal data (no names, ID or phone numbers). */
-  detail: z.string().optional(),
-  /**
-   * The county whose admins may read the entry; "" for none (a failed login for a name that is
-   * no account: no county's business). Absent only in entries written before counties were kept.
-   */
-  county: z.string().optional(),
-  prev: z.string(),
-  hash: z.string(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type { AuditEntry, AuditLogOptions, AuditTrail, Integrity } from './audit-chain.ts';
+export { auditEntrySchema } from './audit-chain.ts';
 
-const checkpointSchema = z.strictObject({
-  /** Entries in the log and the hash of the last one. */
-  count: z.number().int().min(0),
-  head: z.string(),
-  /** The entries written before the chain was keyed (plain SHA-256): how many, and the last hash. */
-  legacy: z.strictObject({ count: z.number().int().min(1), head: z.string() }).optional(),
-  /** The first entry found edited or missing; once set it stays. */
-  broken: z.number().int().min(1).optional(),
-  mac: z.string(),
-});
-type Checkpoint = Omit<z.infer<typeof checkpointSchema>, 'mac'>;
-
-export type Integrity = { ok: true } | { ok: false; seq: number };
-
-const hmac = (key: Buffer, data: unknown[]) =>
-  createHmac('sha256', key).update(JSON.stringify(data)).digest('hex');
-
-/** The chain before keys: kept only to check entries written then. */
-const legacyDigest = (e: Omit<AuditEntry, 'hash'>) =>
-  createHash('sha256')
-    .update(JSON.stringify([e.seq, e.at, e.by, e.action, e.target, e.detail ?? '', e.prev]))
-    .digest('hex');
-
-// Each MAC names what it signs, so an entry's MAC can never pass for a checkpoint's.
-const entryMac = (key: Buffer, e: Omit<AuditEntry, 'hash'>) =>
-  hmac(key, ['audit-entry', e.seq, e.at, e.by, e.action, e.target, e.detail ?? '', e.county ?? '', e.prev]);
-
-const checkpointMac = (key: Buffer, c: Checkpoint) =>
-  hmac(key, ['audit-checkpoint', c.count, c.head, c.legacy?.count ?? 0, c.legacy?.head ?? '', c.broken ?? 0]);
-
-const sameHex = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
-const earliest = (...seqs: (number | undefined)[]) => {
-  const found = seqs.filter((s): s is number => s !== undefined);
-  return found.length ? Math.min(...found) : undefined;
-};
-
-export interface AuditLogOptions {
-  /** AUDIT_KEY, if set; otherwise DATA_DIR/keys/audit.key. */
-  key?: string;
-  /** The county of a staff member, for entries they cause. */
-  countyOf?: (staffId: string) => string | undefined;
-}
-
-export class AuditLog {
+export class AuditLog implements AuditTrail {
   private fd: number;
 
   private constructor(
@@ -146,53 +97,30 @@ export class AuditLog {
     return log;
   }
 
-  /**
-   * Something a staff member did: the entry belongs to their county. Pass the account (its
-   * county is read from it: the accounts are in the store, which cannot be read synchronously
-   * here); a bare id goes through `countyOf`.
-   */
-  append(
+  // Async for the interface (PostgreSQL commits over the network); the file is written and
+  // fsynced synchronously inside, as before, so nothing else runs between read and write.
+  async append(
     by: string | { id: string; county: string },
     action: string,
     target: string,
     detail?: string,
     now = new Date(),
-  ): AuditEntry {
-    if (typeof by !== 'string') return this.write(by.id, by.county, action, target, detail, now);
-    return this.write(by, by === 'system' ? '' : (this.countyOf(by) ?? ''), action, target, detail, now);
+  ): Promise<AuditEntry> {
+    return this.write({ ...actor(by, this.countyOf), action, target, detail, now });
   }
 
-  /** Something the system saw or did for a county ("": for none, seen by no county's admins). */
-  appendSystem(
+  async appendSystem(
     county: string,
     action: string,
     target: string,
     detail?: string,
     now = new Date(),
-  ): AuditEntry {
-    return this.write('system', county, action, target, detail, now);
+  ): Promise<AuditEntry> {
+    return this.write({ by: 'system', county, action, target, detail, now });
   }
 
-  private write(
-    by: string,
-    county: string,
-    action: string,
-    target: string,
-    detail: string | undefined,
-    now: Date,
-  ): AuditEntry {
-    const last = this.entries.at(-1);
-    const base = {
-      seq: (last?.seq ?? 0) + 1,
-      at: now.toISOString(),
-      by,
-      action,
-      target,
-      ...(detail ? { detail } : {}),
-      county,
-      prev: last?.hash ?? '',
-    };
-    const entry: AuditEntry = { ...base, hash: entryMac(this.key, base) };
+  private write(fields: Parameters<typeof chainEntry>[2]): AuditEntry {
+    const entry = chainEntry(this.key, this.entries.at(-1), fields);
     writeSync(this.fd, `${JSON.stringify(entry)}\n`);
     fsyncSync(this.fd);
     this.entries.push(entry);
@@ -204,10 +132,15 @@ export class AuditLog {
   }
 
   /** Newest first, optionally only some. */
-  list(filter: (e: AuditEntry) => boolean = () => true, limit = 500): AuditEntry[] {
+  async list(
+    filter: (e: AuditEntry) => boolean = () => true,
+    limit = 500,
+    county?: string,
+  ): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
     for (let i = this.entries.length - 1; i >= 0 && out.length < limit; i--) {
       const e = this.entries[i]!;
+      if (county !== undefined && e.county !== undefined && e.county !== county) continue;
       if (filter(e)) out.push(e);
     }
     return out;
@@ -217,7 +150,7 @@ export class AuditLog {
    * The files as they are on disk now, checked against the key and the checkpoint: the first
    * entry edited, removed or cut off (or 1 if the checkpoint itself is gone or forged).
    */
-  verify(): Integrity {
+  async verify(): Promise<Integrity> {
     const disk = readEntries(this.file, false);
     const stored = readCheckpoint(this.checkpointFile, this.key);
     const broken =
@@ -243,6 +176,11 @@ export class AuditLog {
     return { count: this.checkpoint.count, head: this.checkpoint.head };
   }
 
+  /** The entries and the checkpoint as this process holds them (store migrate copies both). */
+  get chain(): { entries: readonly AuditEntry[]; checkpoint: Checkpoint; key: Buffer } {
+    return { entries: this.entries, checkpoint: { ...this.checkpoint }, key: this.key };
+  }
+
   close(): void {
     closeSync(this.fd);
   }
@@ -260,23 +198,6 @@ export class AuditLog {
     fsyncSync(dir);
     closeSync(dir);
   }
-}
-
-/** The first entry (1-based) that is out of place, altered, or missing by the checkpoint. */
-function firstBreak(entries: AuditEntry[], cp: Checkpoint, key: Buffer): number | undefined {
-  const legacyCount = cp.legacy?.count ?? 0;
-  let prev = '';
-  for (let i = 0; i < entries.length; i++) {
-    const { hash, ...rest } = entries[i]!;
-    if (rest.seq !== i + 1 || rest.prev !== prev) return i + 1;
-    const expected = i < legacyCount ? legacyDigest(rest) : entryMac(key, rest);
-    if (!sameHex(expected, hash)) return i + 1;
-    if (i + 1 === legacyCount && hash !== cp.legacy!.head) return i + 1;
-    prev = hash;
-  }
-  if (entries.length < Math.max(cp.count, legacyCount)) return entries.length + 1;
-  if (cp.count > 0 && entries[cp.count - 1]!.hash !== cp.head) return cp.count;
-  return undefined;
 }
 
 /**

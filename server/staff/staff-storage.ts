@@ -1,14 +1,20 @@
-/** Opens the staff data: accounts and sessions (store collections) and the audit log. */
+/**
+ * Opens the staff data: accounts and sessions (store collections) and the audit log, kept where
+ * the store keeps everything else: with PostgreSQL in the database (one chain for every
+ * instance), otherwise the data directory's file (one process).
+ */
 import type { Store } from '../../bot/store/collection-store.ts';
 import type { Accounts } from './accounts.ts';
+import type { AuditTrail } from './audit-chain.ts';
 import { AuditLog } from './audit-log.ts';
 import { LoginThrottle, throttleRules } from './login-throttle.ts';
 import { openThrottleRecords, storedCounters } from './login-throttle-counters.ts';
+import { PgAuditLog } from './audit-log-pg.ts';
 import { type LocalValues, openLocalValues } from './local-values/local-value-record.ts';
 import { type StaffSession, type StaffUser, staffSessionSchema, staffUserSchema } from './staff-records.ts';
 
 export interface StaffStorage extends Accounts {
-  audit: AuditLog;
+  audit: AuditTrail;
   /** The county admins' local values, every version (local-values/local-value-record.ts). */
   localValues: LocalValues;
 }
@@ -48,7 +54,9 @@ export async function openStaffStorage(
   return {
     ...(await openAccounts(store)),
     // Each entry names its county from the staff member passed to append (audit-log.ts).
-    audit: AuditLog.open(dataDir, { key: auditKey }),
+    audit: store.pool
+      ? await PgAuditLog.open(store.pool, dataDir, { key: auditKey })
+      : AuditLog.open(dataDir, { key: auditKey }),
     localValues: await openLocalValues(store),
   };
 }

@@ -19,7 +19,7 @@ export async function visibleCase(deps: StaffDeps, ctx: Context): Promise<Referr
   // encoded "../", say) may reach here before any sign-in and must still be a plain 404.
   const user = r ? (ctx.state.staff as StaffState | undefined)?.user : undefined;
   if (r && user && canSee(user, r)) return r;
-  if (r && user) deps.staff.audit.append(user, 'denied', ref);
+  if (r && user) await deps.staff.audit.append(user, 'denied', ref);
   renderStaff(ctx, deps, 'not-found', {}, 404);
   return undefined;
 }

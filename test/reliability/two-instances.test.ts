@@ -3,21 +3,23 @@
  * resident and a caseworker, against really started servers and a real PostgreSQL.
  * - a conversation begun on one instance is answered on the other, turn by turn, to the end;
  * - 200 residents double-tap "send" with one tap reaching each instance: 200 referrals, not 400;
+ * - what a caseworker does on A is on the audit page of a county admin signed in on B: one
+ *   audit chain in the database for both, gap-free, and it verifies (no audit file on either);
  * - the WeChat bot runs on exactly one instance (an advisory lock), and when that instance is
  *   killed the other takes it over within seconds.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openReferrals } from '../../bot/referral/dialog-storage.ts';
 import { openStore } from '../../bot/store/open-store.ts';
-import { addCaseworker } from '../helpers/admin-cli.ts';
+import { addCaseworker, addStaffUser } from '../helpers/admin-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PageClient } from '../helpers/browser-session.ts';
+import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
 import { type Resident, residentWithResults, sendReferral } from '../helpers/resident-referral.ts';
-import { signIn } from '../helpers/staff-sign-in.ts';
+import { signIn, signInAdmin } from '../helpers/staff-sign-in.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 import { coupleZh, referralZh } from '../helpers/transcripts.ts';
 
@@ -139,9 +141,12 @@ describe.skipIf(!pgBinDir)('two server instances on one PostgreSQL database', ()
       dirs.push(cli);
       cpSync(join(a.dir, 'keys'), join(cli, 'keys'), { recursive: true });
       process.env.DATABASE_URL = url;
-      const password = (() => {
+      const [password, adminPassword] = (() => {
         try {
-          return addCaseworker(cli, 'busy');
+          return [
+            addCaseworker(cli, 'busy'),
+            addStaffUser(cli, ['--username', 'watcher', '--role', 'county_admin', '--county', 'tekes']),
+          ];
         } finally {
           delete process.env.DATABASE_URL;
         }
@@ -167,6 +172,31 @@ describe.skipIf(!pgBinDir)('two server instances on one PostgreSQL database', ()
       } finally {
         await store.close();
       }
+
+      // The county admin on B sees the caseworker's actions on A (and B): one chain, intact.
+      const admin = (await signInAdmin(b.base, 'watcher', adminPassword!)).page;
+      await admin.get(`/staff/audit?case=${reference}`);
+      expect(admin.status).toBe(200);
+      expect(/id="integrity" data-ok="(true|false)"/.exec(admin.last)?.[1]).toBe('true');
+      const seen = textOf(admin.last);
+      expect(seen).toContain(reference);
+      expect(seen).toContain('busy');
+      const audit = new pg.Client({ connectionString: url });
+      await audit.connect();
+      try {
+        const moves = await audit.query(
+          "SELECT count(*)::int AS n FROM audit_entries WHERE target = $1 AND action = 'status'",
+          [reference],
+        );
+        expect(moves.rows[0].n).toBe(2);
+        const chain = await audit.query(
+          'SELECT count(*)::int AS n, max(seq)::int AS last FROM audit_entries',
+        );
+        expect(chain.rows[0].n).toBe(chain.rows[0].last);
+      } finally {
+        await audit.end();
+      }
+      for (const dir of [a.dir, b.dir]) expect(existsSync(join(dir, 'audit.jsonl'))).toBe(false);
 
       // Exactly one runs WeChat: A started first and holds the lock; killing it hands it to B.
       expect(await wechatOn(a)).toBe(true);

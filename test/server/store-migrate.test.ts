@@ -2,9 +2,10 @@
  * `npm run admin -- store migrate --to postgres://…` on a county's lowdb data directory seeded
  * through the real server (a caseworker from the admin CLI, signed in; three residents'
  * referrals with names and phones), against a real PostgreSQL: every collection copied and
- * verified (the printed table), a second run verifies again, a record only in PostgreSQL is
- * reported and kept, and the server started on PostgreSQL with that data directory (its keys)
- * shows a migrated referral to the caseworker, whose migrated session still works.
+ * verified (the printed table), the audit log's chain too, a second run verifies again, a record
+ * only in PostgreSQL is reported and kept, and the server started on PostgreSQL with that data
+ * directory (its keys) shows a migrated referral to the caseworker, whose migrated session still
+ * works, and chains its audit entries on from the copied ones (a third run keeps them).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -87,8 +88,11 @@ describe.skipIf(!pgBinDir)('store migrate: lowdb to PostgreSQL', () => {
     expect(row(first.out, 'staff-users')).toMatchObject({ lowdb: 2, postgres: 2, result: 'ok' });
     expect(row(first.out, 'staff-sessions').lowdb).toBeGreaterThan(0);
     expect(row(first.out, 'sessions').lowdb).toBeGreaterThan(0);
-    expect(first.out).toMatch(/audit log is not in the store/);
-    expect(first.out).toMatch(/12 collections copied and verified/);
+    // The server's own entries (first admin made, the caseworker's sign-in), as they were.
+    const audit = row(first.out, 'audit-log');
+    expect(audit.lowdb).toBeGreaterThan(0);
+    expect(audit).toMatchObject({ postgres: audit.lowdb, onlyInPg: 0, result: 'ok' });
+    expect(first.out).toMatch(/12 collections and the audit log \(\d+ entries\) copied and verified/);
 
     // Moved with their encryption: no name or phone in clear in any table.
     const db = new pg.Client({ connectionString: url });
@@ -130,6 +134,7 @@ describe.skipIf(!pgBinDir)('store migrate: lowdb to PostgreSQL', () => {
     expect(row(second.out, 'referrals')).toMatchObject({ lowdb: 3, postgres: 3, onlyInPg: 1, result: 'ok' });
     expect(row(second.out, 'referrals').sum).toBe(row(first.out, 'referrals').sum);
     expect(second.out).toMatch(/only in PostgreSQL \(kept, not deleted\): referrals 1/);
+    expect(row(second.out, 'audit-log')).toMatchObject({ ...audit, onlyInPg: 0, result: 'ok' });
 
     const onPg = await startServer('server/main.ts', { PORT: '0', DATA_DIR: dir, DATABASE_URL: url });
     try {
@@ -141,6 +146,22 @@ describe.skipIf(!pgBinDir)('store migrate: lowdb to PostgreSQL', () => {
       expect(page.last).toContain(names[2]);
     } finally {
       await onPg.stop();
+    }
+    // The view was audited in PostgreSQL, on from the copied chain; a re-run keeps it and its head.
+    const third = migrate(dir);
+    expect(third.code).toBe(0);
+    expect(row(third.out, 'audit-log')).toMatchObject({ lowdb: audit.lowdb, result: 'ok' });
+    expect(row(third.out, 'audit-log').onlyInPg).toBeGreaterThan(0);
+    const db2 = new pg.Client({ connectionString: url });
+    await db2.connect();
+    try {
+      const { rows } = await db2.query<{ action: string; seq: string }>(
+        'SELECT action, seq FROM audit_entries ORDER BY seq DESC LIMIT 1',
+      );
+      expect(rows[0]).toMatchObject({ action: 'view' });
+      expect(Number(rows[0]!.seq)).toBeGreaterThan(audit.lowdb);
+    } finally {
+      await db2.end();
     }
   }, 600_000);
 });

@@ -14,6 +14,15 @@
  * whatever the database's locale), so a page of one township, newest first, is read in order
  * from record_columns_find and a page of a whole collection from records_sort. Constraints are named: the store tells a
  * taken id (records_pkey) from a taken key (records_unique_key) by the name in the 23505 error.
+ *
+ * The audit log has tables of its own (server/staff/audit-log-pg.ts): one chain for every
+ * instance. `audit_entries` is keyed by seq, so two entries can never share a place;
+ * `audit_head` is one row (id 1: the count, the last hash, what was found broken, and their
+ * HMAC) that every append locks (SELECT … FOR UPDATE) in the transaction that inserts the entry,
+ * which is what serialises appends across instances. It starts unsigned (mac ''): the first
+ * instance to open the log signs it. `at` is the entry's ISO text as signed, not a timestamp (a
+ * timestamp would come back in another form and no longer match its MAC). The county index
+ * serves the audit page (a county's newest entries, without reading the log).
  */
 export interface Migration {
   version: number;
@@ -55,6 +64,36 @@ CREATE TABLE record_hashes (
   PRIMARY KEY (collection, id, field)
 );
 CREATE INDEX record_hashes_find ON record_hashes (collection, field, hash);
+`,
+  },
+  {
+    version: 2,
+    name: 'audit log',
+    sql: `
+CREATE TABLE audit_entries (
+  seq bigint NOT NULL,
+  entry_at varchar(40) NOT NULL,
+  actor varchar(100) NOT NULL,
+  action varchar(100) NOT NULL,
+  target varchar(400) NOT NULL,
+  detail varchar(2000),
+  county varchar(80),
+  prev varchar(128) NOT NULL,
+  hash varchar(128) NOT NULL,
+  CONSTRAINT audit_entries_pkey PRIMARY KEY (seq)
+);
+CREATE INDEX audit_entries_county ON audit_entries (county, seq DESC);
+CREATE TABLE audit_head (
+  id integer NOT NULL,
+  entries bigint NOT NULL,
+  last_hash varchar(128) NOT NULL,
+  legacy_entries bigint NOT NULL,
+  legacy_hash varchar(128) NOT NULL,
+  broken bigint NOT NULL,
+  mac varchar(128) NOT NULL,
+  CONSTRAINT audit_head_pkey PRIMARY KEY (id)
+);
+INSERT INTO audit_head (id, entries, last_hash, legacy_entries, legacy_hash, broken, mac) VALUES (1, 0, '', 0, '', 0, '');
 `,
   },
 ];

@@ -57,6 +57,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
 
   return {
     kind: 'postgres',
+    pool,
     async collection<T>(name: string, schema: z.ZodType<T>, o: CollectionOptions<T> = {}) {
       checkId(name);
       const existing = collections.get(name);

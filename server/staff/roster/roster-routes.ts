@@ -33,9 +33,9 @@ export function rosterRoutes(deps: StaffDeps): Router {
   const reports = new WeakMap<RosterJob, VisitsReport>();
   const audit = deps.staff.audit;
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
-  const adminOnly = (ctx: Context, next: Next) => {
+  const adminOnly = async (ctx: Context, next: Next) => {
     if (isCountyAdmin(me(ctx))) return next();
-    audit.append(me(ctx), 'denied', 'roster');
+    await audit.append(me(ctx), 'denied', 'roster');
     renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
   };
   /** This county's job named in the path, or a "not found" page. */
@@ -76,7 +76,7 @@ export function rosterRoutes(deps: StaffDeps): Router {
         status,
       );
     }
-    audit.append(user, 'roster_upload', 'roster', `${upload.kind} ${upload.bytes.length} bytes`);
+    await audit.append(user, 'roster_upload', 'roster', `${upload.kind} ${upload.bytes.length} bytes`);
     ctx.status = 303;
     ctx.redirect(`/staff/roster/${started.job.id}`);
   });
@@ -150,7 +150,7 @@ export function rosterRoutes(deps: StaffDeps): Router {
     } finally {
       rmSync(file, { force: true });
     }
-    audit.append(user, 'roster_download', 'roster', `${job.rows.length} rows`);
+    await audit.append(user, 'roster_download', 'roster', `${job.rows.length} rows`);
     const stamp = chinaDateTime(deps.now().toISOString()).slice(0, 10);
     ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     ctx.set('Content-Disposition', `attachment; filename="roster-results-${user.county}-${stamp}.xlsx"`);
@@ -170,7 +170,7 @@ export function rosterRoutes(deps: StaffDeps): Router {
     job.visits = run.catch(() => undefined);
     const report = await run;
     reports.set(job, report);
-    audit.append(
+    await audit.append(
       user,
       'roster_visits',
       'roster',

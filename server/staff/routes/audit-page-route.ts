@@ -21,7 +21,7 @@ export async function auditPageRoute(ctx: Context, deps: StaffDeps, admin: Staff
   const users = await countyStaff(deps, admin.county);
   const lang = staffLanguage(ctx);
   const t = translator(lang);
-  audit.append(admin, 'view_audit', 'audit');
+  await audit.append(admin, 'view_audit', 'audit');
   const read = readAuditQuery(ctx.query);
   const q = read.query;
 
@@ -29,7 +29,8 @@ export async function auditPageRoute(ctx: Context, deps: StaffDeps, admin: Staff
   // the county of the staff member who acted, or of the account a system entry names.
   const countyOf = (e: AuditEntry) =>
     e.county ?? users.get(e.by)?.county ?? (e.by === 'system' ? users.get(e.target)?.county : undefined);
-  const own = audit.list((e) => countyOf(e) === admin.county, Number.POSITIVE_INFINITY);
+  // Read by the county (an index in PostgreSQL); the entries without one are sorted out here.
+  const own = await audit.list((e) => countyOf(e) === admin.county, Number.POSITIVE_INFINITY, admin.county);
   const accounts = [...users.values()].filter((u) => u.county === admin.county);
   const idsOf = (username: string) => accounts.filter((u) => u.username === username).map((u) => u.id);
   const matched = own.filter(auditMatcher(q, idsOf));
@@ -58,7 +59,7 @@ export async function auditPageRoute(ctx: Context, deps: StaffDeps, admin: Staff
     'audit',
     {
       entries: rows.map((e) => auditRow(view, e)),
-      integrity: audit.verify(),
+      integrity: await audit.verify(),
       filter: q,
       people,
       actions,

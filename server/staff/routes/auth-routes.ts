@@ -63,7 +63,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     if (!result.ok) {
       // Shown to the admins of the account's county; a name that is no account is no county's.
       const county = (await findByUsername(deps.staff, username.trim().toLowerCase()))?.county ?? '';
-      audit.appendSystem(county, 'login_failed', username.toLowerCase().slice(0, 32), result.reason);
+      await audit.appendSystem(county, 'login_failed', username.toLowerCase().slice(0, 32), result.reason);
       if (result.reason === 'invalid')
         return renderStaff(ctx, deps, 'login', { username, error: 'staff.login.invalid' }, 401);
       // Only this name from this address waits; the answer is the same whether the name exists.
@@ -75,7 +75,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
           : { error: 'staff.login.wait_minutes', errorArgs: { n: Math.ceil(seconds / 60) } };
       return renderStaff(ctx, deps, 'login', { username, ...wait }, 429);
     }
-    audit.append(result.user, 'login', result.user.username);
+    await audit.append(result.user, 'login', result.user.username);
     ctx.cookies.set(staffCookie, result.session.id, { ...cookieOptions, signed: true });
     ctx.redirect('/staff');
   });
@@ -85,7 +85,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     const state = ctx.state.staff as StaffState;
     if (!ctx.state.csrfOk) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.expired' }, 403);
     await logout(deps.staff, state.session.id);
-    audit.append(state.user, 'logout', state.user.username);
+    await audit.append(state.user, 'logout', state.user.username);
     ctx.cookies.set(staffCookie, null, cookieOptions);
     ctx.redirect('/staff/login?bye=1');
   });
@@ -107,7 +107,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
       ctx.state.csrfOk &&
       (await secondFactor(deps.staff, state.session, field(ctx, 'code'), deps.now(), ctx.ip));
     if (!ok) return renderStaff(ctx, deps, 'totp', { error: 'staff.totp.invalid' }, 401);
-    audit.append(state.user, 'second_factor', state.user.username);
+    await audit.append(state.user, 'second_factor', state.user.username);
     await renewSession(ctx, state.session);
     ctx.redirect('/staff');
   });
@@ -126,7 +126,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
       ctx.state.csrfOk &&
       (await enrolTotp(deps.staff, state.session, secret, field(ctx, 'code'), deps.now(), ctx.ip));
     if (!ok) return setupPage(ctx, secret, 'staff.totp.invalid');
-    audit.append(state.user, 'second_factor_enrolled', state.user.username);
+    await audit.append(state.user, 'second_factor_enrolled', state.user.username);
     await renewSession(ctx, state.session);
     ctx.redirect('/staff');
   });
@@ -146,7 +146,7 @@ export function authRoutes(deps: StaffDeps, loginsPerMinute: number): Router {
     const result = await changePassword(deps.staff, state.user, field(ctx, 'current'), next);
     if (result !== 'changed')
       return renderStaff(ctx, deps, 'password', { ...data, error: `staff.password.${result}` }, 400);
-    audit.append(state.user, 'password_changed', state.user.username);
+    await audit.append(state.user, 'password_changed', state.user.username);
     // Changing the password ended every session (other devices too); this one goes on under a new id.
     const session = await startSession(deps.staff, state.user.id, 'full', deps.now());
     ctx.cookies.set(staffCookie, session.id, { ...cookieOptions, signed: true });

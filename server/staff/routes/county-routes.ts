@@ -26,9 +26,9 @@ export function countyRoutes(deps: StaffDeps): Router {
   const router = new Router({ prefix: '/staff', sensitive: true });
   const audit = deps.staff.audit;
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
-  const adminOnly = (ctx: Context, next: Next) => {
+  const adminOnly = async (ctx: Context, next: Next) => {
     if (isCountyAdmin(me(ctx))) return next();
-    audit.append(me(ctx), 'denied', ctx.path);
+    await audit.append(me(ctx), 'denied', ctx.path);
     renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
   };
 
@@ -63,7 +63,7 @@ export function countyRoutes(deps: StaffDeps): Router {
   router.get('/disagreements.yaml', async (ctx) => {
     const user = me(ctx);
     const items = await selectReferrals(deps.referrals, user, {});
-    audit.append(user, 'export_disagreements', 'yaml');
+    await audit.append(user, 'export_disagreements', 'yaml');
     ctx.type = 'text/yaml; charset=utf-8';
     ctx.set('Content-Disposition', 'attachment; filename="disagreements.yaml"');
     ctx.body = disagreementCases(items);
@@ -117,7 +117,7 @@ export function countyRoutes(deps: StaffDeps): Router {
           },
           deps.now(),
         );
-        audit.append(admin, 'user_add', user.id, `${user.username} ${role}`);
+        await audit.append(admin, 'user_add', user.id, `${user.username} ${role}`);
         return usersPage(ctx, { created: { username: user.username, password } });
       } catch {
         return usersPage(ctx, { error: 'staff.users.invalid' }, 400);
@@ -128,7 +128,7 @@ export function countyRoutes(deps: StaffDeps): Router {
       return usersPage(ctx, { error: 'staff.errors.forbidden' }, 403);
     if (ctx.params.action === 'reset') {
       const password = await resetPassword(deps.staff, target);
-      audit.append(admin, 'user_reset_password', target.id, target.username);
+      await audit.append(admin, 'user_reset_password', target.id, target.username);
       return usersPage(ctx, { reset: { username: target.username, password } });
     }
     if (ctx.params.action === 'township') {
@@ -142,7 +142,7 @@ export function countyRoutes(deps: StaffDeps): Router {
         await deps.staff.users.update(target.id, (u) => (u ? { ...u, township } : undefined), {
           durable: true,
         });
-        audit.append(
+        await audit.append(
           admin,
           'user_township',
           target.id,
@@ -160,7 +160,7 @@ export function countyRoutes(deps: StaffDeps): Router {
         durable: true,
       });
       if (disabled) await endSessions(deps.staff, target.id);
-      audit.append(admin, `user_${ctx.params.action}`, target.id, target.username);
+      await audit.append(admin, `user_${ctx.params.action}`, target.id, target.username);
       return ctx.redirect('/staff/users');
     }
     return usersPage(ctx, { error: 'staff.errors.forbidden' }, 400);
@@ -204,7 +204,7 @@ export function countyRoutes(deps: StaffDeps): Router {
       ...(text('secret') ? { secret: text('secret').slice(0, 100) } : {}),
       ...(text('wechat') ? { wechat: text('wechat').slice(0, 60) } : {}),
     });
-    audit.append(
+    await audit.append(
       user,
       'notice_settings',
       placeKey(user.county, township),

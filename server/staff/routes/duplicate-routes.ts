@@ -31,7 +31,7 @@ export function duplicateRoutes(deps: StaffDeps): Router {
     const ref = String(ctx.params.ref ?? '');
     const r = referencePattern.test(ref) ? await deps.referrals.get(ref) : undefined;
     if (!r || !canSee(user, r)) {
-      if (r) deps.staff.audit.append(user, 'denied', ref);
+      if (r) await deps.staff.audit.append(user, 'denied', ref);
       return renderStaff(ctx, deps, 'not-found', {}, 404);
     }
     if (!ctx.state.csrfOk) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.expired' }, 403);
@@ -40,7 +40,7 @@ export function duplicateRoutes(deps: StaffDeps): Router {
     if (!action || !form.success)
       return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 400);
     const other = await deps.referrals.get(form.data.other);
-    if (other && !canSee(user, other)) deps.staff.audit.append(user, 'denied', form.data.other);
+    if (other && !canSee(user, other)) await deps.staff.audit.append(user, 'denied', form.data.other);
     const result = await changeDuplicatePair(
       deps.referrals,
       action,
@@ -53,7 +53,7 @@ export function duplicateRoutes(deps: StaffDeps): Router {
       const t = translator(staffLanguage(ctx));
       return renderStaff(ctx, deps, 'error', { text: t(`staff.duplicates.error_${result.error}`) }, 409);
     }
-    deps.staff.audit.append(user, auditAction[action], r.reference, form.data.other);
+    await deps.staff.audit.append(user, auditAction[action], r.reference, form.data.other);
     // After a merge the surviving case is where the work goes on.
     const to = action === 'merge' ? form.data.other : r.reference;
     ctx.status = 303;

@@ -48,8 +48,8 @@ export function ledgerRoutes(deps: StaffDeps): Router {
     );
     if (variant === 'full') {
       const whole = items.filter((r) => showsFullNumbers(user, r, variant)).length;
-      audit.append(user, 'export_full', format, `${items.length} rows, ${whole} with full numbers`);
-    } else audit.append(user, 'export', format, `${items.length} rows`);
+      await audit.append(user, 'export_full', format, `${items.length} rows, ${whole} with full numbers`);
+    } else await audit.append(user, 'export', format, `${items.length} rows`);
 
     // The file covers the caseworker's township, or the one the admin filtered on, or the county.
     const townshipId = user.role === 'caseworker' ? user.township : filter.township;

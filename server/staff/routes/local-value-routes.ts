@@ -56,9 +56,9 @@ export function localValueRoutes(deps: StaffDeps): Router {
   const audit = deps.staff.audit;
   const records = deps.staff.localValues;
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
-  const adminOnly = (ctx: Context, next: Next) => {
+  const adminOnly = async (ctx: Context, next: Next) => {
     if (isCountyAdmin(me(ctx))) return next();
-    audit.append(me(ctx), 'denied', ctx.path);
+    await audit.append(me(ctx), 'denied', ctx.path);
     renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
   };
   let cases: RuleCase[] | undefined;
@@ -215,7 +215,7 @@ export function localValueRoutes(deps: StaffDeps): Router {
   /** Stored durably, then audited, then in force: the next screening anywhere reads it. */
   const save = async (record: LocalValueRecord, detail: string) => {
     await records.setDurably(record.id, record);
-    audit.append(
+    await audit.append(
       { id: record.by, county: record.county },
       record.kind === 'value' ? 'local_value_add' : 'local_source_add',
       record.parameter,

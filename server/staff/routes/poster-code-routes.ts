@@ -27,9 +27,9 @@ export function posterCodeRoutes(deps: StaffDeps): Router {
   const router = new Router({ prefix: '/staff', sensitive: true });
   const audit = deps.staff.audit;
   const me = (ctx: Context) => (ctx.state.staff as StaffState).user;
-  const adminOnly = (ctx: Context, next: Next) => {
+  const adminOnly = async (ctx: Context, next: Next) => {
     if (isCountyAdmin(me(ctx))) return next();
-    audit.append(me(ctx), 'denied', ctx.path);
+    await audit.append(me(ctx), 'denied', ctx.path);
     renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 403);
   };
 
@@ -41,7 +41,7 @@ export function posterCodeRoutes(deps: StaffDeps): Router {
       ? deps.townships(user.county).find((t) => t.id === query.data.township)
       : undefined;
     if (!query.success || (query.data.township !== undefined && !township)) {
-      audit.append(user, 'denied', ctx.path, 'township not in the county');
+      await audit.append(user, 'denied', ctx.path, 'township not in the county');
       return renderStaff(ctx, deps, 'error', { message: 'poster.unknown_township' }, 404);
     }
     if (!deps.posterCode) return renderStaff(ctx, deps, 'error', { message: 'poster.not_configured' }, 503);
@@ -62,7 +62,7 @@ export function posterCodeRoutes(deps: StaffDeps): Router {
       return renderStaff(ctx, deps, 'error', { message: 'api.errors.wechat_unavailable' }, 502);
     }
     // Audited before a byte is sent, as the 台账 is: who took which place's code.
-    audit.append(user, 'poster_code', scene);
+    await audit.append(user, 'poster_code', scene);
     const names = posterFileNames(
       user.county,
       township ? { id: township.id, name: township.name.zh } : undefined,

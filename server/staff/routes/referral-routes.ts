@@ -93,7 +93,7 @@ export function referralRoutes(deps: StaffDeps): Router {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const t = translator(lang);
-    audit.append(user, 'view', r.reference);
+    await audit.append(user, 'view', r.reference);
     const staff = await countyStaff(deps, r.jurisdiction);
     const staffHere = [...staff.values()].filter(
       (u) =>
@@ -239,7 +239,7 @@ export function referralRoutes(deps: StaffDeps): Router {
           : change.kind === 'papers'
             ? change.received.join(',')
             : undefined;
-    audit.append(user, change.kind, r.reference, detail);
+    await audit.append(user, change.kind, r.reference, detail);
     // "Also assign this case to me", ticked beside the status change: the change is made first, then the case taken.
     const take = takeCaseSchema.safeParse(v.take);
     if (change.kind === 'status' && take.success && take.data && result.record.assignee !== user.id) {
@@ -250,7 +250,7 @@ export function referralRoutes(deps: StaffDeps): Router {
         { kind: 'assign', to: user.id },
         deps.now(),
       );
-      if (taken.ok) audit.append(user, 'assign', r.reference);
+      if (taken.ok) await audit.append(user, 'assign', r.reference);
     }
     if (result.notifyResident) deps.onStatusChange(result.record);
     back(result.notifyResident ? 'notified' : 'saved');
@@ -263,7 +263,7 @@ export function referralRoutes(deps: StaffDeps): Router {
     const lang = staffLanguage(ctx);
     const t = translator(lang);
     const answers = r.answers as Answers;
-    audit.append(user, 'print', r.reference);
+    await audit.append(user, 'print', r.reference);
     const view = r.kind !== 'callback' ? referralResult(deps, r, lang) : undefined;
     const papers = papersToCollect(deps, r, lang);
     renderStaff(ctx, deps, 'print', {

@@ -88,7 +88,7 @@ export function visitRoutes(deps: StaffDeps): Router {
       deps.now(),
     );
     if (!set.ok) return renderStaff(ctx, deps, 'error', { message: 'staff.errors.forbidden' }, 409);
-    audit.append(user, 'visit', r.reference, read.at);
+    await audit.append(user, 'visit', r.reference, read.at);
     let notified = false;
     if (read.schedule && nextStatuses[set.record.status].includes('visit_scheduled')) {
       const moved = await applyChange(
@@ -99,7 +99,7 @@ export function visitRoutes(deps: StaffDeps): Router {
         deps.now(),
       );
       if (moved.ok) {
-        audit.append(user, 'status', r.reference, `${set.record.status} -> visit_scheduled`);
+        await audit.append(user, 'status', r.reference, `${set.record.status} -> visit_scheduled`);
         deps.onStatusChange(moved.record);
         notified = true;
       }
@@ -151,7 +151,7 @@ export function visitRoutes(deps: StaffDeps): Router {
       (r) => !r || !canSee(user, r) || !to || to.role !== 'caseworker' || !canSee(to, r),
     );
     if (refused || !to) {
-      audit.append(user, 'denied', 'bulk-assign', `${refs.length} cases`);
+      await audit.append(user, 'denied', 'bulk-assign', `${refs.length} cases`);
       return renderStaff(ctx, deps, 'error', { message: 'staff.bulk.refused' }, 403);
     }
     let done = 0;
@@ -164,7 +164,7 @@ export function visitRoutes(deps: StaffDeps): Router {
         deps.now(),
       );
       if (!result.ok) continue;
-      audit.append(user, 'assign', r.reference, 'bulk');
+      await audit.append(user, 'assign', r.reference, 'bulk');
       done++;
     }
     ctx.status = 303;

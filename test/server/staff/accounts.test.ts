@@ -133,20 +133,20 @@ describe('staff accounts', () => {
 describe('the audit log', () => {
   const dir = mkdtempSync(join(tmpdir(), 'audit-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  it('appends, survives a restart, and shows an edited line', () => {
+  it('appends, survives a restart, and shows an edited line', async () => {
     const log = AuditLog.open(dir);
-    log.append('u1', 'view', 'TE-AAAA1111');
-    log.append('u1', 'status', 'TE-AAAA1111', 'new → contacted');
+    await log.append('u1', 'view', 'TE-AAAA1111');
+    await log.append('u1', 'status', 'TE-AAAA1111', 'new → contacted');
     log.close();
     const again = AuditLog.open(dir);
     expect(again.size).toBe(2);
-    expect(again.verify()).toEqual({ ok: true });
-    expect(again.list()[0]).toMatchObject({ seq: 2, action: 'status' });
+    expect(await again.verify()).toEqual({ ok: true });
+    expect((await again.list())[0]).toMatchObject({ seq: 2, action: 'status' });
     again.close();
     const file = join(dir, 'audit.jsonl');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"view"', '"edit"'));
     const tampered = AuditLog.open(dir);
-    expect(tampered.verify()).toEqual({ ok: false, seq: 1 });
+    expect(await tampered.verify()).toEqual({ ok: false, seq: 1 });
     tampered.close();
   });
 });
