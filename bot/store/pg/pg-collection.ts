@@ -197,6 +197,36 @@ export class PgCollection<T> implements Collection<T> {
     }
   }
 
+  /**
+   * Many records as `setDurably` writes each, in one transaction (the store migration: a
+   * commit and a few statements per batch, not per record). Records already stored (a re-run)
+   * are updated one by one under their row locks; new ones go in as multi-row INSERTs. A
+   * unique violation (a unique key another record holds, or an id another instance inserted
+   * meanwhile) rolls the batch back and writes it record by record, so each record gets
+   * exactly the answer `setDurably` gives it.
+   */
+  async setManyDurably(records: readonly (readonly [string, T])[]) {
+    for (const [id] of records) checkId(id);
+    if (!records.length) return;
+    try {
+      await this.write(async (client) => {
+        const { rows } = await client.query<{ id: string }>(
+          'SELECT id FROM records WHERE collection = $1 AND id = ANY($2) FOR UPDATE',
+          [this.name, records.map(([id]) => id)],
+        );
+        const stored = new Set(rows.map((r) => r.id));
+        for (const [id, value] of records) if (stored.has(id)) await this.updateRow(client, id, value);
+        await this.insertRows(
+          client,
+          records.filter(([id]) => !stored.has(id)),
+        );
+      }, true);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw this.writeError(e);
+      for (const [id, value] of records) await this.setDurably(id, value);
+    }
+  }
+
   async delete(id: string) {
     checkId(id);
     return this.write(async (client) => {
@@ -323,6 +353,51 @@ export class PgCollection<T> implements Collection<T> {
       [this.name, id, this.encode(id, value), this.uniqueOf(value), this.sortOf(id, value)],
     );
     await this.insertSideRows(client, id, value);
+  }
+
+  /** New records, each with its side rows, in one INSERT per table. */
+  private async insertRows(client: Client, records: readonly (readonly [string, T])[]) {
+    if (!records.length) return;
+    const main: unknown[][] = [];
+    const columns: unknown[][] = [];
+    const hashes: unknown[][] = [];
+    for (const [id, value] of records) {
+      const sort = this.sortOf(id, value);
+      main.push([id, this.encode(id, value), this.uniqueOf(value), sort]);
+      for (const [name, read] of Object.entries(this.options.columns ?? {})) {
+        const v = read(value);
+        if (v !== undefined) columns.push([id, name, v, sort]);
+      }
+      for (const [field, hash] of Object.entries(this.index?.of(value) ?? {})) hashes.push([id, field, hash]);
+    }
+    await this.insertMany(
+      client,
+      'records (collection, id, data, version, unique_key, updated_at, sort)',
+      main,
+      (p) => `($1, ${p[0]}, ${p[1]}, 1, ${p[2]}, CURRENT_TIMESTAMP, ${p[3]})`,
+    );
+    await this.insertMany(client, 'record_columns (collection, id, name, value, sort)', columns);
+    await this.insertMany(client, 'record_hashes (collection, id, field, hash)', hashes);
+  }
+
+  /** One INSERT of many rows, each ($1 = the collection, then its own values), `shape` placing them. */
+  private async insertMany(
+    client: Client,
+    into: string,
+    rows: readonly unknown[][],
+    shape = (p: string[]) => `($1, ${p.join(', ')})`,
+  ) {
+    if (!rows.length) return;
+    const params: unknown[] = [this.name];
+    const values = rows.map((row) =>
+      shape(
+        row.map((v) => {
+          params.push(v);
+          return `$${params.length}`;
+        }),
+      ),
+    );
+    await client.query(`INSERT INTO ${into} VALUES ${values.join(', ')}`, params);
   }
 
   private async updateRow(client: Client, id: string, value: T): Promise<boolean> {
