@@ -69,6 +69,8 @@ describe.skipIf(!pgBinDir)('writing a batch of records on PostgreSQL', () => {
     // 550 odd references, and R-0010 moved to karadala.
     expect(await inbox.count({ township: 'karadala' })).toBe(551);
     expect(await inbox.count()).toBe(1_101);
+    const byPhone = await inbox.findByHash('phone', inbox.index!.hash('phone', changed.phone));
+    expect(byPhone).toEqual([changed]);
   });
 
   it('refuses a record whose unique key another holds, as setDurably does', async () => {
