@@ -170,13 +170,13 @@ async function storeCommand(
 
 async function keysCommand(store: Store, dataDir: string, verb: string) {
   try {
-    if (verb === 'status') process.stdout.write(keyStatus(store, dataDir));
+    if (verb === 'status') process.stdout.write(await keyStatus(store));
     else if (verb === 'rotate') {
       const done = await rotateDataKey(store, dataDir);
       process.stdout.write(
         `${done.records} records re-encrypted with data key ${done.current}${done.source === 'file' ? ' (new, first line of the key file)' : ' (DATA_KEY)'}\n`,
       );
-      process.stdout.write(keyStatus(store, dataDir));
+      process.stdout.write(await keyStatus(store));
     } else throw new Error(usage);
   } finally {
     await store.close();

@@ -10,10 +10,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDialogStorage } from '../bot/referral/dialog-storage.ts';
 import type { Collection, Store } from '../bot/store/collection-store.ts';
-import { addKeyToFile, valuesPerKey } from '../bot/store/data-keys.ts';
+import { addKeyToFile } from '../bot/store/data-keys.ts';
 import { openOutboxStore } from '../bot/channels/wechat/outbox-store.ts';
 import { residentNotices } from './notices/resident-notices.ts';
 import { staffNotices } from './notices/staff-notices.ts';
+import { subscribeNotices } from './notices/subscribe-notices.ts';
 
 /** Every collection with encrypted fields, opened as the server opens it. */
 async function personalCollections(store: Store, dataDir: string): Promise<Collection<unknown>[]> {
@@ -22,8 +23,16 @@ async function personalCollections(store: Store, dataDir: string): Promise<Colle
   const dialog = await openDialogStorage(store, 'admin', shards);
   const township = await staffNotices(store, { publicUrl: () => '', baseDelayMs: 1000, maxDelayMs: 1000 });
   const resident = await residentNotices(store);
+  const subscribe = await subscribeNotices(store, { baseDelayMs: 1000, maxDelayMs: 1000 });
   const outbox = await openOutboxStore(store);
-  return [dialog.sessions, dialog.referrals, township.queue, resident.queue, outbox] as Collection<unknown>[];
+  return [
+    dialog.sessions,
+    dialog.referrals,
+    township.queue,
+    resident.queue,
+    subscribe.queue,
+    outbox,
+  ] as Collection<unknown>[];
 }
 
 export async function rotateDataKey(store: Store, dataDir: string) {
@@ -43,10 +52,10 @@ export async function rotateDataKey(store: Store, dataDir: string) {
   return { current: store.keys()!.current.id, source: before.source, records };
 }
 
-export function keyStatus(store: Store, dataDir: string): string {
+export async function keyStatus(store: Store): Promise<string> {
   const ring = store.keys();
   if (!ring) throw new Error('the store has no data keys');
-  const counts = valuesPerKey(dataDir);
+  const counts = await store.valuesPerKey();
   const lines = [...ring.byId.keys()].map(
     (id) =>
       `${id}\t${id === ring.current.id ? 'current' : 'decrypt only'}\t${counts.get(id) ?? 0} values\t${ring.source === 'env' ? 'DATA_KEY' : ring.file}`,

@@ -8,7 +8,8 @@
  * Verified after the copy by reading both sides back: per collection the count and a SHA-256
  * over the sorted ids and the canonical JSON of each decoded record. Safe to re-run: a record
  * is overwritten with itself; a record only in PostgreSQL (written there after a first move) is
- * reported and left alone, never deleted.
+ * reported and left alone, never deleted. Written in batches (one transaction each, see `copy`):
+ * a run stopped midway leaves whole batches, and the re-run overwrites them.
  *
  * The audit log comes too: the file's chain (audit.jsonl and its signed checkpoint) is copied
  * into the database's audit tables entry by entry as it was, with the same key (AUDIT_KEY or
@@ -24,6 +25,7 @@ import type pg from 'pg';
 import { openStore } from '../bot/store/open-store.ts';
 import { AuditLog } from './staff/audit-log.ts';
 import { importAuditChain, PgAuditLog } from './staff/audit-log-pg.ts';
+import { PgCollection } from '../bot/store/pg/pg-collection.ts';
 import { openEveryCollection } from './stored-collections.ts';
 
 export interface CollectionCheck {
@@ -120,6 +122,28 @@ export async function migrateAuditLog(
   }
 }
 
+/** Records a transaction: a commit per batch instead of per record. */
+export const migrateBatch = 500;
+
+/**
+ * Through the same codec the server writes with; into PostgreSQL `migrateBatch` records a
+ * transaction (each batch committed before the next is read), into any other store one by one.
+ */
+async function copy(src: Collection<unknown>, dst: Collection<unknown>) {
+  if (!(dst instanceof PgCollection)) {
+    for await (const [id, r] of src.entries()) await dst.setDurably(id, r);
+    return;
+  }
+  let batch: [string, unknown][] = [];
+  for await (const entry of src.entries()) {
+    batch.push(entry);
+    if (batch.length < migrateBatch) continue;
+    await dst.setManyDurably(batch);
+    batch = [];
+  }
+  await dst.setManyDurably(batch);
+}
+
 export async function migrateStore(o: {
   dataDir: string;
   databaseUrl: string;
@@ -137,8 +161,7 @@ export async function migrateStore(o: {
       const checks: CollectionCheck[] = [];
       for (const [name, src] of source) {
         const dst = target.get(name)!;
-        // Durably, one by one: the same writes the server makes, through the same codec.
-        for await (const [id, r] of src.entries()) await dst.setDurably(id, r);
+        await copy(src, dst);
         checks.push(await compareCollection(name, src, dst));
       }
       const audit = await migrateAuditLog(o.dataDir, to.pool!, o.auditKey);

@@ -23,7 +23,7 @@ import { Low, Memory } from 'lowdb';
 import type pg from 'pg';
 import { z } from 'zod';
 import { lockDataDir } from './data-dir-lock.ts';
-import { type DataKeyring, type EnvKeys, keyId, loadDataKeys } from './data-keys.ts';
+import { type DataKeyring, type EnvKeys, keyId, loadDataKeys, valuesPerKey } from './data-keys.ts';
 import { DurableJsonFile, type FileCodec } from './durable-json-file.ts';
 import { type RecordCodec, recordCodec } from './field-cipher.ts';
 import { checkFindOptions, type Keyed, pageOf, sortKeyOf } from './find-page.ts';
@@ -161,6 +161,11 @@ export interface Store {
   /** Makes another keyring current (rotation): every later write encrypts with its current key. */
   useKeys(ring: DataKeyring): void;
   /**
+   * How many stored values each data key id encrypts (`keys status`: may an old key be retired
+   * yet?), read from where the store keeps them: the data files, or PostgreSQL's rows.
+   */
+  valuesPerKey(): Promise<Map<string, number>>;
+  /**
    * The lead for `name` (the WeChat bot, the notice senders): exactly one instance holds it.
    * File and memory stores lead at once (one process per store); PostgreSQL waits for an
    * advisory lock and hands it over within seconds when its holder dies. Resolves after the
@@ -234,6 +239,7 @@ export async function openFileStore(dir: string, options: StoreOptions = {}): Pr
       useKeys: (next) => {
         ring = next;
       },
+      valuesPerKey: async () => valuesPerKey(dir),
     },
   );
 }
@@ -247,7 +253,13 @@ export async function openMemoryStore(options: StoreOptions = {}): Promise<Store
     'memory',
     options,
     () => {},
-    { hashKey: () => ({ key, id }), keys: () => undefined, useKeys: () => {} },
+    {
+      hashKey: () => ({ key, id }),
+      keys: () => undefined,
+      useKeys: () => {},
+      // Nothing is encrypted in memory.
+      valuesPerKey: async () => new Map(),
+    },
   );
 }
 
@@ -262,6 +274,7 @@ interface KeyAccess {
   hashKey: () => { key: Buffer; id: string };
   keys: () => DataKeyring | undefined;
   useKeys: (ring: DataKeyring) => void;
+  valuesPerKey: () => Promise<Map<string, number>>;
 }
 
 function createStore(
@@ -308,6 +321,7 @@ function createStore(
     },
     keys: keyAccess.keys,
     useKeys: keyAccess.useKeys,
+    valuesPerKey: keyAccess.valuesPerKey,
     // One process holds the store (the data directory's lock), so it leads.
     lead: async () => soleLeadership(),
     health() {

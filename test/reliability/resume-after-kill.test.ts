@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { say } from '../helpers/conversation-api.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
 import { coupleZh, referralZh } from '../helpers/transcripts.ts';
 
@@ -17,17 +18,6 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 const start = (dataDir: string) => startServer('server/main.ts', { PORT: '0', DATA_DIR: dataDir });
-const say = async (server: Started, id: string | undefined, text: string) => {
-  const res = await fetch(
-    server.base + (id ? `/api/v1/conversations/${id}/messages` : '/api/v1/conversations'),
-    {
-      method: 'POST',
-      body: JSON.stringify({ text }),
-      headers: { 'content-type': 'application/json' },
-    },
-  );
-  return (await res.json()) as { id: string; replies: string[]; phase: string };
-};
 const kill = async (server: Started) => {
   server.child.kill('SIGKILL');
   await new Promise((r) => server.child.once('exit', r));

@@ -197,6 +197,39 @@ export class PgCollection<T> implements Collection<T> {
     }
   }
 
+  /**
+   * Many records as `setDurably` writes each, in one transaction (the store migration: a
+   * commit and a few statements per batch, not per record). Records already stored (a re-run)
+   * are locked and rewritten by one multi-row UPDATE; new ones go in as multi-row INSERTs. A
+   * unique violation (a unique key another record holds, or an id another instance inserted
+   * meanwhile) rolls the batch back and writes it record by record, so each record gets
+   * exactly the answer `setDurably` gives it.
+   */
+  async setManyDurably(records: readonly (readonly [string, T])[]) {
+    for (const [id] of records) checkId(id);
+    if (!records.length) return;
+    try {
+      await this.write(async (client) => {
+        const { rows } = await client.query<{ id: string }>(
+          'SELECT id FROM records WHERE collection = $1 AND id = ANY($2) FOR UPDATE',
+          [this.name, records.map(([id]) => id)],
+        );
+        const stored = new Set(rows.map((r) => r.id));
+        await this.updateRows(
+          client,
+          records.filter(([id]) => stored.has(id)),
+        );
+        await this.insertRows(
+          client,
+          records.filter(([id]) => !stored.has(id)),
+        );
+      }, true);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw this.writeError(e);
+      for (const [id, value] of records) await this.setDurably(id, value);
+    }
+  }
+
   async delete(id: string) {
     checkId(id);
     return this.write(async (client) => {
@@ -323,6 +356,101 @@ export class PgCollection<T> implements Collection<T> {
       [this.name, id, this.encode(id, value), this.uniqueOf(value), this.sortOf(id, value)],
     );
     await this.insertSideRows(client, id, value);
+  }
+
+  /** New records, each with its side rows, in one INSERT per table. */
+  private async insertRows(client: Client, records: readonly (readonly [string, T])[]) {
+    if (!records.length) return;
+    await this.insertMany(
+      client,
+      'records (collection, id, data, version, unique_key, updated_at, sort)',
+      this.recordRows(records),
+      (p) => `($1, ${p[0]}, ${p[1]}, 1, ${p[2]}, CURRENT_TIMESTAMP, ${p[3]})`,
+    );
+    await this.insertSideRowsOf(client, records);
+  }
+
+  /**
+   * Records already stored (a re-run of the migration), rewritten in one UPDATE; their side
+   * rows replaced by one DELETE and one INSERT per table, as `updateRow` does for one.
+   */
+  private async updateRows(client: Client, records: readonly (readonly [string, T])[]) {
+    if (!records.length) return;
+    const params: unknown[] = [this.name];
+    const values = this.recordRows(records).map(
+      (row) =>
+        `(${row
+          .map((v) => {
+            params.push(v);
+            return `$${params.length}`;
+          })
+          .join(', ')})`,
+    );
+    await client.query(
+      `UPDATE records SET data = v.data, version = records.version + 1, unique_key = v.unique_key,
+         updated_at = CURRENT_TIMESTAMP, sort = v.sort
+       FROM (VALUES ${values.join(', ')}) AS v (id, data, unique_key, sort)
+       WHERE records.collection = $1 AND records.id = v.id`,
+      params,
+    );
+    const ids = records.map(([id]) => id);
+    if (this.options.columns)
+      await client.query('DELETE FROM record_columns WHERE collection = $1 AND id = ANY($2)', [
+        this.name,
+        ids,
+      ]);
+    if (this.index)
+      await client.query('DELETE FROM record_hashes WHERE collection = $1 AND id = ANY($2)', [
+        this.name,
+        ids,
+      ]);
+    await this.insertSideRowsOf(client, records);
+  }
+
+  /** Each record's row values: id, encrypted data, unique key hash, sort key. */
+  private recordRows(records: readonly (readonly [string, T])[]): unknown[][] {
+    return records.map(([id, value]) => [
+      id,
+      this.encode(id, value),
+      this.uniqueOf(value),
+      this.sortOf(id, value),
+    ]);
+  }
+
+  /** The columns and keyed hashes of many records, one INSERT per table. */
+  private async insertSideRowsOf(client: Client, records: readonly (readonly [string, T])[]) {
+    const columns: unknown[][] = [];
+    const hashes: unknown[][] = [];
+    for (const [id, value] of records) {
+      const sort = this.sortOf(id, value);
+      for (const [name, read] of Object.entries(this.options.columns ?? {})) {
+        const v = read(value);
+        if (v !== undefined) columns.push([id, name, v, sort]);
+      }
+      for (const [field, hash] of Object.entries(this.index?.of(value) ?? {})) hashes.push([id, field, hash]);
+    }
+    await this.insertMany(client, 'record_columns (collection, id, name, value, sort)', columns);
+    await this.insertMany(client, 'record_hashes (collection, id, field, hash)', hashes);
+  }
+
+  /** One INSERT of many rows, each ($1 = the collection, then its own values), `shape` placing them. */
+  private async insertMany(
+    client: Client,
+    into: string,
+    rows: readonly unknown[][],
+    shape = (p: string[]) => `($1, ${p.join(', ')})`,
+  ) {
+    if (!rows.length) return;
+    const params: unknown[] = [this.name];
+    const values = rows.map((row) =>
+      shape(
+        row.map((v) => {
+          params.push(v);
+          return `$${params.length}`;
+        }),
+      ),
+    );
+    await client.query(`INSERT INTO ${into} VALUES ${values.join(', ')}`, params);
   }
 
   private async updateRow(client: Client, id: string, value: T): Promise<boolean> {

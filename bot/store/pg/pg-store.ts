@@ -77,6 +77,16 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     useKeys(next) {
       ring = next;
     },
+    async valuesPerKey() {
+      // Counted in the database (one pass, nothing sent but the totals), by the key id every
+      // ciphertext names (field-cipher.ts): regexp_matches, which openGauss and KingbaseES have too.
+      const { rows } = await pool.query<{ key: string; n: string }>(
+        `SELECT m[1] AS key, count(*) AS n
+         FROM (SELECT regexp_matches(data, '"enc:v1:([0-9a-f]{12}):', 'g') AS m FROM records WHERE data LIKE '%"enc:v1:%') v
+         GROUP BY m[1]`,
+      );
+      return new Map(rows.map((r) => [r.key, Number(r.n)]));
+    },
     async lead(name) {
       const l = await pgLeadership(url, name, { onError: onWrite });
       leaderships.add(l);

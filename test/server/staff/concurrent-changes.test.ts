@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openReferrals } from '../../../bot/referral/dialog-storage.ts';
-import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import { openMemoryStore } from '../../../bot/store/collection-store.ts';
 import {
   changePassword,
@@ -20,6 +19,7 @@ import { openAccounts } from '../../../server/staff/staff-storage.ts';
 import type { StaffUser } from '../../../server/staff/staff-records.ts';
 import { currentTotp, newTotpSecret } from '../../../server/staff/totp.ts';
 import { applyChange } from '../../../server/staff/workflow.ts';
+import { seededReferral } from '../../helpers/seed-referrals.ts';
 
 const t0 = new Date('2026-11-23T10:00:00Z');
 
@@ -37,22 +37,9 @@ const caseworker = (id: string): StaffUser => ({
   createdAt: t0.toISOString(),
 });
 
-const newCase = (reference: string): ReferralRecord => ({
-  reference,
-  kind: 'referral',
-  createdAt: t0.toISOString(),
-  updatedAt: t0.toISOString(),
-  channel: 'web',
-  lang: 'zh',
-  jurisdiction: 'tekes',
-  township: 'karadala',
-  answers: {},
-  programs: [],
-  name: '阿依古丽',
-  phone: '13912345678',
-  status: 'new',
-  history: [{ at: t0.toISOString(), by: 'resident', action: 'created' }],
-});
+/** A new Karadala case, made the morning of t0. */
+const newCase = (reference: string) =>
+  seededReferral(reference, 23, { name: '阿依古丽', phone: '13912345678' });
 
 describe('two status changes of one case at once', () => {
   it('both land in its history, each from the status the other left', async () => {
