@@ -17,6 +17,7 @@ import { openStore } from '../../bot/store/open-store.ts';
 import { addCaseworker, addStaffUser } from '../helpers/admin-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
+import { say } from '../helpers/conversation-api.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
 import { type Resident, residentWithResults, sendReferral } from '../helpers/resident-referral.ts';
 import { signIn, signInAdmin } from '../helpers/staff-sign-in.ts';
@@ -59,19 +60,6 @@ async function twoInstances(): Promise<[Started & { dir: string }, Started & { d
     { ...second, dir: b },
   ];
 }
-
-const say = async (server: Started, id: string | undefined, text: string) => {
-  const res = await fetch(
-    server.base + (id ? `/api/v1/conversations/${id}/messages` : '/api/v1/conversations'),
-    {
-      method: 'POST',
-      body: JSON.stringify({ text }),
-      headers: { 'content-type': 'application/json' },
-    },
-  );
-  expect(res.ok).toBe(true);
-  return (await res.json()) as { id: string; replies: string[]; phase: string };
-};
 
 const wechatOn = async (server: Started) => {
   const res = await fetch(`${server.base}/readyz`);
