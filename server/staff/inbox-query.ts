@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { readIdNumber, readPhone } from '../../bot/referral/contact.ts';
 import {
   cannotBeReturned,
+  inboxScope,
   type ReferralRecord,
   type ReferralStatus,
   referralSortKey,
@@ -210,24 +211,25 @@ async function pagedFromStore(
   if (user.role === 'county_admin' && f.township !== '-') byColumn.add('township');
   if (!Object.keys(f).every((k) => byColumn.has(k))) return undefined;
   if (user.disabled) return undefined;
-  // The most selective column first: PostgreSQL's query is driven by it.
-  const place: Record<string, string> | undefined =
-    user.role === 'county_admin'
-      ? { county: user.county }
-      : user.township !== undefined
-        ? { township: user.township, county: user.county }
-        : undefined;
-  if (!place) return undefined;
-  const shown: Record<string, string> = {
-    ...(f.township ? { township: f.township } : {}),
-    ...place,
-    // A call-back without a phone is listed only in its own list ("unreturnable"), never as work.
-    listed: f.kind === 'unreturnable' ? 'no' : 'yes',
-    ...(f.kind && f.kind !== 'unreturnable' ? { kind: f.kind } : {}),
-  };
+  const own = user.role === 'county_admin' ? undefined : user.township;
+  if (user.role !== 'county_admin' && own === undefined) return undefined;
+  // One combined column each (referralColumns: countyStatus, townshipList...), so a count or a
+  // page is one index range; a kind is checked beside it.
+  const scope = (township: string | undefined, listed: string, status?: string) => ({
+    [`${township ? 'township' : 'county'}${status ? 'Status' : 'List'}`]: inboxScope(
+      user.county,
+      township,
+      listed,
+      status,
+    ),
+  });
+  const township = own ?? f.township;
+  // A call-back without a phone is listed only in its own list ("unreturnable"), never as work.
+  const listed = f.kind === 'unreturnable' ? 'no' : 'yes';
+  const kind: Record<string, string> = f.kind && f.kind !== 'unreturnable' ? { kind: f.kind } : {};
   const [unreturnable, ...perStatus] = await Promise.all([
-    referrals.count({ ...place, listed: 'no' }),
-    ...referralStatuses.map((s) => referrals.count({ ...shown, status: s })),
+    referrals.count(scope(own, 'no')),
+    ...referralStatuses.map((s) => referrals.count({ ...scope(township, listed, s), ...kind })),
   ]);
   const counts = Object.fromEntries(referralStatuses.map((s, i) => [s, perStatus[i] ?? 0])) as Record<
     ReferralStatus,
@@ -236,7 +238,7 @@ async function pagedFromStore(
   const total = f.status ? counts[f.status] : perStatus.reduce((n, k) => n + (k ?? 0), 0);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(f.page ?? 1, pages);
-  const where = f.status ? { ...shown, status: f.status } : shown;
+  const where = { ...scope(township, listed, f.status), ...kind };
   let items: ReferralRecord[] = [];
   let after: string | undefined;
   // Keyset pages: a later page walks the ones before it (rare; each step is one index read).

@@ -57,6 +57,21 @@ CREATE TABLE record_hashes (
 CREATE INDEX record_hashes_find ON record_hashes (collection, field, hash);
 `,
   },
+  {
+    // The columns whose rows every record of a collection has: a column declared later (a new
+    // filter) is filled for the records stored before it, once (pg-collection.ts fillColumns).
+    // Every column already in use was written with each record, so it counts as filled.
+    version: 2,
+    name: 'record column names',
+    sql: `
+CREATE TABLE record_column_names (
+  collection varchar(80) NOT NULL,
+  name varchar(80) NOT NULL,
+  PRIMARY KEY (collection, name)
+);
+INSERT INTO record_column_names (collection, name) SELECT DISTINCT collection, name FROM record_columns;
+`,
+  },
 ];
 
 export const codeSchemaVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
