@@ -5,57 +5,74 @@
 import type { TFunction } from 'i18next';
 import type { HistoryEntry, ReferralRecord } from '../../bot/referral/referral-record.ts';
 import { type Language, translator } from '../../locales/i18n.ts';
-import type { Collection } from '../../bot/store/collection-store.ts';
 import { canSee } from './access.ts';
-import { duplicateFinder, duplicatesSeenBy, matchReasons, takesPart } from './duplicates.ts';
+import {
+  type DuplicateFinder,
+  duplicateFinder,
+  duplicatesSeenBy,
+  matchReasons,
+  takesPart,
+} from './duplicates.ts';
 import { chinaDate, staffName } from './referral-view.ts';
 import type { StaffDeps } from './staff-deps.ts';
 import type { StaffDirectory } from './staff-directory.ts';
 import type { StaffUser } from './staff-records.ts';
 
-type HashLookup = (field: string, hash: string) => Promise<ReferralRecord[]>;
-
-/** findByHash, each (field, hash) asked once however many rows of a page share it. */
-function sharedLookup(referrals: Collection<ReferralRecord>): HashLookup {
-  const asked = new Map<string, Promise<ReferralRecord[]>>();
-  return (field, hash) => {
-    const key = `${field}\u0000${hash}`;
-    let found = asked.get(key);
-    if (!found) {
-      found = referrals.findByHash(field, hash);
-      asked.set(key, found);
-    }
-    return found;
-  };
-}
+type Candidates = {
+  all: ReadonlyMap<string, ReferralRecord>;
+  finder: DuplicateFinder;
+  get: (reference: string) => ReferralRecord | undefined;
+};
 
 /**
- * The cases that can be a duplicate of `r`: those of its county sharing one of its keyed hashes
- * (an index lookup each on PostgreSQL), with `r`. duplicates.ts's finder over these gives
- * exactly what it gives over the whole county: a match shares a hash, and a dismissed pair is
- * written on one of its two sides, both of which are here. So a page reads its rows' matches,
- * never the county (which at 1,000,000 referrals took seconds and hundreds of MB per page).
+ * The cases that can be a duplicate of each of `rows`: those of its county sharing one of its
+ * keyed hashes, with the row. duplicates.ts's finder over these gives exactly what it gives over
+ * the whole county: a match shares a hash, and a dismissed pair is written on one of its two
+ * sides, both of which are here. Asked as one hash-index query per reason for the whole page
+ * (ids only: most rows share no hash with anything), then only the other cases are read. So a
+ * page reads its rows' matches, never the county (which at 50,000 referrals took 2.6 s and
+ * ~200 MB per page, growing with the county).
  */
-async function candidatesOf(deps: StaffDeps, r: ReferralRecord, lookup: HashLookup) {
+async function candidatesFor(
+  deps: StaffDeps,
+  rows: readonly ReferralRecord[],
+): Promise<Map<string, Candidates>> {
   const index = deps.referrals.index;
-  const byReference = new Map([[r.reference, r]]);
-  if (index) {
-    const hashes = index.of(r);
-    const found = await Promise.all(
-      matchReasons.flatMap((reason) => {
-        const h = hashes[reason];
-        return h ? [lookup(reason, h)] : [];
-      }),
-    );
-    // A hash is the same in every county: duplicates are only looked for within one.
-    for (const o of found.flat())
-      if (o.jurisdiction === r.jurisdiction && !byReference.has(o.reference)) byReference.set(o.reference, o);
+  const hashesOf = (r: ReferralRecord) => (index ? index.of(r) : {});
+  const found = await Promise.all(
+    matchReasons.map(async (reason) => {
+      const hashes = rows.flatMap((r) => hashesOf(r)[reason] ?? []);
+      return { reason, hits: hashes.length ? await deps.referrals.idsByHash(reason, hashes) : [] };
+    }),
+  );
+  const idsOf = new Map<string, string[]>();
+  for (const { reason, hits } of found)
+    for (const { id, hash } of hits)
+      idsOf.set(`${reason}\u0000${hash}`, [...(idsOf.get(`${reason}\u0000${hash}`) ?? []), id]);
+  const shown = new Map(rows.map((r) => [r.reference, r]));
+  const others = new Set([...idsOf.values()].flat().filter((id) => !shown.has(id)));
+  const read = new Map(
+    await Promise.all([...others].map(async (id) => [id, await deps.referrals.get(id)] as const)),
+  );
+  const out = new Map<string, Candidates>();
+  for (const r of rows) {
+    const all = new Map([[r.reference, r]]);
+    const hashes = hashesOf(r);
+    for (const reason of matchReasons) {
+      const h = hashes[reason];
+      for (const id of (h && idsOf.get(`${reason}\u0000${h}`)) || []) {
+        const o = shown.get(id) ?? read.get(id);
+        // A hash is the same in every county: duplicates are only looked for within one.
+        if (o && o.jurisdiction === r.jurisdiction) all.set(id, o);
+      }
+    }
+    out.set(r.reference, {
+      all,
+      finder: duplicateFinder(all.values(), index),
+      get: (ref) => all.get(ref),
+    });
   }
-  return {
-    all: byReference,
-    finder: duplicateFinder(byReference.values(), index),
-    get: (ref: string) => byReference.get(ref),
-  };
+  return out;
 }
 
 /** Per inbox row shown: the other cases to link to and the number only counted. */
@@ -65,19 +82,15 @@ export async function inboxDuplicateFlags(
   user: StaffUser,
 ): Promise<Record<string, { others: string[]; elsewhere: number }>> {
   const out: Record<string, { others: string[]; elsewhere: number }> = Object.create(null);
-  const lookup = sharedLookup(deps.referrals);
-  const seenPerRow = await Promise.all(
-    // A call-back or a merged case is never flagged: its hashes are not even looked up.
-    rows
-      .filter(takesPart)
-      .map(async (r) => {
-        const { finder, get } = await candidatesOf(deps, r, lookup);
-        return [r.reference, duplicatesSeenBy(r, finder, user, get)] as const;
-      }),
-  );
-  for (const [reference, seen] of seenPerRow)
+  // A call-back or a merged case is never flagged: its hashes are not even looked up.
+  const flagged = rows.filter(takesPart);
+  const candidates = await candidatesFor(deps, flagged);
+  for (const r of flagged) {
+    const { finder, get } = candidates.get(r.reference)!;
+    const seen = duplicatesSeenBy(r, finder, user, get);
     if (seen.visible.length || seen.elsewhere)
-      out[reference] = { others: seen.visible.map((v) => v.record.reference), elsewhere: seen.elsewhere };
+      out[r.reference] = { others: seen.visible.map((v) => v.record.reference), elsewhere: seen.elsewhere };
+  }
   return out;
 }
 
@@ -90,7 +103,7 @@ export async function duplicateBox(
   lang: Language,
 ) {
   const t = translator(lang);
-  const candidates = await candidatesOf(deps, r, sharedLookup(deps.referrals));
+  const candidates = (await candidatesFor(deps, [r])).get(r.reference)!;
   const seen = duplicatesSeenBy(r, candidates.finder, user, candidates.get);
   // Either side's entry dismisses the pair: list both sides', once, and only cases the user may
   // see (so of this county: canSee). The other side's entries are read from the cases sharing a

@@ -165,6 +165,15 @@ export class PgCollection<T> implements Collection<T> {
     return { from, filter, by, params, param };
   }
 
+  async idsByHash(field: string, hashes: readonly string[]) {
+    if (!this.index || !hashes.length) return [];
+    const { rows } = await this.pool.query<{ id: string; hash: string }>(
+      'SELECT id, hash FROM record_hashes WHERE collection = $1 AND field = $2 AND hash = ANY($3::varchar[]) ORDER BY id',
+      [this.name, field, [...new Set(hashes)]],
+    );
+    return rows;
+  }
+
   async findByHash(field: string, hash: string) {
     if (!this.index) return [];
     const { rows } = await this.pool.query<{ id: string; data: string }>(
