@@ -45,10 +45,14 @@ async function candidatesFor(
       return { reason, hits: hashes.length ? await deps.referrals.idsByHash(reason, hashes) : [] };
     }),
   );
+  const keyOf = (reason: string, hash: string) => `${reason}\u0000${hash}`;
   const idsOf = new Map<string, string[]>();
   for (const { reason, hits } of found)
-    for (const { id, hash } of hits)
-      idsOf.set(`${reason}\u0000${hash}`, [...(idsOf.get(`${reason}\u0000${hash}`) ?? []), id]);
+    for (const { id, hash } of hits) {
+      const ids = idsOf.get(keyOf(reason, hash));
+      if (ids) ids.push(id);
+      else idsOf.set(keyOf(reason, hash), [id]);
+    }
   const shown = new Map(rows.map((r) => [r.reference, r]));
   const others = new Set([...idsOf.values()].flat().filter((id) => !shown.has(id)));
   const read = new Map(
@@ -60,7 +64,7 @@ async function candidatesFor(
     const hashes = hashesOf(r);
     for (const reason of matchReasons) {
       const h = hashes[reason];
-      for (const id of (h && idsOf.get(`${reason}\u0000${h}`)) || []) {
+      for (const id of (h && idsOf.get(keyOf(reason, h))) || []) {
         const o = shown.get(id) ?? read.get(id);
         // A hash is the same in every county: duplicates are only looked for within one.
         if (o && o.jurisdiction === r.jurisdiction) all.set(id, o);
