@@ -205,8 +205,25 @@ export const referralColumns = {
   status: (r: ReferralRecord) => r.status,
   kind: (r: ReferralRecord) => r.kind,
   /** "no": a call-back stored without a phone, kept out of the work list (its own list). */
-  listed: (r: ReferralRecord) => (cannotBeReturned(r) ? 'no' : 'yes'),
+  listed: (r: ReferralRecord) => listedOf(r),
+  /**
+   * The inbox's page and its counts per status, each one column (inboxScope): counting a
+   * township's "new" cases is then one index range as long as the count, where joining the
+   * township's rows with their status row grew with the township (~190 ms at 200,000 stored).
+   */
+  countyList: (r: ReferralRecord) => inboxScope(r.jurisdiction, undefined, listedOf(r)),
+  countyStatus: (r: ReferralRecord) => inboxScope(r.jurisdiction, undefined, listedOf(r), r.status),
+  townshipList: (r: ReferralRecord) =>
+    r.township ? inboxScope(r.jurisdiction, r.township, listedOf(r)) : undefined,
+  townshipStatus: (r: ReferralRecord) =>
+    r.township ? inboxScope(r.jurisdiction, r.township, listedOf(r), r.status) : undefined,
 } as const;
+
+const listedOf = (r: ReferralRecord) => (cannotBeReturned(r) ? 'no' : 'yes');
+
+/** The value of the inbox's combined columns: county, township (if any), listed, status (if any). */
+export const inboxScope = (county: string, township: string | undefined, listed: string, status?: string) =>
+  [county, ...(township ? [township] : []), listed, ...(status ? [status] : [])].join(' ');
 
 /** A call-back stored without a phone number: nobody can return it, so it is not in the work. */
 export const cannotBeReturned = (r: Pick<ReferralRecord, 'kind' | 'phone'>) =>

@@ -59,6 +59,12 @@ export interface Collection<T> {
   /** Records whose keyed hash (`CollectionOptions.index`) of `field` is `hash`. */
   findByHash(field: string, hash: string): Promise<T[]>;
   /**
+   * The ids of the records whose keyed hash of `field` is one of `hashes`, each with that hash,
+   * in one query and without reading a record (on PostgreSQL: the hash index alone). What a page
+   * asks to learn which of its rows share a phone with another case, most sharing none.
+   */
+  idsByHash(field: string, hashes: readonly string[]): Promise<{ id: string; hash: string }[]>;
+  /**
    * Change now, durable soon (lowdb coalesces writes; PostgreSQL writes before resolving). A
    * unique key held by another record is refused (UniqueKeyTakenError), as by every write.
    */
@@ -411,6 +417,17 @@ class FileCollection<T> implements Collection<T> {
     const index = this.index;
     if (!index) return [];
     return [...this.records.values()].filter((r) => index.of(r)[field] === hash);
+  }
+  async idsByHash(field: string, hashes: readonly string[]) {
+    const index = this.index;
+    const wanted = new Set(hashes);
+    const out: { id: string; hash: string }[] = [];
+    if (!index || !wanted.size) return out;
+    for (const [id, r] of this.records) {
+      const hash = index.of(r)[field];
+      if (hash !== undefined && wanted.has(hash)) out.push({ id, hash });
+    }
+    return out;
   }
 
   async set(id: string, value: T) {

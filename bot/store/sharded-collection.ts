@@ -160,6 +160,8 @@ async function openSharded<T>(
     },
     findByHash: async (field, hash) =>
       (await Promise.all(parts.map((c) => c.findByHash(field, hash)))).flat(),
+    idsByHash: async (field, hashes) =>
+      (await Promise.all(parts.map((c) => c.idsByHash(field, hashes)))).flat(),
     set: async (id, value) => {
       const checking = claim(id, value);
       if (checking) await checking;

@@ -2,8 +2,8 @@
  * Possible duplicates: the same person referred twice. Two referrals of one county are flagged
  * when they share the ID number, the phone, or the name with the village (name-village.ts).
  * Matching uses the keyed hashes the store already keeps for search (search-index.ts, memoised
- * per record), never the decrypted values compared pairwise: one pass over the hashes of the
- * county's cases (read by the store's county column, never every county's) per page.
+ * per record), never the decrypted values compared pairwise. A page asks the store's hash index
+ * for the cases sharing a hash with the ones it shows (duplicates-view.ts), never for the county.
  *
  * Who sees what: a match is listed (reference, status, date, why) only if the viewer may see
  * that case (canSee); a match in another township is only counted. The count is kept because a
@@ -37,7 +37,7 @@ export const matchReasons = ['idNumber', 'phone', 'nameVillage'] as const;
 export type MatchReason = (typeof matchReasons)[number];
 
 /** Only live referrals take part: not call-backs (a request to talk, usually beside the person's referral), not anonymised or already merged cases. */
-const takesPart = (r: ReferralRecord) => r.kind === 'referral' && !r.anonymisedAt && !r.mergedInto;
+export const takesPart = (r: ReferralRecord) => r.kind === 'referral' && !r.anonymisedAt && !r.mergedInto;
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
@@ -87,7 +87,7 @@ export function duplicateFinder(
 }
 
 export interface DuplicatesSeen {
-  /** The matches this user may see, oldest first. */
+  /** The matches this user may see, oldest first (then by reference). */
   visible: { record: ReferralRecord; reasons: MatchReason[] }[];
   /** Matches outside what this user may see: a number only. */
   elsewhere: number;
@@ -107,7 +107,16 @@ export function duplicatesSeenBy(
     if (canSee(user, other)) visible.push({ record: other, reasons });
     else elsewhere++;
   }
-  visible.sort((a, b) => (a.record.createdAt < b.record.createdAt ? -1 : 1));
+  // Equal instants by reference: the same order whichever order the store found them in.
+  visible.sort((a, b) =>
+    a.record.createdAt !== b.record.createdAt
+      ? a.record.createdAt < b.record.createdAt
+        ? -1
+        : 1
+      : a.record.reference < b.record.reference
+        ? -1
+        : 1,
+  );
   return { visible, elsewhere };
 }
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { readIdNumber, readPhone } from '../../bot/referral/contact.ts';
 import {
   cannotBeReturned,
+  inboxScope,
   type ReferralRecord,
   type ReferralStatus,
   referralSortKey,
@@ -193,30 +194,42 @@ export async function inboxPage(
 }
 
 /**
- * The inbox as most visits open it (newest first, all or one status, a page): asked of the
- * store page by page, with counts by column, so a township of 25,000 cases is never read whole
- * (1,000,000 referrals on PostgreSQL: test/bench/STORE-REPORT.md). Any other filter or sort
- * reads the user's township or county and works in memory (inboxPage below).
+ * The inbox as most visits open it (newest first, all or one status, a page), and with the
+ * filters that are plain columns (kind; a county admin's township): asked of the store page by
+ * page, with counts by column, so a township of 25,000 cases is never read whole (1,000,000
+ * referrals on PostgreSQL: test/bench/STORE-REPORT.md). Any other filter or sort reads the
+ * user's township or county and works in memory (inboxPage above): a name or village
+ * substring, a program, dates, another sort, "mine" (the assignee is no column: adding one
+ * means filling it for every stored row), a caseworker naming a township, "no township".
  */
 async function pagedFromStore(
   referrals: Collection<ReferralRecord>,
   user: StaffUser,
   f: InboxFilter,
 ): Promise<InboxPage | undefined> {
-  if (!Object.keys(f).every((k) => k === 'page' || k === 'status')) return undefined;
+  const byColumn = new Set<string>(['page', 'status', 'kind']);
+  if (user.role === 'county_admin' && f.township !== '-') byColumn.add('township');
+  if (!Object.keys(f).every((k) => byColumn.has(k))) return undefined;
   if (user.disabled) return undefined;
-  // The most selective column first: PostgreSQL's query is driven by it.
-  const place: Record<string, string> | undefined =
-    user.role === 'county_admin'
-      ? { county: user.county }
-      : user.township !== undefined
-        ? { township: user.township, county: user.county }
-        : undefined;
-  if (!place) return undefined;
-  const listed: Record<string, string> = { ...place, listed: 'yes' };
+  const own = user.role === 'county_admin' ? undefined : user.township;
+  if (user.role !== 'county_admin' && own === undefined) return undefined;
+  // One combined column each (referralColumns: countyStatus, townshipList...), so a count or a
+  // page is one index range; a kind is checked beside it.
+  const scope = (township: string | undefined, listed: string, status?: string) => ({
+    [`${township ? 'township' : 'county'}${status ? 'Status' : 'List'}`]: inboxScope(
+      user.county,
+      township,
+      listed,
+      status,
+    ),
+  });
+  const township = own ?? f.township;
+  // A call-back without a phone is listed only in its own list ("unreturnable"), never as work.
+  const listed = f.kind === 'unreturnable' ? 'no' : 'yes';
+  const kind: Record<string, string> = f.kind && f.kind !== 'unreturnable' ? { kind: f.kind } : {};
   const [unreturnable, ...perStatus] = await Promise.all([
-    referrals.count({ ...place, listed: 'no' }),
-    ...referralStatuses.map((s) => referrals.count({ ...listed, status: s })),
+    referrals.count(scope(own, 'no')),
+    ...referralStatuses.map((s) => referrals.count({ ...scope(township, listed, s), ...kind })),
   ]);
   const counts = Object.fromEntries(referralStatuses.map((s, i) => [s, perStatus[i] ?? 0])) as Record<
     ReferralStatus,
@@ -225,7 +238,7 @@ async function pagedFromStore(
   const total = f.status ? counts[f.status] : perStatus.reduce((n, k) => n + (k ?? 0), 0);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(f.page ?? 1, pages);
-  const where = f.status ? { ...listed, status: f.status } : listed;
+  const where = { ...scope(township, listed, f.status), ...kind };
   let items: ReferralRecord[] = [];
   let after: string | undefined;
   // Keyset pages: a later page walks the ones before it (rare; each step is one index read).

@@ -358,6 +358,17 @@ describe.each(stores)('the store contract on %s', (kind, available, open) => {
     expect(await c.findByHash('phone', c.index!.hash('phone', '13999999999'))).toHaveLength(1);
     await c.delete('f4');
     expect(await c.findByHash('phone', c.index!.hash('phone', '13999999999'))).toEqual([]);
+
+    // The ids behind several hashes at once (a page's rows), each with its hash, nothing read.
+    await c.set('f13', person(13, { phone: person(5).phone }));
+    const hashOf = (i: number) => c.index!.hash('phone', person(i).phone);
+    const hits = await c.idsByHash('phone', [hashOf(5), hashOf(6), hashOf(4), c.index!.hash('phone', '0')]);
+    expect(hits.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([
+      { id: 'f13', hash: hashOf(5) },
+      { id: 'f5', hash: hashOf(5) },
+      { id: 'f6', hash: hashOf(6) },
+    ]);
+    expect(await c.idsByHash('phone', [])).toEqual([]);
   });
 
   test('find pages by the sort key: order, limit, after, descending, ties, two columns', async () => {

@@ -96,6 +96,21 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, entries, last_hash, legacy_entries, legacy_hash, broken, mac) VALUES (1, 0, '', 0, '', 0, '');
 `,
   },
+  {
+    // The columns whose rows every record of a collection has: a column declared later (a new
+    // filter) is filled for the records stored before it, once (pg-collection.ts fillColumns).
+    // Every column already in use was written with each record, so it counts as filled.
+    version: 3,
+    name: 'record column names',
+    sql: `
+CREATE TABLE record_column_names (
+  collection varchar(80) NOT NULL,
+  name varchar(80) NOT NULL,
+  PRIMARY KEY (collection, name)
+);
+INSERT INTO record_column_names (collection, name) SELECT DISTINCT collection, name FROM record_columns;
+`,
+  },
 ];
 
 export const codeSchemaVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -86,8 +86,10 @@ export class PgCollection<T> implements Collection<T> {
   }
 
   async count(where: Readonly<Record<string, string>> = {}) {
-    // Without a condition the join is not needed: records' primary key answers it.
-    const { from, filter, params } = this.selection(where);
+    // Without a condition the join is not needed: records' primary key answers it. With one,
+    // records is not joined either (a record's column rows are written and deleted with it), so
+    // a count of one column is an index-only range of record_columns_find, never a heap read.
+    const { from, filter, params } = this.selection(where, false);
     const { rows } = await this.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM ${from} WHERE ${filter}`,
       params,
@@ -135,7 +137,7 @@ export class PgCollection<T> implements Collection<T> {
   }
 
   /** The FROM and WHERE of the records matching `where`: the first column drives, the rest join. */
-  private selection(where: Readonly<Record<string, string>>) {
+  private selection(where: Readonly<Record<string, string>>, withRecords = true) {
     const declared = this.options.columns ?? {};
     const conditions = Object.entries(where);
     for (const [column] of conditions)
@@ -150,7 +152,9 @@ export class PgCollection<T> implements Collection<T> {
     let by = 'r';
     if (conditions.length) {
       by = 'c0';
-      from = 'record_columns c0 JOIN records r ON r.collection = c0.collection AND r.id = c0.id';
+      from = withRecords
+        ? 'record_columns c0 JOIN records r ON r.collection = c0.collection AND r.id = c0.id'
+        : 'record_columns c0';
       filter = 'c0.collection = $1';
       conditions.forEach(([column, value], i) => {
         const c = `c${i}`;
@@ -159,6 +163,15 @@ export class PgCollection<T> implements Collection<T> {
       });
     }
     return { from, filter, by, params, param };
+  }
+
+  async idsByHash(field: string, hashes: readonly string[]) {
+    if (!this.index || !hashes.length) return [];
+    const { rows } = await this.pool.query<{ id: string; hash: string }>(
+      'SELECT id, hash FROM record_hashes WHERE collection = $1 AND field = $2 AND hash = ANY($3::varchar[]) ORDER BY id',
+      [this.name, field, [...new Set(hashes)]],
+    );
+    return rows;
   }
 
   async findByHash(field: string, hash: string) {
@@ -348,6 +361,76 @@ export class PgCollection<T> implements Collection<T> {
   private uniqueOf(value: T): string | null {
     const key = this.options.unique?.(value);
     return key === undefined ? null : this.uniqueHash(key);
+  }
+
+  /**
+   * Fills the rows of declared columns no stored record has been written with yet (a column
+   * added to the options after records were stored): once per column, at the collection's
+   * opening. Writes wait meanwhile (the table is locked against them, and against another
+   * instance filling the same column, which then finds it done), so no record is left without
+   * its row; reads go on. lowdb and the memory store compute columns when asked: nothing to fill.
+   */
+  async fillColumns(): Promise<string[]> {
+    const declared = Object.keys(this.options.columns ?? {});
+    if (!declared.length) return [];
+    const filled = async (q: Pick<Client, 'query'>) =>
+      new Set(
+        (
+          await q.query<{ name: string }>('SELECT name FROM record_column_names WHERE collection = $1', [
+            this.name,
+          ])
+        ).rows.map((r) => r.name),
+      );
+    const filledNow = await filled(this.pool as unknown as Client);
+    if (declared.every((c) => filledNow.has(c))) return [];
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE');
+      const done = await filled(client);
+      const missing = declared.filter((c) => !done.has(c));
+      for (const column of missing) {
+        // Rows of a column declared once, dropped and declared again may be stale: written anew.
+        await client.query('DELETE FROM record_columns WHERE collection = $1 AND name = $2', [
+          this.name,
+          column,
+        ]);
+        await client.query('INSERT INTO record_column_names (collection, name) VALUES ($1, $2)', [
+          this.name,
+          column,
+        ]);
+      }
+      const columns = this.options.columns ?? {};
+      let after = '';
+      while (missing.length) {
+        const { rows } = await client.query<{ id: string; data: string }>(
+          'SELECT id, data FROM records WHERE collection = $1 AND id > $2 ORDER BY id LIMIT $3',
+          [this.name, after, pageRows],
+        );
+        for (const row of rows) {
+          const value = this.read(row.id, row.data);
+          const pairs = missing
+            .map((c) => [c, columns[c]?.(value)] as const)
+            .filter((c): c is readonly [string, string] => c[1] !== undefined);
+          await this.insertPairs(
+            client,
+            'record_columns (collection, id, name, value, sort)',
+            row.id,
+            pairs,
+            this.sortOf(row.id, value),
+          );
+        }
+        if (rows.length < pageRows) break;
+        after = rows[rows.length - 1]!.id;
+      }
+      await client.query('COMMIT');
+      return missing;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   private async insertRow(client: Client, id: string, value: T) {

@@ -52,7 +52,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
   const keys = () => ring;
   const hashKey = () => ({ key: ring.indexKey, id: ring.current.id });
   const uniqueHash = (key: string) => uniqueKeyHash(ring.indexKey, key);
-  const collections = new Map<string, Collection<unknown>>();
+  const collections = new Map<string, Promise<Collection<unknown>>>();
   const leaderships = new Set<Leadership>();
 
   return {
@@ -61,12 +61,18 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     async collection<T>(name: string, schema: z.ZodType<T>, o: CollectionOptions<T> = {}) {
       checkId(name);
       const existing = collections.get(name);
-      if (existing) return existing as Collection<T>;
+      if (existing) return (await existing) as Collection<T>;
       const index = o.index ? searchIndex(o.index, hashKey) : undefined;
       const codec = o.personal?.length ? recordCodec(keys, o.personal, index) : undefined;
       const c = new PgCollection<T>(name, pool, schema, o, codec, onWrite, uniqueHash, index);
-      collections.set(name, c as Collection<unknown>);
-      return c;
+      // The opening, not the opened (as the file store): two opens at once share one collection.
+      const opening = c.fillColumns().then(() => c);
+      collections.set(name, opening as Promise<Collection<unknown>>);
+      // A collection whose columns could not be filled is tried again by the next open.
+      opening.catch(() => {
+        if (collections.get(name) === (opening as unknown)) collections.delete(name);
+      });
+      return opening;
     },
     // Every write is committed before it resolves: nothing is pending.
     async flush() {},
