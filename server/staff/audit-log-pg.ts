@@ -250,6 +250,7 @@ export class PgAuditLog extends ChainedTrail implements AuditTrail {
     private pool: pg.Pool,
     private key: Buffer,
     seen: { count: number; head: string },
+    verifiedUpTo: { seq: number; hash: string },
     options: AuditLogOptions,
   ) {
     super(options.countyOf ?? (() => undefined));
@@ -258,8 +259,8 @@ export class PgAuditLog extends ChainedTrail implements AuditTrail {
       options.fullCheckEvery ?? defaultFullCheckEvery,
       options.clock ?? Date.now,
     );
-    // The start-up check was a whole one, up to the head it read.
-    this.verified.anchor = { seq: seen.count, hash: seen.head };
+    // The start-up check was a whole one, up to the head in its snapshot.
+    this.verified.anchor = verifiedUpTo;
   }
 
   /**
@@ -299,7 +300,7 @@ export class PgAuditLog extends ChainedTrail implements AuditTrail {
       });
     }
     keep(); // a new key file only now that a head signed with it is committed
-    return new PgAuditLog(pool, key, seen, options);
+    return new PgAuditLog(pool, key, seen, { seq: found.count, hash: found.head }, options);
   }
 
   protected async write(fields: EntryFields): Promise<AuditEntry> {
