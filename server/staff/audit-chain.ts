@@ -126,8 +126,7 @@ export interface AuditFilter {
 /** The same filter in memory (the file store); PostgreSQL asks it in SQL (audit-log-pg.ts). */
 export function passesFilter(e: AuditEntry, f: AuditFilter): boolean {
   if (e.county === undefined) {
-    const countyIds = new Set(f.countyIds);
-    if (!countyIds.has(e.by) && !(e.by === 'system' && countyIds.has(e.target))) return false;
+    if (!f.countyIds.includes(e.by) && !(e.by === 'system' && f.countyIds.includes(e.target))) return false;
   } else if (e.county !== f.county) return false;
   if (f.by && ('system' in f.by ? e.by !== 'system' : !f.by.ids.includes(e.by))) return false;
   if (f.action !== undefined && e.action !== f.action) return false;
