@@ -105,8 +105,8 @@ export async function migrateAuditLog(
       createHash('sha256')
         .update(list.map((e) => e.hash).join('\n'))
         .digest('hex');
-    const fileIntegrity = await file.verify();
-    const dbIntegrity = await copied.verify();
+    const fileIntegrity = await file.verifyAll();
+    const dbIntegrity = await copied.verifyAll();
     const prefix = inDb.slice(0, entries.length);
     return {
       name: 'audit-log',

@@ -22,16 +22,20 @@
 import type pg from 'pg';
 import {
   type AuditEntry,
+  type AuditFilter,
   type AuditLogOptions,
   type AuditTrail,
-  actor,
   type Checkpoint,
+  ChainedTrail,
   chainEntry,
   checkpointMac,
+  defaultFullCheckEvery,
+  type EntryFields,
   earliest,
   firstBreak,
   type Integrity,
   sameHex,
+  VerifiedSoFar,
 } from './audit-chain.ts';
 import { loadAuditKey } from './audit-key.ts';
 
@@ -149,11 +153,24 @@ async function allEntries(db: Queryable): Promise<AuditEntry[]> {
   return rows.map(toEntry);
 }
 
+/** The entries from seq `from` on, in order: a range of the primary key. */
+async function entriesFrom(db: Queryable, from: number): Promise<AuditEntry[]> {
+  const { rows } = await db.query<EntryRow>(
+    `SELECT ${entryColumns} FROM audit_entries WHERE seq >= $1 ORDER BY seq`,
+    [from],
+  );
+  return rows.map(toEntry);
+}
+
 /** One transaction on one connection, rolled back if `run` throws. */
-export async function inTransaction<T>(pool: pg.Pool, run: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  run: (c: pg.PoolClient) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await run(client);
     await client.query('COMMIT');
     return result;
@@ -163,6 +180,55 @@ export async function inTransaction<T>(pool: pg.Pool, run: (c: pg.PoolClient) =>
   } finally {
     client.release();
   }
+}
+
+/**
+ * The head and every entry as of one moment, taking no lock: appends from other instances go
+ * on meanwhile (they are not in the snapshot, so the head and the rows agree).
+ */
+const chainSnapshot = (pool: pg.Pool) =>
+  inTransaction(
+    pool,
+    async (c) => ({ row: await selectHead(c, false), entries: await allEntries(c) }),
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
+
+/**
+ * The audit page's filter in SQL: its county's entries and, apart, those from before counties
+ * were kept (county NULL), each a walk down the county index that stops once `LIMIT` rows
+ * pass. $1 the county, $2 its accounts' ids; the rest follow. Plain SQL (position, = ANY).
+ */
+export function searchSql(f: AuditFilter): { own: string; older: string; params: unknown[] } {
+  const params: unknown[] = [f.county, [...f.countyIds]];
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (f.by) where.push('system' in f.by ? "actor = 'system'" : `actor = ANY(${param([...f.by.ids])})`);
+  if (f.action !== undefined) where.push(`action = ${param(f.action)}`);
+  if (f.targetContains !== undefined) where.push(`position(${param(f.targetContains)} IN upper(target)) > 0`);
+  if (f.from !== undefined) where.push(`entry_at >= ${param(f.from)}`);
+  if (f.before !== undefined) where.push(`entry_at < ${param(f.before)}`);
+  const rest = where.map((w) => ` AND ${w}`).join('');
+  return {
+    own: `county = $1${rest}`,
+    older: `county IS NULL AND (actor = ANY($2) OR (actor = 'system' AND target = ANY($2)))${rest}`,
+    params,
+  };
+}
+
+/** A page (newest first) of what `searchSql` selects: the rows to skip, then the rows wanted. */
+export function searchPageSql(f: AuditFilter, offset: number, limit: number) {
+  const { own, older, params } = searchSql(f);
+  const [skip, take, end] = [1, 2, 3].map((i) => `$${params.length + i}`);
+  // Each half stops at skip + take rows, read in index order.
+  const half = (where: string) =>
+    `(SELECT ${entryColumns} FROM audit_entries WHERE ${where} ORDER BY county, seq DESC LIMIT ${end})`;
+  return {
+    sql: `SELECT ${entryColumns} FROM (${half(own)} UNION ALL ${half(older)}) AS e ORDER BY seq DESC LIMIT ${take} OFFSET ${skip}`,
+    params: [...params, offset, limit, offset + limit],
+  };
 }
 
 /** The entries below seq $1, newest first; with a county ($2), each half a range of its index. */
@@ -175,66 +241,69 @@ export const newestSql = (byCounty: boolean) =>
 ) AS e ORDER BY seq DESC LIMIT ${listBatch}`
     : `SELECT ${entryColumns} FROM audit_entries WHERE seq < $1 ORDER BY seq DESC LIMIT ${listBatch}`;
 
-export class PgAuditLog implements AuditTrail {
+export class PgAuditLog extends ChainedTrail implements AuditTrail {
   /** The longest chain this process has seen: a database put back to fewer entries shows. */
   private seen: { count: number; head: string };
+  private verified: VerifiedSoFar;
 
   private constructor(
     private pool: pg.Pool,
     private key: Buffer,
     seen: { count: number; head: string },
-    private countyOf: (staffId: string) => string | undefined,
+    verifiedUpTo: { seq: number; hash: string },
+    options: AuditLogOptions,
   ) {
+    super(options.countyOf ?? (() => undefined));
     this.seen = seen;
+    this.verified = new VerifiedSoFar(
+      options.fullCheckEvery ?? defaultFullCheckEvery,
+      options.clock ?? Date.now,
+    );
+    // The start-up check was a whole one, up to the head in its snapshot.
+    this.verified.anchor = verifiedUpTo;
   }
 
-  /** Signs a new head, and writes into it any break found in the chain as stored. */
+  /**
+   * Checks the whole chain from a snapshot, holding no lock meanwhile, so other instances keep
+   * appending while a long log is read. Only what must be written (a first signed head, a break
+   * found) is written after, under the head lock, onto the head as it is by then.
+   */
   static async open(pool: pg.Pool, dataDir: string, options: AuditLogOptions = {}): Promise<PgAuditLog> {
     const { key, keep } = loadAuditKey(dataDir, options.key);
-    const seen = await inTransaction(pool, async (c) => {
-      const row = await selectHead(c, true);
-      const { state, checkpoint } = readHead(row, key);
-      if (state === 'forged') throw new AuditKeyMismatchError();
-      const entries = await allEntries(c);
-      const last = entries.at(-1);
-      // A head never signed is a new log, unless rows are already there; a missing head was deleted.
-      const start: Checkpoint =
-        state === 'signed'
-          ? checkpoint
-          : state === 'unsigned' && entries.length === 0
-            ? { count: 0, head: '' }
-            : { count: last?.seq ?? 0, head: last?.hash ?? '', broken: 1 };
-      const broken = earliest(start.broken, firstBreak(entries, start, key));
-      const next = broken === undefined ? start : { ...start, broken };
-      if (state !== 'signed' || next.broken !== checkpoint.broken)
-        await writeHead(c, key, next, row !== undefined);
-      return { count: next.count, head: next.head };
-    });
+    const { row, entries } = await chainSnapshot(pool);
+    const { state, checkpoint } = readHead(row, key);
+    if (state === 'forged') throw new AuditKeyMismatchError();
+    const last = entries.at(-1);
+    // A head never signed is a new log, unless rows are already there; a missing head was deleted.
+    const start: Checkpoint =
+      state === 'signed'
+        ? checkpoint
+        : state === 'unsigned' && entries.length === 0
+          ? { count: 0, head: '' }
+          : { count: last?.seq ?? 0, head: last?.hash ?? '', broken: 1 };
+    const broken = earliest(start.broken, firstBreak(entries, start, key));
+    const found = broken === undefined ? start : { ...start, broken };
+    let seen = { count: found.count, head: found.head };
+    if (state !== 'signed' || found.broken !== checkpoint.broken) {
+      seen = await inTransaction(pool, async (c) => {
+        const now = await selectHead(c, true);
+        const current = readHead(now, key);
+        if (current.state === 'forged') throw new AuditKeyMismatchError();
+        // Signed since the snapshot (another instance started or appended): keep its head, add the break.
+        const next =
+          current.state === 'signed'
+            ? { ...current.checkpoint, ...maybeBroken(earliest(current.checkpoint.broken, found.broken)) }
+            : found;
+        if (current.state !== 'signed' || next.broken !== current.checkpoint.broken)
+          await writeHead(c, key, next, now !== undefined);
+        return { count: next.count, head: next.head };
+      });
+    }
     keep(); // a new key file only now that a head signed with it is committed
-    return new PgAuditLog(pool, key, seen, options.countyOf ?? (() => undefined));
+    return new PgAuditLog(pool, key, seen, { seq: found.count, hash: found.head }, options);
   }
 
-  async append(
-    by: string | { id: string; county: string },
-    action: string,
-    target: string,
-    detail?: string,
-    now = new Date(),
-  ): Promise<AuditEntry> {
-    return this.write({ ...actor(by, this.countyOf), action, target, detail, now });
-  }
-
-  async appendSystem(
-    county: string,
-    action: string,
-    target: string,
-    detail?: string,
-    now = new Date(),
-  ): Promise<AuditEntry> {
-    return this.write({ by: 'system', county, action, target, detail, now });
-  }
-
-  private async write(fields: Parameters<typeof chainEntry>[2]): Promise<AuditEntry> {
+  protected async write(fields: EntryFields): Promise<AuditEntry> {
     const entry = await inTransaction(this.pool, async (c) => {
       // The lock every instance's append waits on: one head, one next seq at a time.
       const row = await selectHead(c, true);
@@ -272,6 +341,17 @@ export class PgAuditLog implements AuditTrail {
     return out;
   }
 
+  async search(filter: AuditFilter, offset: number, limit: number) {
+    const { own, older, params } = searchSql(filter);
+    const counted = await this.pool.query<{ n: string }>(
+      `SELECT (SELECT count(*) FROM audit_entries WHERE ${own}) + (SELECT count(*) FROM audit_entries WHERE ${older}) AS n`,
+      params,
+    );
+    const page = searchPageSql(filter, offset, limit);
+    const { rows } = await this.pool.query<EntryRow>(page.sql, page.params);
+    return { rows: rows.map(toEntry), total: Number(counted.rows[0]!.n) };
+  }
+
   /**
    * A batch of entries below `before`, newest first. A county's are read from the county index:
    * its own, and those from before counties were kept (NULL), each a range of the index.
@@ -285,20 +365,47 @@ export class PgAuditLog implements AuditTrail {
   }
 
   /**
-   * The chain as committed now. The head is read before the rows: entries appended in between
-   * are more rows than the head counts, which the check allows (each still needs its MAC).
+   * The entries since the last verified one (and that one, still there with its hash), against
+   * the head as committed now: a page view reads what was appended since the last, not the log.
+   * The head is read before the rows: entries appended in between are more rows than the head
+   * counts, which the check allows (each still needs its MAC). Anything amiss, or a whole check
+   * due: the whole chain, which names the first entry out of place.
    */
   async verify(): Promise<Integrity> {
+    if (this.verified.fullCheckDue) return this.verifyAll();
     const { state, checkpoint } = readHead(await selectHead(this.pool, false), this.key);
     if (state !== 'signed') return { ok: false, seq: 1 };
-    const entries = await allEntries(this.pool);
+    const from = this.verified.anchor;
+    const rows = await entriesFrom(this.pool, from.seq);
+    const anchored = from.seq === 0 || (rows[0]?.seq === from.seq && sameHex(rows[0].hash, from.hash));
+    const since = from.seq === 0 ? rows : rows.slice(1);
+    const broken =
+      !anchored ||
+      earliest(
+        checkpoint.broken,
+        firstBreak(since, checkpoint, this.key, from),
+        this.rolledBack(from.seq + since.length),
+      ) !== undefined;
+    if (broken) return this.verifyAll();
+    return this.verified.record({ ok: true }, { seq: checkpoint.count, hash: checkpoint.head }, false);
+  }
+
+  async verifyAll(): Promise<Integrity> {
+    const { row, entries } = await chainSnapshot(this.pool);
+    const { state, checkpoint } = readHead(row, this.key);
+    if (state !== 'signed') return { ok: false, seq: 1 };
     const broken = earliest(
       checkpoint.broken,
       firstBreak(entries, checkpoint, this.key),
-      // Fewer entries than this process has seen: the database put back to an older copy.
-      entries.length < this.seen.count ? entries.length + 1 : undefined,
+      this.rolledBack(entries.length),
     );
-    return broken === undefined ? { ok: true } : { ok: false, seq: broken };
+    const result: Integrity = broken === undefined ? { ok: true } : { ok: false, seq: broken };
+    return this.verified.record(result, { seq: checkpoint.count, hash: checkpoint.head }, true);
+  }
+
+  /** Fewer entries than this process has seen: the database put back to an older copy. */
+  private rolledBack(stored: number): number | undefined {
+    return stored < this.seen.count ? stored + 1 : undefined;
   }
 
   get head(): { count: number; head: string } {
@@ -308,6 +415,8 @@ export class PgAuditLog implements AuditTrail {
   /** The pool is the store's: closed with it. */
   close(): void {}
 }
+
+const maybeBroken = (broken: number | undefined) => (broken === undefined ? {} : { broken });
 
 /**
  * A file chain copied into the database as it is (store migrate): entries by seq, the head as

@@ -6,8 +6,7 @@
  * page), as with every search of personal data.
  */
 import { z } from 'zod';
-import type { AuditEntry } from './audit-log.ts';
-import { chinaDate } from './referral-view.ts';
+import type { AuditFilter } from './audit-chain.ts';
 
 /** Rows per page: enough to scan, few enough for a phone. */
 export const auditPageSize = 50;
@@ -63,32 +62,39 @@ export function readAuditQuery(raw: Record<string, unknown>): ReadAuditQuery {
 }
 
 /**
- * Whether an entry passes the filters. `idsOf` gives the staff ids behind a username (an
- * account keeps its id for life, so all of its entries are found).
+ * The filters as the store asks them, for a county: `accounts` are the county's (an account
+ * keeps its id for life, so all of a username's entries are found; entries from before
+ * counties were kept are the county's by these ids). China dates become instants.
  */
-export function auditMatcher(q: AuditQuery, idsOf: (username: string) => string[]) {
-  const ids = q.by && q.by !== systemActor ? new Set(idsOf(q.by)) : undefined;
-  return (e: AuditEntry): boolean => {
-    if (q.by === systemActor ? e.by !== 'system' : ids && !ids.has(e.by)) return false;
-    if (q.action && e.action !== q.action) return false;
-    if (q.case && !e.target.toUpperCase().includes(q.case)) return false;
-    const day = chinaDate(e.at);
-    if (q.from && day < q.from) return false;
-    if (q.to && day > q.to) return false;
-    return true;
+export function auditFilter(
+  q: AuditQuery,
+  county: string,
+  accounts: readonly { id: string; username: string }[],
+): AuditFilter {
+  return {
+    county,
+    countyIds: accounts.map((u) => u.id),
+    ...(q.by === systemActor
+      ? { by: { system: true } as const }
+      : q.by
+        ? { by: { ids: accounts.filter((u) => u.username === q.by).map((u) => u.id) } }
+        : {}),
+    ...(q.action ? { action: q.action } : {}),
+    ...(q.case ? { targetContains: q.case } : {}),
+    ...(q.from ? { from: chinaMidnight(q.from) } : {}),
+    ...(q.to ? { before: chinaMidnight(q.to, 1) } : {}),
   };
 }
 
-/** One page of a list, newest first as given, and where it stands. */
-export function auditPage<T>(all: T[], page = 1): { rows: T[]; page: number; pages: number; total: number } {
-  const pages = Math.max(1, Math.ceil(all.length / auditPageSize));
+/** The instant a China day (UTC+8) begins, `days` on. */
+const chinaMidnight = (day: string, days = 0) =>
+  new Date(Date.parse(`${day}T00:00:00+08:00`) + days * 86_400_000).toISOString();
+
+/** Where a page stands among `total` rows: a page past the last shows the last. */
+export function auditPageAt(total: number, page = 1): { page: number; pages: number; offset: number } {
+  const pages = Math.max(1, Math.ceil(total / auditPageSize));
   const at = Math.min(page, pages);
-  return {
-    rows: all.slice((at - 1) * auditPageSize, at * auditPageSize),
-    page: at,
-    pages,
-    total: all.length,
-  };
+  return { page: at, pages, offset: (at - 1) * auditPageSize };
 }
 
 /** The filters as a query string for the pager's links (the page number added by the template). */

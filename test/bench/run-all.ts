@@ -2,7 +2,8 @@
  * npm run bench: every benchmark, figures printed as JSON lines (medians, not single runs).
  * Not a test: machines here are shared and noisy; read the figures, compare ratios.
  *   npm run bench                 all
- *   npm run bench -- engine       one (engine | roster | screen | dialog | http | inbox | wechat | store)
+ *   npm run bench -- engine       one (engine | roster | screen | dialog | http | inbox | wechat | store | audit)
+ *   BENCH_AUDIT_ENTRIES=100000 npm run bench -- audit   the audit page's view at 100,000 entries in PostgreSQL, before and now
  *   BENCH_ROWS=100000 npm run bench -- roster   a smaller roster
  *   BENCH_HOUSEHOLDS=1000000 npm run bench -- screen   JSON/NDJSON at a million households
  *   BENCH_JOBS=1,2 BENCH_RUNS=3 npm run bench -- screen   worker threads tried, runs per median
@@ -11,6 +12,7 @@
  *   BENCH_STORE_SIZES=50000,1000000 BENCH_STORE_WRITES=500 BENCH_STORE_READS=300 BENCH_STORE_PAGES=50 npm run bench -- store
  *                                 lowdb beside PostgreSQL (a throw-away cluster; the 1,000,000 seed takes minutes), then a started server on it: inbox over HTTP, server RSS, one instance vs two
  */
+import { benchAudit } from './audit.ts';
 import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';
 import { benchHttp } from './http.ts';
@@ -96,6 +98,9 @@ if (!which || which === 'wechat') {
       }),
     );
   console.log(JSON.stringify({ bench: 'wechat-pacing', ...r.pacing }));
+}
+if (!which || which === 'audit') {
+  await benchAudit((row) => console.log(JSON.stringify(row)));
 }
 if (!which || which === 'store') {
   await benchStore((row) => console.log(JSON.stringify(row)));

@@ -15,6 +15,7 @@ import { chinaToday } from '../../rules/engine/screen.ts';
 import { addCaseworker } from '../helpers/admin-cli.ts';
 import { PageClient, textOf } from '../helpers/browser-session.ts';
 import { type FakeWechat, startFakeWechat } from '../helpers/fake-wechat-api.ts';
+import { saveLocalValue } from '../helpers/local-value-form.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
 import { signInAdmin } from '../helpers/staff-sign-in.ts';
 import { type Started, startServer } from '../helpers/start-server.ts';
@@ -142,19 +143,11 @@ describe.skipIf(!pgBinDir)('two server instances on one PostgreSQL database shar
   it('a local value saved by the county admin on A is used by B without a restart', async () => {
     expect(await tekunReasons(b)).toContain('tekun.care_not_configured');
     const { page: admin } = await signInAdmin(a.base, 'admin', adminPassword);
-    const fields = {
+    const res = await saveLocalValue(admin, {
       parameter: 'local.minimum_wage_monthly',
       value: '1900',
       from: chinaToday(),
-      title: '特克斯县测试用最低工资文件（假）',
-      issuer: '测试机关',
-      clause: '第二条',
-      quote: '最低工资标准为每月1900元（测试）',
-    };
-    await admin.get(`/staff/local-values/new?parameter=${fields.parameter}`);
-    let res = await admin.post('/staff/local-values', fields);
-    if (res.status === 200 && admin.last.includes('id="changed-cases"'))
-      res = await admin.post('/staff/local-values', { ...fields, confirm: 'yes' });
+    });
     expect(res.status).toBe(303);
     expect(textOf(admin.last)).toContain('已保存并生效');
     expect(await tekunReasons(a)).toContain('tekun.care_partial');

@@ -6,8 +6,14 @@
  */
 import type { Context } from 'koa';
 import { translator } from '../../../locales/i18n.ts';
-import type { AuditEntry } from '../audit-log.ts';
-import { auditMatcher, auditPage, auditQueryString, readAuditQuery, systemActor } from '../audit-query.ts';
+import {
+  auditFilter,
+  auditPageAt,
+  auditPageSize,
+  auditQueryString,
+  readAuditQuery,
+  systemActor,
+} from '../audit-query.ts';
 import { accountName, auditRow, type AuditViewContext } from '../audit-view.ts';
 import { townshipName } from '../referral-view.ts';
 import type { StaffUser } from '../staff-records.ts';
@@ -25,16 +31,16 @@ export async function auditPageRoute(ctx: Context, deps: StaffDeps, admin: Staff
   const read = readAuditQuery(ctx.query);
   const q = read.query;
 
-  // Only the county's own entries. An entry from before counties were recorded belongs to
-  // the county of the staff member who acted, or of the account a system entry names.
-  const countyOf = (e: AuditEntry) =>
-    e.county ?? users.get(e.by)?.county ?? (e.by === 'system' ? users.get(e.target)?.county : undefined);
-  // Read by the county (an index in PostgreSQL); the entries without one are sorted out here.
-  const own = await audit.list((e) => countyOf(e) === admin.county, Number.POSITIVE_INFINITY, admin.county);
   const accounts = [...users.values()].filter((u) => u.county === admin.county);
-  const idsOf = (username: string) => accounts.filter((u) => u.username === username).map((u) => u.id);
-  const matched = own.filter(auditMatcher(q, idsOf));
-  const { rows, page, pages, total } = auditPage(matched, q.page);
+  // Asked of the store: the county's entries (and, by its accounts, those from before counties
+  // were kept) that pass the filters, one page of them and how many in all.
+  const filter = auditFilter(q, admin.county, accounts);
+  const asked = ((q.page ?? 1) - 1) * auditPageSize;
+  let found = await audit.search(filter, asked, auditPageSize);
+  const { page, pages, offset } = auditPageAt(found.total, q.page);
+  // A page past the last (the log filtered since the link was made): the last one instead.
+  if (offset !== asked) found = await audit.search(filter, offset, auditPageSize);
+  const { rows, total } = found;
 
   const view: AuditViewContext = {
     t,
@@ -49,8 +55,9 @@ export async function auditPageRoute(ctx: Context, deps: StaffDeps, admin: Staff
       .map((u) => ({ value: u.username, name: accountName(view, u.id) }))
       .sort((a, b) => a.name.localeCompare(b.name, 'zh')),
   ];
-  const actions = [...new Set(own.map((e) => e.action))]
-    .map((id) => ({ id, name: t(`staff.audit.actions.${id}`, { defaultValue: id }) }))
+  // Every action the log writes (the words for them are the list), whether or not seen yet.
+  const actions = Object.keys(t('staff.audit.actions', { returnObjects: true }) as Record<string, string>)
+    .map((id) => ({ id, name: t(`staff.audit.actions.${id}`) }))
     .sort((a, b) => a.name.localeCompare(b.name, 'zh'));
 
   renderStaff(

@@ -11,15 +11,21 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../../bot/store/pg/migrate.ts';
-import type { AuditTrail } from '../../../server/staff/audit-chain.ts';
+import type { AuditFilter, AuditLogOptions, AuditTrail } from '../../../server/staff/audit-chain.ts';
 import { AuditLog } from '../../../server/staff/audit-log.ts';
-import { AuditKeyMismatchError, newestSql, PgAuditLog } from '../../../server/staff/audit-log-pg.ts';
+import {
+  AuditKeyMismatchError,
+  newestSql,
+  PgAuditLog,
+  searchPageSql,
+} from '../../../server/staff/audit-log-pg.ts';
+import { seedAuditChain } from '../../helpers/audit-seed.ts';
 import { readAuditLines, writeAuditLines } from '../../helpers/audit-tamper.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../../helpers/pg-cluster.ts';
 
 /** A log in one store, and what can be done to it from outside the server. */
 interface Subject {
-  open(): Promise<AuditTrail>;
+  open(options?: AuditLogOptions): Promise<AuditTrail>;
   editDetail(seq: number, detail: string): Promise<void>;
   deleteLast(): Promise<void>;
   forgeHead(): Promise<void>;
@@ -41,8 +47,8 @@ async function fileSubject(): Promise<Subject> {
   const file = join(dir, 'audit.jsonl');
   const opened: AuditTrail[] = [];
   return {
-    async open() {
-      const log = AuditLog.open(dir);
+    async open(options) {
+      const log = AuditLog.open(dir, options);
       opened.push(log);
       return log;
     },
@@ -85,7 +91,7 @@ async function pgSubject(): Promise<Subject> {
   const pool = await pgPool(url);
   const dir = newDir();
   return {
-    open: () => PgAuditLog.open(pool, dir),
+    open: (options) => PgAuditLog.open(pool, dir, options),
     async editDetail(seq, detail) {
       await pool.query('UPDATE audit_entries SET detail = $1 WHERE seq = $2', [detail, seq]);
     },
@@ -163,6 +169,55 @@ describe.each([
     expect(await log.verify()).toMatchObject({ ok: false });
   });
 
+  test('a view checks what is new; an old entry edited after it is named by the whole check, due hourly', async () => {
+    let now = 0;
+    const hour = 60 * 60 * 1000;
+    const log = await s.open({ fullCheckEvery: hour, clock: () => now });
+    await threeEntries(log);
+    expect(await log.verify()).toEqual({ ok: true });
+    // The same length as before, so nothing after it moves: only reading entry 2 again shows it.
+    await s.editDetail(2, 'new -> contactex');
+    await log.append(tekes, 'view', 'TE-AAAA0004');
+    // A view reads the entries since the last one verified, not entry 2: the price of a view
+    // that costs what is new. The whole chain is read again when asked, and within the hour.
+    expect(await log.verify()).toEqual({ ok: true });
+    expect(await log.verifyAll()).toEqual({ ok: false, seq: 2 });
+    now += hour;
+    expect(await log.verify()).toEqual({ ok: false, seq: 2 });
+    // And at every start.
+    expect(await (await s.open()).verify()).toEqual({ ok: false, seq: 2 });
+  });
+
+  test("searches a county's entries by who, what, which case and when, a page at a time", async () => {
+    const day = (d: string) => new Date(`${d}T12:00:00Z`);
+    await (async (log: AuditTrail) => {
+      await log.append(tekes, 'view', 'TE-AAAA0001', undefined, day('2026-03-01'));
+      await log.append(tekes, 'status', 'TE-AAAA0001', 'new -> contacted', day('2026-03-02'));
+      await log.append(qitai, 'status', 'QT-AAAA0002', 'new -> contacted', day('2026-03-02'));
+      await log.append({ id: 'u2', county: 'tekes' }, 'view', 'TE-BBBB0003', undefined, day('2026-03-03'));
+      await log.appendSystem('tekes', 'anonymised', 'TE-AAAA0001', 'retention 30 days', day('2026-03-04'));
+      await log.appendSystem('', 'login_failed', 'nobody', 'invalid', day('2026-03-04'));
+    })(await s.open());
+    const log = await s.open();
+    const tekesOnly = { county: 'tekes', countyIds: ['u1', 'u2'] };
+    const seqs = async (f: Partial<AuditFilter>, offset = 0, limit = 50) => {
+      const { rows, total } = await log.search({ ...tekesOnly, ...f }, offset, limit);
+      return { seqs: rows.map((e) => e.seq), total };
+    };
+    expect(await seqs({})).toEqual({ seqs: [5, 4, 2, 1], total: 4 });
+    expect(await seqs({}, 1, 2)).toEqual({ seqs: [4, 2], total: 4 });
+    expect(await seqs({ action: 'status' })).toEqual({ seqs: [2], total: 1 });
+    expect(await seqs({ by: { system: true } })).toEqual({ seqs: [5], total: 1 });
+    expect(await seqs({ by: { ids: ['u2'] } })).toEqual({ seqs: [4], total: 1 });
+    expect(await seqs({ by: { ids: [] } })).toEqual({ seqs: [], total: 0 });
+    expect(await seqs({ targetContains: 'AAAA0001' })).toEqual({ seqs: [5, 2, 1], total: 3 });
+    expect(await seqs({ from: '2026-03-02T00:00:00.000Z', before: '2026-03-04T00:00:00.000Z' })).toEqual({
+      seqs: [4, 2],
+      total: 2,
+    });
+    expect(await log.search({ county: 'qitai', countyIds: [] }, 0, 50)).toMatchObject({ total: 1 });
+  });
+
   test('shows a forged head', async () => {
     const log = await s.open();
     await threeEntries(log);
@@ -208,6 +263,78 @@ describe.skipIf(!pgBinDir)('the audit log in PostgreSQL, several instances', () 
       await log.append(tekes, 'view', 'TE-1');
       await expect(PgAuditLog.open(pool, newDir())).rejects.toThrow(AuditKeyMismatchError);
       expect(await log.verify()).toEqual({ ok: true });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("lets another instance append while one instance's start-up check reads a long chain", async () => {
+    const url = await cluster!.createDatabase(`audit_${++databases}`);
+    const running = await pgPool(url);
+    const starting = new pg.Pool({ connectionString: url, max: 2, application_name: 'audit-starting' });
+    const key = 'a shared audit key for both instances';
+    try {
+      const log = await PgAuditLog.open(running, newDir(), { key });
+      await seedAuditChain(running, Buffer.from(key), 100_000);
+      let started = false;
+      const opening = PgAuditLog.open(starting, newDir(), { key }).then((opened) => {
+        started = true;
+        return opened;
+      });
+      // Until the starting instance is inside its check (a transaction open, reading the chain).
+      const inCheck = async () =>
+        (
+          await running.query(
+            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'audit-starting'
+               AND xact_start IS NOT NULL AND query LIKE '%FROM audit_%'`,
+          )
+        ).rowCount === 1;
+      while (!(await inCheck())) await new Promise((r) => setTimeout(r, 2));
+      const appended = await log.append(tekes, 'view', 'TE-DURING');
+      // Answered while the check still runs: it held no lock that the append waits on.
+      expect(started).toBe(false);
+      expect(appended.seq).toBe(100_001);
+      const other = await opening;
+      expect(other.head.count).toBeGreaterThanOrEqual(100_000);
+      expect(await other.verify()).toEqual({ ok: true });
+      expect((await other.append(qitai, 'view', 'QT-AFTER')).seq).toBe(100_002);
+    } finally {
+      await Promise.all([running.end(), starting.end()]);
+    }
+  });
+
+  it("asks a filtered page of the county index, and finds a county's entries from before counties", async () => {
+    const url = await cluster!.createDatabase(`audit_${++databases}`);
+    const pool = await pgPool(url);
+    try {
+      await pool.query(
+        `INSERT INTO audit_entries (seq, entry_at, actor, action, target, detail, county, prev, hash)
+         SELECT g, '2026-12-01T00:00:00.000Z', 'u' || (g % 7), CASE WHEN g % 3 = 0 THEN 'status' ELSE 'view' END,
+                'TE-' || g, NULL, CASE WHEN g <= 100 THEN NULL ELSE 'c' || (g % 40) END, '', ''
+         FROM generate_series(1, 40000) AS g`,
+      );
+      await pool.query('ANALYZE audit_entries');
+      const filter: AuditFilter = {
+        county: 'c7',
+        countyIds: ['u3'],
+        action: 'status',
+        targetContains: 'TE-1',
+      };
+      const page = searchPageSql(filter, 0, 50);
+      const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${page.sql}`, page.params);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain('audit_entries_county');
+      expect(plan).not.toMatch(/Seq Scan/);
+
+      const log = await PgAuditLog.open(pool, newDir());
+      const { rows: found, total } = await log.search({ county: 'c7', countyIds: ['u3'] }, 0, 5);
+      // Before counties: u3's entries among the first 100 (seq 3, 10, …, 94) are c7's too.
+      const older = Array.from({ length: 100 }, (_, i) => i + 1).filter((g) => g % 7 === 3);
+      const own = Array.from({ length: 40000 }, (_, i) => i + 1).filter((g) => g > 100 && g % 40 === 7);
+      expect(total).toBe(own.length + older.length);
+      expect(found.map((e) => e.seq)).toEqual([39967, 39927, 39887, 39847, 39807]);
+      const last = await log.search({ county: 'c7', countyIds: ['u3'] }, total - 2, 5);
+      expect(last.rows.map((e) => e.seq)).toEqual(older.slice(0, 2).reverse());
     } finally {
       await pool.end();
     }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaToday } from '../../../rules/engine/screen.ts';
 import { PageClient, textOf } from '../../helpers/browser-session.ts';
+import { saveLocalValue, testWageSource } from '../../helpers/local-value-form.ts';
 import { coupleForm } from '../../helpers/resident-referral.ts';
 import { type Started, startServer } from '../../helpers/start-server.ts';
 import { signIn, signInAdmin } from '../../helpers/staff-sign-in.ts';
@@ -64,21 +65,8 @@ async function screen(household: object, program: string) {
   return body.programs.find((p) => p.id === program)!;
 }
 
-const source = {
-  title: '特克斯县测试用最低工资文件（假）',
-  issuer: '测试机关',
-  clause: '第二条',
-  quote: '最低工资标准为每月1900元（测试）',
-};
-
-/** Posts a new value; if the rule cases' changes are listed, confirms them as the admin would. */
-async function addValue(fields: Record<string, string>) {
-  await admin.get(`/staff/local-values/new?parameter=${fields.parameter}`);
-  let res = await admin.post('/staff/local-values', { ...source, ...fields });
-  if (res.status === 200 && admin.last.includes('id="changed-cases"'))
-    res = await admin.post('/staff/local-values', { ...source, ...fields, confirm: 'yes' });
-  return res;
-}
+const source = testWageSource;
+const addValue = (fields: { parameter: string } & Record<string, string>) => saveLocalValue(admin, fields);
 
 /** The row of the values table (not the form's choices) that names this parameter. */
 const rowOf = (html: string, name: string) =>
