@@ -18,7 +18,8 @@ import {
 } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import { canSee } from './access.ts';
-import { referralsSeenBy } from './seen-referrals.ts';
+import { newestFirstWindow, sortedWindow } from './inbox-window.ts';
+import { referralsSeenBy, streamSeenBy } from './seen-referrals.ts';
 import type { StaffUser } from './staff-records.ts';
 import { isReferred } from '../../rules/explain/result-view.ts';
 import { sortColumns, sortReferrals } from './inbox-sort.ts';
@@ -168,29 +169,27 @@ export async function inboxPage(
 ): Promise<InboxPage> {
   const paged = await pagedFromStore(referrals, user, f);
   if (paged) return paged;
-  const [all, hits] = await Promise.all([referralsSeenBy(referrals, user), searchHits(referrals, f.q)]);
+  // Read as a stream, newest first: counted as it passes, only the page's window kept.
+  const hits = await searchHits(referrals, f.q);
   const counts = Object.fromEntries(referralStatuses.map((s) => [s, 0])) as Record<ReferralStatus, number>;
-  const items: ReferralRecord[] = [];
+  const wanted = f.page ?? 1;
+  const window = f.sort
+    ? sortedWindow(wanted, pageSize, f.sort, f.dir, townshipName)
+    : newestFirstWindow(wanted, pageSize);
+  let total = 0;
   let unreturnable = 0;
-  for (const r of all) {
-    if (!canSee(user, r)) continue;
+  for await (const r of streamSeenBy(referrals, user)) {
     if (cannotBeReturned(r)) unreturnable++;
     if (f.mine && r.assignee !== user.id) continue;
     if (!matches(r, f, true, hits)) continue;
     counts[r.status]++;
-    if (!f.status || r.status === f.status) items.push(r);
+    if (f.status && r.status !== f.status) continue;
+    total++;
+    window.add(r);
   }
-  const sorted = sortReferrals(items, f.sort, f.dir, townshipName);
-  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
-  const page = Math.min(f.page ?? 1, pages);
-  return {
-    items: sorted.slice((page - 1) * pageSize, page * pageSize),
-    total: items.length,
-    page,
-    pages,
-    counts,
-    unreturnable,
-  };
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(wanted, pages);
+  return { items: window.page(page), total, page, pages, counts, unreturnable };
 }
 
 /**
