@@ -19,7 +19,7 @@ import {
 import type { Collection } from '../../bot/store/collection-store.ts';
 import { canSee } from './access.ts';
 import { newestFirstWindow, sortedWindow } from './inbox-window.ts';
-import { referralsSeenBy, streamSeenBy } from './seen-referrals.ts';
+import { streamSeenBy } from './seen-referrals.ts';
 import type { StaffUser } from './staff-records.ts';
 import { isReferred } from '../../rules/explain/result-view.ts';
 import { sortColumns, sortReferrals } from './inbox-sort.ts';
@@ -136,15 +136,33 @@ export interface InboxPage {
   unreturnable: number;
 }
 
-/** Everything the user may see that the filter selects, newest first. */
+/**
+ * Everything the user may see that the filter selects, in the filter's order: what a 台账 or
+ * a print holds. Read as a stream, so only the selection is held, never the county around it.
+ */
 export async function selectReferrals(
   referrals: Collection<ReferralRecord>,
   user: StaffUser,
   f: InboxFilter,
   townshipName?: (id: string) => string,
 ): Promise<ReferralRecord[]> {
-  const [seen, hits] = await Promise.all([referralsSeenBy(referrals, user), searchHits(referrals, f.q)]);
-  return selectFrom(seen, user, f, hits, townshipName);
+  const out: ReferralRecord[] = [];
+  for await (const r of streamSelected(referrals, user, f)) out.push(r);
+  return sortReferrals(out, f.sort, f.dir, townshipName);
+}
+
+/**
+ * What selectReferrals selects, newest first (the store's order: ignores `sort`), yielded as
+ * the store's pages arrive: a caller that writes each row out holds a page at a time.
+ */
+export async function* streamSelected(
+  referrals: Collection<ReferralRecord>,
+  user: StaffUser,
+  f: InboxFilter,
+): AsyncGenerator<ReferralRecord> {
+  const hits = await searchHits(referrals, f.q);
+  for await (const r of streamSeenBy(referrals, user))
+    if ((!f.mine || r.assignee === user.id) && matches(r, f, false, hits)) yield r;
 }
 
 /** selectReferrals over records already read (each still checked with canSee). */

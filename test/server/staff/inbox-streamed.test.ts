@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openReferrals } from '../../../bot/referral/dialog-storage.ts';
 import {
@@ -27,7 +28,15 @@ import {
 } from '../../../bot/store/collection-store.ts';
 import { openPgStore } from '../../../bot/store/pg/pg-store.ts';
 import { canSee } from '../../../server/staff/access.ts';
-import { type InboxFilter, inboxPage, pageSize, selectFrom } from '../../../server/staff/inbox-query.ts';
+import {
+  type InboxFilter,
+  inboxPage,
+  pageSize,
+  selectFrom,
+  streamSelected,
+} from '../../../server/staff/inbox-query.ts';
+import { ledgerCells, ledgerColumns } from '../../../server/staff/ledger-columns.ts';
+import { ledgerCsvChunks } from '../../../server/staff/ledger-export.ts';
 import { sortColumns } from '../../../server/staff/inbox-sort.ts';
 import { pageRows } from '../../../server/staff/seen-referrals.ts';
 import type { StaffUser } from '../../../server/staff/staff-records.ts';
@@ -169,6 +178,9 @@ const stores: [string, () => Promise<Store>][] = [
     : []),
 ];
 
+const csvText = (v: unknown) =>
+  v instanceof Date ? v.toISOString().slice(0, 10) : v === undefined ? '' : (v as string | number);
+
 const townshipName = (id: string) =>
   ({ karadala: '喀拉达拉', kuokesu: '阔克苏', qiongkushitai: '琼库什台' })[id] ?? id;
 
@@ -218,6 +230,28 @@ describe.each(stores)('the filtered inbox streamed on %s', (name, open) => {
     // The county was read in several pages, none larger than a stream page.
     expect(read.largest).toBeLessThanOrEqual(pageRows);
     expect(read.reads).toBeGreaterThan(asked.length * 2);
+
+    // The 台账's stream (ledger-routes.ts): the selection newest first, as a CSV of chunks.
+    const admin = user('county_admin');
+    for (const f of [{}, { village: '乔拉克', status: 'new' as const }, { township: '-' }]) {
+      const want = selectFrom(
+        all.filter((r) => canSee(admin, r)),
+        admin,
+        f,
+      );
+      const streamed: ReferralRecord[] = [];
+      for await (const r of streamSelected(wrapped, admin, f)) streamed.push(r);
+      expect(streamed.map((r) => r.reference)).toEqual(want.map((r) => r.reference));
+      const columns = ledgerColumns({ townships: () => [], staff: { users: new Map() } }, admin, 'masked', [
+        'dibao',
+      ]);
+      const chunks: string[] = [];
+      for await (const chunk of ledgerCsvChunks(columns, streamSelected(wrapped, admin, f)))
+        chunks.push(chunk);
+      expect(chunks.length).toBeGreaterThan(want.length / 200);
+      const rows = [columns.map((c) => c.header), ...want.map((r) => ledgerCells(columns, r).map(csvText))];
+      expect(chunks.join('')).toEqual(`\ufeff${stringify(rows)}`);
+    }
     await store.close();
   });
 });
