@@ -3,33 +3,16 @@
  * township, a county admin's county. Every list the staff see (inbox, search, 台账, dashboard,
  * visits) starts here, so none reads the whole store, and on PostgreSQL a township's inbox is an
  * index lookup, not a scan of the county. canSee (access.ts) still decides each record.
+ * They come as a stream of keyset pages: a caller keeps what it needs (a page of the inbox, a
+ * tally, a row written out), never the township or county, whose records at 1,000,000
+ * referrals would not fit a server's memory.
  */
 import { type ReferralRecord, referralSortKey } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import { canSee } from './access.ts';
 import type { StaffUser } from './staff-records.ts';
 
-export async function referralsSeenBy(
-  referrals: Collection<ReferralRecord>,
-  user: StaffUser,
-): Promise<ReferralRecord[]> {
-  if (user.disabled) return [];
-  if (user.role === 'county_admin')
-    return (await referrals.find({ county: user.county })).filter((r) => canSee(user, r));
-  if (user.township === undefined) return [];
-  const found = await referrals.find({ county: user.county, township: user.township });
-  return found.filter((r) => canSee(user, r));
-}
-
-/** One county's referrals (duplicates are looked for within a county: duplicates.ts). */
-export const countyReferrals = (referrals: Collection<ReferralRecord>, county: string) =>
-  referrals.find({ county });
-
-/**
- * The records referralsSeenBy returns, newest first, read from the store `pageRows` at a time
- * (keyset pages: each one index range on PostgreSQL), so a caller that keeps only what it needs
- * never holds the township or county.
- */
+/** The referrals a user may see, newest first. */
 export async function* streamSeenBy(
   referrals: Collection<ReferralRecord>,
   user: StaffUser,
@@ -40,14 +23,26 @@ export async function* streamSeenBy(
     user.role === 'county_admin'
       ? { county: user.county }
       : { county: user.county, township: user.township ?? '' };
+  for await (const r of pagesOf(referrals, where, true)) if (canSee(user, r)) yield r;
+}
+
+/** One county's referrals, oldest first (duplicates are looked for within a county: duplicates.ts). */
+export const streamCountyReferrals = (referrals: Collection<ReferralRecord>, county: string) =>
+  pagesOf(referrals, { county }, false);
+
+/**
+ * Records matching `where` in the store's order, read `pageRows` at a time (keyset pages: each
+ * one index range on PostgreSQL).
+ */
+async function* pagesOf(
+  referrals: Collection<ReferralRecord>,
+  where: Readonly<Record<string, string>>,
+  descending: boolean,
+): AsyncGenerator<ReferralRecord> {
   let after: string | undefined;
   for (;;) {
-    const rows = await referrals.find(where, {
-      limit: pageRows,
-      descending: true,
-      ...(after ? { after } : {}),
-    });
-    for (const r of rows) if (canSee(user, r)) yield r;
+    const rows = await referrals.find(where, { limit: pageRows, descending, ...(after ? { after } : {}) });
+    yield* rows;
     const last = rows.at(-1);
     if (!last || rows.length < pageRows) return;
     after = referralSortKey(last);
