@@ -31,7 +31,7 @@ export const streamCountyReferrals = (referrals: Collection<ReferralRecord>, cou
   pagesOf(referrals, { county }, false);
 
 /**
- * Records matching `where` in the store's order, read `pageRows` at a time (keyset pages: each
+ * Records matching `where` in the store's order, `streamPage.rows` at a time (keyset pages: each
  * one index range on PostgreSQL).
  */
 async function* pagesOf(
@@ -41,17 +41,20 @@ async function* pagesOf(
 ): AsyncGenerator<ReferralRecord> {
   let after: string | undefined;
   for (;;) {
-    const rows = await referrals.find(where, { limit: pageRows, descending, ...(after ? { after } : {}) });
+    const limit = streamPage.rows;
+    const rows = await referrals.find(where, { limit, descending, ...(after ? { after } : {}) });
     yield* rows;
     const last = rows.at(-1);
-    if (!last || rows.length < pageRows) return;
+    if (!last || rows.length < limit) return;
     after = referralSortKey(last);
   }
 }
 
 /**
- * Rows per read: large enough that lowdb (which sorts what is left of the county for every
- * page) reads a county of 50,000 in 25 pages, small enough that a page of decrypted records
- * stays a few megabytes.
+ * Rows per read: memory against time, measured on a started server at 200,000 stored (a county
+ * of 50,000; test/bench/STORE-REPORT.md): 2,000 rows kept its peak at 443 MB but took longer
+ * than reading the county whole (25 reads; lowdb, which scans and sorts the county for every
+ * read, took 1.1 s for a filtered view of 50,000 instead of 0.1 s); 10,000 was faster than
+ * before and peaked at 559 MB. A test makes it small to cross pages with a few hundred cases.
  */
-export const pageRows = 2000;
+export const streamPage = { rows: 5000 };
