@@ -45,40 +45,61 @@ export interface FirstContact {
   p90?: number;
 }
 
-export function firstContactByTownship(items: ReferralRecord[]): FirstContact[] {
-  const by = new Map<string, { hours: number[]; waiting: number }>();
-  for (const r of items) {
-    const t = by.get(r.township ?? '') ?? { hours: [], waiting: 0 };
-    const h = hoursToFirstContact(r);
-    if (h === undefined) {
-      if (!closedStatuses.has(r.status)) t.waiting++;
-    } else t.hours.push(h);
-    by.set(r.township ?? '', t);
-  }
-  return [...by]
-    .map(([township, { hours, waiting }]) => {
-      const sorted = hours.sort((a, b) => a - b);
-      return {
-        township,
-        contacted: sorted.length,
-        waiting,
-        ...(sorted.length ? { median: median(sorted), p90: percentile(sorted, 0.9) } : {}),
-      };
-    })
-    .sort((a, b) => (a.township < b.township ? -1 : a.township > b.township ? 1 : 0));
-}
-
-/** Overdue open cases by the county's deadlines; undefined when the county configured none. */
-export function overdueCount(
-  items: ReferralRecord[],
-  now: Date,
-  deadlines: (county: string) => CaseDeadlines | undefined,
-): number | undefined {
-  const configured = items.some(
-    (r) => unconfiguredStatuses(deadlines(r.jurisdiction)).length < openStatuses.length,
-  );
-  if (!configured) return undefined;
-  return items.filter((r) => isOverdue(r, now, deadlines(r.jurisdiction))).length;
+/**
+ * The week's figures a record at a time (from a stream of the store's pages): per township the
+ * hours to first contact (numbers, not cases), per caseworker two counts, and the overdue count.
+ */
+export function weekTally(now: Date, deadlines: (county: string) => CaseDeadlines | undefined) {
+  const week = chinaWeek(now);
+  const contact = new Map<string, { hours: number[]; waiting: number }>();
+  const load = new Map<string, { open: number; visitsThisWeek: number }>();
+  let configured = false;
+  let overdue = 0;
+  return {
+    add(r: ReferralRecord) {
+      const t = contact.get(r.township ?? '') ?? { hours: [], waiting: 0 };
+      const h = hoursToFirstContact(r);
+      if (h === undefined) {
+        if (!closedStatuses.has(r.status)) t.waiting++;
+      } else t.hours.push(h);
+      contact.set(r.township ?? '', t);
+      const rules = deadlines(r.jurisdiction);
+      if (unconfiguredStatuses(rules).length < openStatuses.length) configured = true;
+      if (isOverdue(r, now, rules)) overdue++;
+      if (r.assignee === undefined) return;
+      const l = load.get(r.assignee) ?? { open: 0, visitsThisWeek: 0 };
+      if (!closedStatuses.has(r.status)) l.open++;
+      if (r.visitAt) {
+        const day = chinaDate(r.visitAt);
+        if (day >= week.from && day <= week.to) l.visitsThisWeek++;
+      }
+      load.set(r.assignee, l);
+    },
+    /** Per township, by township id. */
+    firstContact(): FirstContact[] {
+      return [...contact]
+        .map(([township, { hours, waiting }]) => {
+          const sorted = hours.sort((a, b) => a - b);
+          return {
+            township,
+            contacted: sorted.length,
+            waiting,
+            ...(sorted.length ? { median: median(sorted), p90: percentile(sorted, 0.9) } : {}),
+          };
+        })
+        .sort((a, b) => (a.township < b.township ? -1 : a.township > b.township ? 1 : 0));
+    },
+    /** Overdue open cases by the county's deadlines; undefined when the county configured none. */
+    overdue: () => (configured ? overdue : undefined),
+    /** Open cases and this week's visits (Monday–Sunday, China time) per caseworker. */
+    load: (caseworkers: StaffUser[]): Load[] =>
+      caseworkers.map((u) => ({
+        id: u.id,
+        name: u.displayName,
+        ...(u.township ? { township: u.township } : {}),
+        ...(load.get(u.id) ?? { open: 0, visitsThisWeek: 0 }),
+      })),
+  };
 }
 
 export interface Load {
@@ -87,25 +108,6 @@ export interface Load {
   township?: string;
   open: number;
   visitsThisWeek: number;
-}
-
-/** Open cases and this week's visits (Monday–Sunday, China time) per caseworker. */
-export function caseworkerLoad(items: ReferralRecord[], caseworkers: StaffUser[], now: Date): Load[] {
-  const week = chinaWeek(now);
-  return caseworkers.map((u) => {
-    const theirs = items.filter((r) => r.assignee === u.id);
-    return {
-      id: u.id,
-      name: u.displayName,
-      ...(u.township ? { township: u.township } : {}),
-      open: theirs.filter((r) => !closedStatuses.has(r.status)).length,
-      visitsThisWeek: theirs.filter((r) => {
-        if (!r.visitAt) return false;
-        const day = chinaDate(r.visitAt);
-        return day >= week.from && day <= week.to;
-      }).length,
-    };
-  });
 }
 
 /** Hours under two days, days after that; one decimal at most ("5.5 小时", "3 天"). */
@@ -121,11 +123,10 @@ export function weekView(
   deps: StaffDeps,
   staff: StaffDirectory,
   user: StaffUser,
-  items: ReferralRecord[],
+  week: ReturnType<typeof weekTally>,
   lang: Language,
 ) {
   const t = translator(lang);
-  const now = deps.now();
   const township = (id: string) => townshipName(deps, user.county, id, lang) || t('staff.inbox.no_township');
   const caseworkers = [...staff.values()].filter(
     (u) =>
@@ -135,14 +136,14 @@ export function weekView(
       (user.role === 'county_admin' || u.township === user.township),
   );
   return {
-    firstContact: firstContactByTownship(items).map((f) => ({
+    firstContact: week.firstContact().map((f) => ({
       ...f,
       label: township(f.township),
       medianText: f.median === undefined ? '' : durationText(f.median, t),
       p90Text: f.p90 === undefined ? '' : durationText(f.p90, t),
     })),
-    overdue: overdueCount(items, now, deps.deadlines),
-    load: caseworkerLoad(items, caseworkers, now).map((l) => ({
+    overdue: week.overdue(),
+    load: week.load(caseworkers).map((l) => ({
       ...l,
       townshipLabel: l.township ? township(l.township) : '',
     })),

@@ -21,24 +21,45 @@ export interface Agreement {
   agreed: number;
 }
 
-const tally = (keys: string[]): Bar[] => {
-  const m = new Map<string, number>();
-  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
-  return [...m].map(([id, value]) => ({ id, value })).sort((a, b) => b.value - a.value);
-};
+/** Counts per key, largest first. */
+class Tally {
+  private readonly counts = new Map<string, number>();
+  add(key: string) {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+  get(key: string) {
+    return this.counts.get(key) ?? 0;
+  }
+  bars(): Bar[] {
+    return [...this.counts].map(([id, value]) => ({ id, value })).sort((a, b) => b.value - a.value);
+  }
+}
 
 /** The pre-screen agrees when it said likely and the program was approved, or unlikely and declined. */
 export const agrees = (verdict: string, decision: 'approved' | 'declined') =>
   (verdict === 'likely' && decision === 'approved') || (verdict === 'unlikely' && decision === 'declined');
 
-export function dashboard(items: ReferralRecord[], now: Date) {
-  const referrals = items.filter((r) => r.kind === 'referral');
+export function dashboard(items: Iterable<ReferralRecord>, now: Date) {
+  const d = dashboardTally(now);
+  for (const r of items) d.add(r);
+  return d.result();
+}
+
+/**
+ * The dashboard a record at a time: only counts are kept, so the figures of a county are made
+ * from a stream of the store's pages without holding the county.
+ */
+export function dashboardTally(now: Date) {
   const months: string[] = [];
   for (let i = 11; i >= 0; i--) {
     const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
     months.push(d.toISOString().slice(0, 7));
   }
-  const perMonth = tally(referrals.map((r) => chinaDate(r.createdAt).slice(0, 7)));
+  const perMonth = new Tally();
+  const byProgram = new Tally();
+  const byTownshipCount = new Tally();
+  const byStatus = new Tally();
+  let likelyMonthlyTotal = 0;
   const byRule = new Map<string, Agreement>();
   const byTownship = new Map<string, Agreement>();
   const count = (map: Map<string, Agreement>, id: string, agreed: boolean) => {
@@ -47,38 +68,45 @@ export function dashboard(items: ReferralRecord[], now: Date) {
     if (agreed) a.agreed++;
     map.set(id, a);
   };
-  for (const r of referrals) {
-    for (const [program, outcome] of Object.entries(r.outcomes ?? {})) {
-      const verdict = r.programs.find((p) => p.id === program)?.verdict ?? 'unlikely';
-      const ok = agrees(verdict, outcome.decision);
-      count(byRule, program, ok);
-      count(byTownship, r.township ?? '', ok);
-    }
-  }
   return {
-    byProgram: tally(
-      referrals.flatMap((r) => r.programs.filter((p) => isReferred(p.verdict)).map((p) => p.id)),
-    ),
-    byTownship: tally(items.map((r) => r.township ?? '')),
-    byStatus: tally(items.map((r) => r.status)),
-    overTime: months.map((id) => ({ id, value: perMonth.find((m) => m.id === id)?.value ?? 0 })),
-    likelyMonthlyTotal: referrals
-      .filter((r) => !closedStatuses.has(r.status))
-      .reduce(
-        (sum, r) =>
-          sum +
-          r.programs.filter((p) => p.verdict === 'likely').reduce((s, p) => s + (p.monthlyAmount ?? 0), 0),
-        0,
-      ),
-    agreementByRule: [...byRule.values()],
-    agreementByTownship: [...byTownship.values()],
+    add(r: ReferralRecord) {
+      byTownshipCount.add(r.township ?? '');
+      byStatus.add(r.status);
+      if (r.kind !== 'referral') return;
+      perMonth.add(chinaDate(r.createdAt).slice(0, 7));
+      for (const p of r.programs) if (isReferred(p.verdict)) byProgram.add(p.id);
+      // Per case, then added: the same sums in the same order as adding up an array of cases.
+      if (!closedStatuses.has(r.status))
+        likelyMonthlyTotal += r.programs
+          .filter((p) => p.verdict === 'likely')
+          .reduce((s, p) => s + (p.monthlyAmount ?? 0), 0);
+      for (const [program, outcome] of Object.entries(r.outcomes ?? {})) {
+        const verdict = r.programs.find((p) => p.id === program)?.verdict ?? 'unlikely';
+        const ok = agrees(verdict, outcome.decision);
+        count(byRule, program, ok);
+        count(byTownship, r.township ?? '', ok);
+      }
+    },
+    result() {
+      return {
+        byProgram: byProgram.bars(),
+        byTownship: byTownshipCount.bars(),
+        byStatus: byStatus.bars(),
+        overTime: months.map((id) => ({ id, value: perMonth.get(id) })),
+        likelyMonthlyTotal,
+        agreementByRule: [...byRule.values()],
+        agreementByTownship: [...byTownship.values()],
+      };
+    },
   };
 }
 
 /** Every outcome the pre-screen got wrong, as a rule test case expecting the official decision. */
-export function disagreementCases(items: ReferralRecord[]): string {
+export async function disagreementCases(
+  items: Iterable<ReferralRecord> | AsyncIterable<ReferralRecord>,
+): Promise<string> {
   const cases = [];
-  for (const r of items) {
+  for await (const r of items) {
     for (const [program, outcome] of Object.entries(r.outcomes ?? {})) {
       const p = r.programs.find((x) => x.id === program);
       if (!p || agrees(p.verdict, outcome.decision)) continue;

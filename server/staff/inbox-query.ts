@@ -18,7 +18,8 @@ import {
 } from '../../bot/referral/referral-record.ts';
 import type { Collection } from '../../bot/store/collection-store.ts';
 import { canSee } from './access.ts';
-import { referralsSeenBy } from './seen-referrals.ts';
+import { newestFirstWindow, sortedWindow } from './inbox-window.ts';
+import { streamSeenBy } from './seen-referrals.ts';
 import type { StaffUser } from './staff-records.ts';
 import { isReferred } from '../../rules/explain/result-view.ts';
 import { sortColumns, sortReferrals } from './inbox-sort.ts';
@@ -135,15 +136,33 @@ export interface InboxPage {
   unreturnable: number;
 }
 
-/** Everything the user may see that the filter selects, newest first. */
+/**
+ * Everything the user may see that the filter selects, in the filter's order: what a 台账 or
+ * a print holds. Read as a stream, so only the selection is held, never the county around it.
+ */
 export async function selectReferrals(
   referrals: Collection<ReferralRecord>,
   user: StaffUser,
   f: InboxFilter,
   townshipName?: (id: string) => string,
 ): Promise<ReferralRecord[]> {
-  const [seen, hits] = await Promise.all([referralsSeenBy(referrals, user), searchHits(referrals, f.q)]);
-  return selectFrom(seen, user, f, hits, townshipName);
+  const out: ReferralRecord[] = [];
+  for await (const r of streamSelected(referrals, user, f)) out.push(r);
+  return sortReferrals(out, f.sort, f.dir, townshipName);
+}
+
+/**
+ * What selectReferrals selects, newest first (the store's order: ignores `sort`), yielded as
+ * the store's pages arrive: a caller that writes each row out holds a page at a time.
+ */
+export async function* streamSelected(
+  referrals: Collection<ReferralRecord>,
+  user: StaffUser,
+  f: InboxFilter,
+): AsyncGenerator<ReferralRecord> {
+  const hits = await searchHits(referrals, f.q);
+  for await (const r of streamSeenBy(referrals, user))
+    if ((!f.mine || r.assignee === user.id) && matches(r, f, false, hits)) yield r;
 }
 
 /** selectReferrals over records already read (each still checked with canSee). */
@@ -168,29 +187,27 @@ export async function inboxPage(
 ): Promise<InboxPage> {
   const paged = await pagedFromStore(referrals, user, f);
   if (paged) return paged;
-  const [all, hits] = await Promise.all([referralsSeenBy(referrals, user), searchHits(referrals, f.q)]);
+  // Read as a stream, newest first: counted as it passes, only the page's window kept.
+  const hits = await searchHits(referrals, f.q);
   const counts = Object.fromEntries(referralStatuses.map((s) => [s, 0])) as Record<ReferralStatus, number>;
-  const items: ReferralRecord[] = [];
+  const wanted = f.page ?? 1;
+  const window = f.sort
+    ? sortedWindow(wanted, pageSize, f.sort, f.dir, townshipName)
+    : newestFirstWindow(wanted, pageSize);
+  let total = 0;
   let unreturnable = 0;
-  for (const r of all) {
-    if (!canSee(user, r)) continue;
+  for await (const r of streamSeenBy(referrals, user)) {
     if (cannotBeReturned(r)) unreturnable++;
     if (f.mine && r.assignee !== user.id) continue;
     if (!matches(r, f, true, hits)) continue;
     counts[r.status]++;
-    if (!f.status || r.status === f.status) items.push(r);
+    if (f.status && r.status !== f.status) continue;
+    total++;
+    window.add(r);
   }
-  const sorted = sortReferrals(items, f.sort, f.dir, townshipName);
-  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
-  const page = Math.min(f.page ?? 1, pages);
-  return {
-    items: sorted.slice((page - 1) * pageSize, page * pageSize),
-    total: items.length,
-    page,
-    pages,
-    counts,
-    unreturnable,
-  };
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(wanted, pages);
+  return { items: window.page(page), total, page, pages, counts, unreturnable };
 }
 
 /**

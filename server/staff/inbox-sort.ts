@@ -38,6 +38,35 @@ function key(r: ReferralRecord, column: SortColumn, townshipName: (id: string) =
   }
 }
 
+/** A record with its sort key computed once (a key may parse a date). */
+export interface KeyedReferral {
+  r: ReferralRecord;
+  k: string | number | undefined;
+}
+
+/**
+ * The inbox's order for a column as a key and a total order over keyed records (ties by
+ * newestFirst), so a page can be chosen from a stream keeping only the best few (inbox-window.ts).
+ */
+export function referralOrder(
+  column: SortColumn,
+  direction: SortDirection = 'asc',
+  townshipName: (id: string) => string = (id) => id,
+): { keyOf: (r: ReferralRecord) => KeyedReferral; compare: (a: KeyedReferral, b: KeyedReferral) => number } {
+  const sign = direction === 'desc' ? -1 : 1;
+  return {
+    keyOf: (r) => ({ r, k: key(r, column, townshipName) }),
+    compare: (a, b) => {
+      if (a.k === undefined || b.k === undefined)
+        return (a.k === undefined ? 1 : 0) - (b.k === undefined ? 1 : 0) || newestFirst(a.r, b.r);
+      // Township names in the reader's language: Chinese by pinyin, like a printed list.
+      const byKey =
+        column === 'township' ? String(a.k).localeCompare(String(b.k), 'zh-CN') : compare(a.k, b.k);
+      return sign * byKey || newestFirst(a.r, b.r);
+    },
+  };
+}
+
 export function sortReferrals(
   items: ReferralRecord[],
   column: SortColumn | undefined,
@@ -45,14 +74,9 @@ export function sortReferrals(
   townshipName: (id: string) => string = (id) => id,
 ): ReferralRecord[] {
   if (!column) return items.sort(newestFirst);
-  const keyed = items.map((r) => ({ r, k: key(r, column, townshipName) }));
-  const sign = direction === 'desc' ? -1 : 1;
-  keyed.sort((a, b) => {
-    if (a.k === undefined || b.k === undefined)
-      return (a.k === undefined ? 1 : 0) - (b.k === undefined ? 1 : 0) || newestFirst(a.r, b.r);
-    // Township names in the reader's language: Chinese by pinyin, like a printed list.
-    const byKey = column === 'township' ? String(a.k).localeCompare(String(b.k), 'zh-CN') : compare(a.k, b.k);
-    return sign * byKey || newestFirst(a.r, b.r);
-  });
-  return keyed.map((x) => x.r);
+  const order = referralOrder(column, direction, townshipName);
+  return items
+    .map(order.keyOf)
+    .sort(order.compare)
+    .map((x) => x.r);
 }

@@ -53,13 +53,22 @@ export function stepDate(r: ReferralRecord, status: ReferralStatus): Date | unde
 const arabicScript = /\p{Script=Arabic}/u;
 
 /** Programs that get outcome columns: those screened as possible for, or decided on, in any row. */
-export function programsInLedger(items: readonly ReferralRecord[]): string[] {
+export function programsInLedger(items: Iterable<ReferralRecord>): string[] {
+  const seen = ledgerPrograms();
+  for (const r of items) seen.add(r);
+  return seen.list();
+}
+
+/** programsInLedger a record at a time, for a 台账 read from the store as a stream. */
+export function ledgerPrograms() {
   const seen = new Set<string>();
-  for (const r of items) {
-    for (const p of r.programs) if (isReferred(p.verdict)) seen.add(p.id);
-    for (const id of Object.keys(r.outcomes ?? {})) seen.add(id);
-  }
-  return programIds.filter((id) => seen.has(id));
+  return {
+    add(r: ReferralRecord) {
+      for (const p of r.programs) if (isReferred(p.verdict)) seen.add(p.id);
+      for (const id of Object.keys(r.outcomes ?? {})) seen.add(id);
+    },
+    list: () => programIds.filter((id) => seen.has(id)),
+  };
 }
 
 const numberOf = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

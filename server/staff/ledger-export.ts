@@ -49,7 +49,7 @@ async function keepUp(sheet: ExcelJS.Worksheet, out: Writable) {
 export async function writeLedgerXlsx(
   out: Writable,
   columns: readonly LedgerColumn[],
-  items: Iterable<ReferralRecord>,
+  items: Iterable<ReferralRecord> | AsyncIterable<ReferralRecord>,
 ): Promise<number> {
   // Inline strings, not a shared-strings table: that table would hold every name until the end.
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -67,7 +67,7 @@ export async function writeLedgerXlsx(
   header.alignment = { vertical: 'middle', wrapText: true };
   header.commit();
   let rows = 0;
-  for (const r of items) {
+  for await (const r of items) {
     const row = sheet.addRow(ledgerCells(columns, r));
     columns.forEach((c, i) => {
       const format = numberFormats[c.kind];
@@ -84,7 +84,22 @@ export async function writeLedgerXlsx(
 const csvText = (v: unknown) =>
   v instanceof Date ? v.toISOString().slice(0, 10) : v === undefined ? '' : (v as string | number);
 
-/** UTF-8 with a byte-order mark, so Excel and WPS open the Chinese and Arabic script correctly. */
-export function ledgerCsv(columns: readonly LedgerColumn[], items: readonly ReferralRecord[]): string {
-  return `\ufeff${stringify([columns.map((c) => c.header), ...items.map((r) => ledgerCells(columns, r).map(csvText))])}`;
+/**
+ * The CSV 台账, UTF-8 with a byte-order mark (so Excel and WPS open the Chinese and Arabic
+ * script correctly), made a batch of rows per chunk (Readable.from it: sent as fast as the
+ * reader takes it), so a county's 台账 is never one string in memory.
+ */
+export async function* ledgerCsvChunks(
+  columns: readonly LedgerColumn[],
+  items: Iterable<ReferralRecord> | AsyncIterable<ReferralRecord>,
+): AsyncGenerator<string> {
+  yield `\ufeff${stringify([columns.map((c) => c.header)])}`;
+  let batch: unknown[][] = [];
+  for await (const r of items) {
+    batch.push(ledgerCells(columns, r).map(csvText));
+    if (batch.length < rowsPerBatch) continue;
+    yield stringify(batch);
+    batch = [];
+  }
+  if (batch.length) yield stringify(batch);
 }

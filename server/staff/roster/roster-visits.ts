@@ -14,7 +14,7 @@ import { readIdNumber, readPhone } from '../../../bot/referral/contact.ts';
 import { newReference } from '../../../bot/referral/reference.ts';
 import type { ReferralRecord } from '../../../bot/referral/referral-record.ts';
 import type { StaffUser } from '../staff-records.ts';
-import { countyReferrals } from '../seen-referrals.ts';
+import { streamCountyReferrals } from '../seen-referrals.ts';
 import type { StaffDeps } from '../staff-deps.ts';
 import { flaggedClauses } from './roster-clauses.ts';
 import type { RosterJob } from './roster-jobs.ts';
@@ -47,7 +47,8 @@ export async function createVisits(deps: StaffDeps, job: RosterJob, user: StaffU
   const hashOf = (field: string, v: string) => (index ? index.hash(field, v) : `${field}:${v}`);
   const seen = new Map<string, string>();
   const keys = new Set<string>();
-  for (const r of await countyReferrals(deps.referrals, user.county)) {
+  // The county as a stream, keeping its hashes and keys, not its records.
+  for await (const r of streamCountyReferrals(deps.referrals, user.county)) {
     if (r.jurisdiction !== user.county) continue;
     if (r.idempotencyKey) keys.add(r.idempotencyKey);
     const hashes = index

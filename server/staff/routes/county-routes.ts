@@ -11,10 +11,10 @@ import { formValues } from '../../web/household-form.ts';
 import { placeKey, validWebhookUrl } from '../../notices/staff-notices.ts';
 import { isCountyAdmin } from '../access.ts';
 import { createUser, endSessions, loginThrottle, resetPassword, usernamePattern } from '../accounts.ts';
-import { dashboard, disagreementCases } from '../dashboard.ts';
+import { dashboardTally, disagreementCases } from '../dashboard.ts';
 import { auditPageRoute } from './audit-page-route.ts';
-import { weekView } from '../dashboard-week.ts';
-import { selectReferrals } from '../inbox-query.ts';
+import { weekTally, weekView } from '../dashboard-week.ts';
+import { streamSelected } from '../inbox-query.ts';
 import { posterSection } from '../poster-code.ts';
 import { townshipName } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
@@ -36,11 +36,15 @@ export function countyRoutes(deps: StaffDeps): Router {
     const user = me(ctx);
     const lang = staffLanguage(ctx);
     const t = translator(lang);
-    const [seen, staff] = await Promise.all([
-      selectReferrals(deps.referrals, user, {}),
-      countyStaff(deps, user.county),
-    ]);
-    const d = dashboard(seen, deps.now());
+    const staff = await countyStaff(deps, user.county);
+    // Tallied as the store's pages arrive: the county is counted, never held.
+    const figures = dashboardTally(deps.now());
+    const week = weekTally(deps.now(), deps.deadlines);
+    for await (const r of streamSelected(deps.referrals, user, {})) {
+      figures.add(r);
+      week.add(r);
+    }
+    const d = figures.result();
     const bars = (list: { id: string; value: number }[], name: (id: string) => string) => {
       const max = Math.max(1, ...list.map((b) => b.value));
       return list.map((b) => ({ ...b, label: name(b.id), pct: Math.round((b.value / max) * 100) }));
@@ -49,7 +53,7 @@ export function countyRoutes(deps: StaffDeps): Router {
       townshipName(deps, user.county, id, lang) || t('staff.inbox.no_township');
     const rate = (a: { cases: number; agreed: number }) => `${Math.round((a.agreed / a.cases) * 100)}%`;
     renderStaff(ctx, deps, 'dashboard', {
-      ...weekView(deps, staff, user, seen, lang),
+      ...weekView(deps, staff, user, week, lang),
       byProgram: bars(d.byProgram, (id) => t(`programs.${id}`)),
       byTownship: bars(d.byTownship, township),
       byStatus: bars(d.byStatus, (id) => t(`staff.statuses.${id}`)),
@@ -62,11 +66,11 @@ export function countyRoutes(deps: StaffDeps): Router {
 
   router.get('/disagreements.yaml', async (ctx) => {
     const user = me(ctx);
-    const items = await selectReferrals(deps.referrals, user, {});
+    const yaml = await disagreementCases(streamSelected(deps.referrals, user, {}));
     await audit.append(user, 'export_disagreements', 'yaml');
     ctx.type = 'text/yaml; charset=utf-8';
     ctx.set('Content-Disposition', 'attachment; filename="disagreements.yaml"');
-    ctx.body = disagreementCases(items);
+    ctx.body = yaml;
   });
 
   const usersPage = async (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {

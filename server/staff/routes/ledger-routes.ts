@@ -1,17 +1,17 @@
 /**
- * The 台账 download. It uses the inbox's own query (readFilter + selectReferrals), so it can never
+ * The 台账 download. It uses the inbox's own query (readFilter + streamSelected), so it can never
  * hold a case the inbox would not show; whole numbers follow the one rule in ledger-access.ts;
  * every export is audited before a byte is sent (a full one as export_full, with its row count
  * and how many rows carry whole numbers: no personal data in the entry).
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { readFilter, selectReferrals } from '../inbox-query.ts';
+import { readFilter, selectReferrals, streamSelected } from '../inbox-query.ts';
 import { showsFullNumbers } from '../ledger-access.ts';
-import { ledgerColumns, programsInLedger } from '../ledger-columns.ts';
-import { ledgerCsv, writeLedgerXlsx } from '../ledger-export.ts';
+import { ledgerColumns, ledgerPrograms } from '../ledger-columns.ts';
+import { ledgerCsvChunks, writeLedgerXlsx } from '../ledger-export.ts';
 import { contentDisposition, ledgerFileNames } from '../ledger-file-name.ts';
 import type { StaffState } from '../staff-auth.ts';
 import type { StaffDeps } from '../staff-deps.ts';
@@ -36,20 +36,30 @@ export function ledgerRoutes(deps: StaffDeps): Router {
     const { format, variant } = parsed.data;
     const user = me(ctx);
     const filter = readFilter(ctx.query);
-    const [items, staff] = await Promise.all([
-      selectReferrals(deps.referrals, user, filter),
-      countyStaff(deps, user.county),
-    ]);
+    // Newest first (the store's order) the rows are read twice as a stream: once to count them
+    // for the audit entry and learn the program columns, once to write them, so a county's
+    // 台账 never sits in memory. A case stored between the two reads may be in the file and not
+    // in the count. Another sort has to see every selected row before the first: those are held.
+    const held = filter.sort ? await selectReferrals(deps.referrals, user, filter) : undefined;
+    const rows = () => held ?? streamSelected(deps.referrals, user, filter);
+    const staff = await countyStaff(deps, user.county);
+    const programs = ledgerPrograms();
+    let count = 0;
+    let whole = 0;
+    for await (const r of rows()) {
+      count++;
+      if (showsFullNumbers(user, r, variant)) whole++;
+      programs.add(r);
+    }
     const columns = ledgerColumns(
       { townships: deps.townships, staff: { users: staff } },
       user,
       variant,
-      programsInLedger(items),
+      programs.list(),
     );
-    if (variant === 'full') {
-      const whole = items.filter((r) => showsFullNumbers(user, r, variant)).length;
-      await audit.append(user, 'export_full', format, `${items.length} rows, ${whole} with full numbers`);
-    } else await audit.append(user, 'export', format, `${items.length} rows`);
+    if (variant === 'full')
+      await audit.append(user, 'export_full', format, `${count} rows, ${whole} with full numbers`);
+    else await audit.append(user, 'export', format, `${count} rows`);
 
     // The file covers the caseworker's township, or the one the admin filtered on, or the county.
     const townshipId = user.role === 'caseworker' ? user.township : filter.township;
@@ -64,14 +74,14 @@ export function ledgerRoutes(deps: StaffDeps): Router {
     ctx.set('Cache-Control', 'no-store');
     if (format === 'csv') {
       ctx.type = 'text/csv; charset=utf-8';
-      ctx.body = ledgerCsv(columns, items);
+      ctx.body = Readable.from(ledgerCsvChunks(columns, rows()));
       return;
     }
     ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     const out = new PassThrough();
     ctx.body = out;
     // Written while koa sends it; a failure part-way ends the download broken, never silently whole.
-    writeLedgerXlsx(out, columns, items).catch((err: unknown) => out.destroy(err as Error));
+    writeLedgerXlsx(out, columns, rows()).catch((err: unknown) => out.destroy(err as Error));
   });
   return router;
 }

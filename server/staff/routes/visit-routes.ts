@@ -14,7 +14,7 @@ import { canSee, isCountyAdmin } from '../access.ts';
 import { pageSize } from '../inbox-query.ts';
 import { chinaDateTime, listRow } from '../referral-view.ts';
 import type { StaffState } from '../staff-auth.ts';
-import { referralsSeenBy } from '../seen-referrals.ts';
+import { streamSeenBy } from '../seen-referrals.ts';
 import type { StaffDeps } from '../staff-deps.ts';
 import { activeCaseworkers, countyStaff } from '../staff-directory.ts';
 import { referencePattern, visibleCase } from '../visible-case.ts';
@@ -114,15 +114,17 @@ export function visitRoutes(deps: StaffDeps): Router {
     const lang = staffLanguage(ctx);
     const t = translator(lang);
     const admin = isCountyAdmin(user);
-    const [staff, seen] = await Promise.all([
-      countyStaff(deps, user.county),
-      referralsSeenBy(deps.referrals, user),
-    ]);
+    const staff = await countyStaff(deps, user.county);
     // Caseworkers a user may pick: a county admin any in the county; a caseworker only themself.
     const pickable = admin ? activeCaseworkers(staff).filter((u) => u.county === user.county) : [];
     const asked = typeof ctx.query.who === 'string' ? ctx.query.who : '';
     const who = admin ? (pickable.find((u) => u.id === asked) ?? pickable[0]) : user;
-    const days = who ? visitDays(seen, who.id, deps.now()) : [];
+    // Only the chosen caseworker's visits are kept from the stream of what the user sees.
+    const theirs: ReferralRecord[] = [];
+    if (who)
+      for await (const r of streamSeenBy(deps.referrals, user))
+        if (r.assignee === who.id && r.visitAt !== undefined) theirs.push(r);
+    const days = who ? visitDays(theirs, who.id, deps.now()) : [];
     renderStaff(ctx, deps, 'visits', {
       who: who ? { id: who.id, name: who.displayName } : undefined,
       pickable: pickable.map((u) => ({ id: u.id, name: u.displayName })),
