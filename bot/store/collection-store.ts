@@ -26,7 +26,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { type DataKeyring, type EnvKeys, keyId, loadDataKeys, valuesPerKey } from './data-keys.ts';
 import { DurableJsonFile, type FileCodec } from './durable-json-file.ts';
 import { type RecordCodec, recordCodec } from './field-cipher.ts';
-import { checkFindOptions, type Keyed, pageOf, sortKeyOf } from './find-page.ts';
+import { checkFindOptions, firstAfter, type Keyed, pageOf, sortKeyOf } from './find-page.ts';
 import { type Leadership, soleLeadership } from './leadership.ts';
 import { privateDir } from './private-file.ts';
 import { type IndexFields, type SearchIndex, searchIndex } from './search-index.ts';
@@ -359,6 +359,13 @@ class FileCollection<T> implements Collection<T> {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** A record's durable write still in progress (it may yet fail and be undone); never rejects. */
   private readonly durableWrites = new Map<string, Promise<void>>();
+  /**
+   * The last `find`'s matches in order, kept until the next change: a caller reading a county
+   * page by page (a stream of keyset pages: seen-referrals.ts) then sorts it once, not once a
+   * page (0.55 s instead of 0.05 s for 50,000 read 5,000 at a time). One query's references to
+   * records already held, dropped by any write.
+   */
+  private lastFind: { query: string; rows: Keyed<T>[] } | undefined;
 
   constructor(
     readonly name: string,
@@ -407,11 +414,17 @@ class FileCollection<T> implements Collection<T> {
   /** `find` with each record's sort key and id, which a sharded collection merges by. */
   async findKeyed(where: Readonly<Record<string, string>>, options: FindOptions = {}) {
     checkFindOptions(options);
-    const test = this.matcher(where);
-    const rows: Keyed<T>[] = [];
-    for (const [id, value] of this.records)
-      if (test(value)) rows.push({ key: sortKeyOf(this.options, id, value), id, value });
-    return pageOf(rows, options);
+    const query = JSON.stringify([Object.entries(where).sort(), options.descending === true]);
+    if (this.lastFind?.query !== query) {
+      const test = this.matcher(where);
+      const rows: Keyed<T>[] = [];
+      for (const [id, value] of this.records)
+        if (test(value)) rows.push({ key: sortKeyOf(this.options, id, value), id, value });
+      this.lastFind = { query, rows: pageOf(rows, { descending: options.descending }) };
+    }
+    const { rows } = this.lastFind;
+    const from = firstAfter(rows, options);
+    return rows.slice(from, options.limit === undefined ? undefined : from + options.limit);
   }
   async findByHash(field: string, hash: string) {
     const index = this.index;
@@ -527,6 +540,7 @@ class FileCollection<T> implements Collection<T> {
   }
 
   private setNow(id: string, value: T, changed = true) {
+    this.lastFind = undefined;
     const before = this.records.get(checkId(id));
     if (before !== undefined) this.forget(id, before);
     this.records.set(id, value);
@@ -534,6 +548,7 @@ class FileCollection<T> implements Collection<T> {
     if (changed) this.changed();
   }
   private deleteNow(id: string, changed = true) {
+    this.lastFind = undefined;
     const before = this.records.get(id);
     if (before === undefined && !this.records.has(id)) return false;
     if (before !== undefined) this.forget(id, before);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Collection, CollectionOptions, FindOptions, Store } from './collection-store.ts';
-import { checkFindOptions, type Keyed, pageOf } from './find-page.ts';
+import { checkFindOptions, type Keyed, mergePages } from './find-page.ts';
 import { UniqueKeyTakenError } from './store-errors.ts';
 
 /** A shard's page with sort keys and ids (shards are memory or lowdb collections, which keep them). */
@@ -152,11 +152,11 @@ async function openSharded<T>(
     values: () => all((c) => c.values()),
     entries: () => all((c) => c.entries()),
     // Each shard's page, then the page of their union: the first `limit` after `after` overall
-    // are among the first `limit` after `after` of some shard.
+    // are among the first `limit` after `after` of some shard, each page already in order.
     find: async (where, findOptions = {}) => {
       checkFindOptions(findOptions);
       const pages = await Promise.all(parts.map((c) => keyedFind(c, where, findOptions)));
-      return pageOf(pages.flat(), findOptions).map((r) => r.value);
+      return mergePages(pages, findOptions).map((r) => r.value);
     },
     findByHash: async (field, hash) =>
       (await Promise.all(parts.map((c) => c.findByHash(field, hash)))).flat(),

@@ -53,8 +53,9 @@ async function* pagesOf(
 /**
  * Rows per read: memory against time, measured on a started server at 200,000 stored (a county
  * of 50,000; test/bench/STORE-REPORT.md): 2,000 rows kept its peak at 443 MB but took longer
- * than reading the county whole (25 reads; lowdb, which scans and sorts the county for every
- * read, took 1.1 s for a filtered view of 50,000 instead of 0.1 s); 10,000 was faster than
- * before and peaked at 559 MB. A test makes it small to cross pages with a few hundred cases.
+ * than reading the county whole (25 reads); 10,000 was faster than before and peaked at
+ * 559 MB. lowdb keeps the last query's order until a write (collection-store.ts), so its pages
+ * cost a slice, not a sort of the county each (50,000 streamed: ~0.15 s, was ~0.55 s; the
+ * county read whole ~0.08 s). A test makes it small to cross pages with a few hundred cases.
  */
 export const streamPage = { rows: 5000 };

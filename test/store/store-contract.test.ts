@@ -432,6 +432,15 @@ describe.each(stores)('the store contract on %s', (kind, available, open) => {
     expect((await c.find({ township: 'east' }, { descending: true, limit: 1 }))[0]?.at).toBe(
       '2026-02-01T08:00:00.000Z',
     );
+    // The same page asked again after a write and after a delete sees each (stores that hold
+    // records in memory keep the last query's order until a write).
+    const newest = async () => keys(c.find({ township: 'east' }, { descending: true, limit: 2 }));
+    const before = await newest();
+    const later: Dated = { ref: 'ref-n', at: '2026-03-01T08:00:00.000Z', township: 'east', status: 'new' };
+    await c.set('dlater', later);
+    expect(await newest()).toEqual([keyOf(later), before[0]]);
+    await c.delete('dlater');
+    expect(await newest()).toEqual(before);
     // Records with the very same sort key come by id, reversed when descending.
     const same = { ref: 'same', at: '2027-01-01T00:00:00.000Z', township: 'north' };
     await c.set('tie2', { ...same, status: 'second' });
