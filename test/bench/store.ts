@@ -165,7 +165,7 @@ async function benchLowdb(n: number, writes: number, reads: number) {
 }
 
 /** n referrals straight into the tables, each row as PgCollection writes it. */
-async function seedPg(url: string, keysDir: string, n: number) {
+export async function seedPg(url: string, keysDir: string, n: number) {
   const ring = loadDataKeys(keysDir);
   const index = searchIndex(referralIndexFields, () => ({ key: ring.indexKey, id: ring.current.id }));
   const codec = recordCodec(() => ring, referralPersonalFields, index);
