@@ -9,13 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CollectionOptions, Store } from '../../bot/store/collection-store.ts';
 import { openPgStore } from '../../bot/store/pg/pg-store.ts';
 import type { PgCollection } from '../../bot/store/pg/pg-collection.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
+import { keptAndRealCounts } from '../helpers/pg-counts.ts';
 
 const thing = z.object({ id: z.string(), town: z.string(), status: z.string(), key: z.string().optional() });
 type Thing = z.infer<typeof thing>;
@@ -31,20 +31,6 @@ const counting: CollectionOptions<Thing> = {
 };
 const towns = ['a', 'b', 'c', 'd', 'e'];
 const statuses = ['new', 'open', 'closed'];
-
-/** What counting the stored records gives, per counted column and value, and what is kept. */
-async function countsOf(pool: pg.Pool) {
-  const real = await pool.query<{ name: string; value: string; n: string }>(
-    `SELECT name, value, count(*) AS n FROM record_columns
-     WHERE collection = 'things' AND name IN ('town', 'townStatus') GROUP BY name, value`,
-  );
-  const kept = await pool.query<{ name: string; value: string; n: string }>(
-    "SELECT name, value, n FROM record_counts WHERE collection = 'things' AND n <> 0",
-  );
-  const asMap = (rows: { name: string; value: string; n: string }[]) =>
-    Object.fromEntries(rows.map((r) => [`${r.name}=${r.value}`, Number(r.n)]).sort());
-  return { real: asMap(real.rows), kept: asMap(kept.rows) };
-}
 
 describe.skipIf(!pgBinDir)('PostgreSQL keeps the counts of counted columns', () => {
   let cluster: PgCluster;
@@ -96,7 +82,7 @@ describe.skipIf(!pgBinDir)('PostgreSQL keeps the counts of counted columns', () 
     await Promise.all([...work(one.things, 0), ...work(two.things, 1)]);
 
     const pool = one.store.pool!;
-    const { real, kept } = await countsOf(pool);
+    const { real, kept } = await keptAndRealCounts(pool, 'things');
     expect(Object.keys(real).length).toBeGreaterThan(10);
     expect(kept).toEqual(real);
     // And what count() answers (the kept row) is what counting the records gives.
@@ -134,7 +120,7 @@ describe.skipIf(!pgBinDir)('PostgreSQL keeps the counts of counted columns', () 
     await after.things.delete('t1');
     expect(await after.things.count({ town: 'b' })).toBe(99);
     expect(await (after.things as PgCollection<Thing>).fillCounts()).toEqual([]);
-    const { real, kept } = await countsOf(after.store.pool!);
+    const { real, kept } = await keptAndRealCounts(after.store.pool!, 'things');
     expect(kept).toEqual(real);
     await after.store.close();
 
