@@ -82,13 +82,20 @@ async function addTo(client: Client, collection: string, name: string, value: st
   return (done.rowCount ?? 0) > 0;
 }
 
-/** How many records of `collection` have `value` in the counted column `name`: one row. */
+/**
+ * How many records of `collection` have `value` in the counted column `name`: one row. Undefined
+ * when the column is not counted in the database (an opening that no longer declares it forgot
+ * it while this instance was running): the caller counts the rows instead.
+ */
 export async function readCount(pool: pg.Pool, collection: string, name: string, value: string) {
-  const { rows } = await pool.query<{ n: string }>(
-    'SELECT n FROM record_counts WHERE collection = $1 AND name = $2 AND value = $3',
+  const { rows } = await pool.query<{ n: string | null }>(
+    `SELECT c.n FROM record_counted_names k
+     LEFT JOIN record_counts c ON c.collection = k.collection AND c.name = k.name AND c.value = $3
+     WHERE k.collection = $1 AND k.name = $2`,
     [collection, name, value],
   );
-  return Number(rows[0]?.n ?? 0);
+  const [row] = rows;
+  return row ? Number(row.n ?? 0) : undefined;
 }
 
 /**

@@ -103,8 +103,10 @@ export class PgCollection<T> implements Collection<T> {
   async count(where: Readonly<Record<string, string>> = {}) {
     const conditions = Object.entries(where);
     const [only] = conditions;
-    if (conditions.length === 1 && only && this.counted.has(only[0]))
-      return readCount(this.pool, this.name, only[0], only[1]);
+    if (conditions.length === 1 && only && this.counted.has(only[0])) {
+      const kept = await readCount(this.pool, this.name, only[0], only[1]);
+      if (kept !== undefined) return kept;
+    }
     // Without a condition the join is not needed: records' primary key answers it. With one,
     // records is not joined either (a record's column rows are written and deleted with it), so
     // a count of one column is an index-only range of record_columns_find, never a heap read.
