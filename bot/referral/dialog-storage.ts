@@ -47,6 +47,9 @@ export const referralStoreOptions: CollectionOptions<ReferralRecord> & { shards:
   personal: referralPersonalFields,
   index: referralIndexFields,
   columns: referralColumns,
+  // The inbox's eight counts a page (per status, and the unreturnable): one row each on
+  // PostgreSQL, where counting the index range grew with the township or county.
+  counted: ['countyList', 'countyStatus', 'townshipList', 'townshipStatus'],
   // Newest first, as the inbox lists them (an index on PostgreSQL).
   sortKey: referralSortKey,
   // The same submission twice (a double tap, on one instance or two) is stored once: a unique

@@ -140,6 +140,12 @@ export interface CollectionOptions<T = unknown> {
    */
   columns?: Readonly<Record<string, (record: T) => string | undefined>>;
   /**
+   * Columns (of `columns`) whose counts per value PostgreSQL keeps, changed with every write,
+   * so `count({ column: value })` of one of them reads one row however many records match (the
+   * inbox's counts per status). The file and memory stores count as they always do.
+   */
+  counted?: readonly string[];
+  /**
    * The order `find` returns records in, and what `after` pages by: for referrals createdAt and
    * the reference (ties stay stable). Default: the id. PostgreSQL stores it beside each column
    * value, so an inbox page is read in order from the index, never sorted.

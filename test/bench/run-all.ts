@@ -11,8 +11,10 @@
  *   BENCH_WECHAT_RESIDENTS=1,5 BENCH_WECHAT_TURNS=2 npm run bench -- wechat   real pacing, real time
  *   BENCH_STORE_SIZES=50000,1000000 BENCH_STORE_WRITES=500 BENCH_STORE_READS=300 BENCH_STORE_PAGES=50 npm run bench -- store
  *                                 lowdb beside PostgreSQL (a throw-away cluster; the 1,000,000 seed takes minutes), then a started server on it: inbox over HTTP, server RSS, one instance vs two
+ *   BENCH_FILL_REFERRALS=200000 npm run bench -- column-fill   new columns and counts filled at opening (only when named)
  */
 import { benchAudit } from './audit.ts';
+import { benchColumnFill } from './column-fill.ts';
 import { benchDialog } from './dialog.ts';
 import { benchEngine } from './engine.ts';
 import { benchHttp } from './http.ts';
@@ -104,4 +106,9 @@ if (!which || which === 'audit') {
 }
 if (!which || which === 'store') {
   await benchStore((row) => console.log(JSON.stringify(row)));
+}
+// Only when named: it seeds a database of its own (minutes at 1,000,000).
+if (which === 'column-fill') {
+  const r = await benchColumnFill(Number(process.env.BENCH_FILL_REFERRALS ?? 200_000));
+  console.log(JSON.stringify({ bench: 'column-fill', ...r }));
 }

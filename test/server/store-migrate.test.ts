@@ -15,6 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReferrals } from '../../bot/referral/dialog-storage.ts';
 import { openStore } from '../../bot/store/open-store.ts';
+import { keptAndRealCounts } from '../helpers/pg-counts.ts';
 import { addCaseworker } from '../helpers/admin-cli.ts';
 import { PageClient } from '../helpers/browser-session.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
@@ -133,6 +134,16 @@ describe.skipIf(!pgBinDir)('store migrate: lowdb to PostgreSQL', () => {
     expect(second.code).toBe(0);
     expect(row(second.out, 'referrals')).toMatchObject({ lowdb: 3, postgres: 3, onlyInPg: 1, result: 'ok' });
     expect(row(second.out, 'referrals').sum).toBe(row(first.out, 'referrals').sum);
+    // The inbox's counts, kept beside the records, stay exact through the copy and its re-run.
+    const counted = new pg.Client({ connectionString: url });
+    await counted.connect();
+    try {
+      const { real, kept } = await keptAndRealCounts(counted, 'referrals');
+      expect(Object.keys(real).length).toBeGreaterThan(0);
+      expect(kept).toEqual(real);
+    } finally {
+      await counted.end();
+    }
     expect(second.out).toMatch(/only in PostgreSQL \(kept, not deleted\): referrals 1/);
     expect(row(second.out, 'audit-log')).toMatchObject({ ...audit, onlyInPg: 0, result: 'ok' });
 

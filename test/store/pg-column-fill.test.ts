@@ -14,12 +14,14 @@ import { z } from 'zod';
 import type { CollectionOptions } from '../../bot/store/collection-store.ts';
 import { migrate } from '../../bot/store/pg/migrate.ts';
 import { migrations } from '../../bot/store/pg/migrations.ts';
+import type { PgCollection } from '../../bot/store/pg/pg-collection.ts';
 import { openPgStore } from '../../bot/store/pg/pg-store.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
 
 const thing = z.object({ id: z.string(), colour: z.string(), size: z.string(), at: z.string() });
 type Thing = z.infer<typeof thing>;
-const things = Array.from({ length: 1_234 }, (_, i) => ({
+// More than a page of the fill (2,000 records), so it pages on from where each page ended.
+const things = Array.from({ length: 4_234 }, (_, i) => ({
   id: `t${String(i).padStart(5, '0')}`,
   colour: ['red', 'green', 'blue'][i % 3]!,
   size: ['s', 'm'][i % 2]!,
@@ -62,12 +64,16 @@ describe.skipIf(!pgBinDir)('PostgreSQL fills a column declared after records wer
     const dir = keysDir();
     const before = await openPgStore(url, { dataDir: dir });
     const old = await before.collection('things', thing, withColour);
-    for (const t of things.slice(0, 1_200)) await old.set(t.id, t);
+    const stored = things.slice(0, 4_200);
+    for (let i = 0; i < stored.length; i += 500)
+      await (old as PgCollection<Thing>).setManyDurably(
+        stored.slice(i, i + 500).map((t) => [t.id, t] as const),
+      );
     await before.close();
 
     const after = await openPgStore(url, { dataDir: dir });
     const c = await after.collection('things', thing, withSize);
-    for (const t of things.slice(1_200)) await c.set(t.id, t);
+    for (const t of things.slice(4_200)) await c.set(t.id, t);
     const expected = (p: (t: Thing) => boolean) => things.filter(p).length;
     expect(await c.count({ size: 'm' })).toBe(expected((t) => t.size === 'm'));
     expect(await c.count({ colourSize: 'red s' })).toBe(

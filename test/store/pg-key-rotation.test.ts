@@ -19,6 +19,7 @@ import { openStore } from '../../bot/store/open-store.ts';
 import { openPgStore, uniqueKeyHash } from '../../bot/store/pg/pg-store.ts';
 import { keyedHash } from '../../bot/store/search-index.ts';
 import { subscribeNotices } from '../../server/notices/subscribe-notices.ts';
+import { keptAndRealCounts } from '../helpers/pg-counts.ts';
 import { type PgCluster, pgBinDir, startPgCluster } from '../helpers/pg-cluster.ts';
 import { seededIdNumber, seededReferral } from '../helpers/seed-referrals.ts';
 
@@ -127,6 +128,10 @@ describe.skipIf(!pgBinDir)('data key rotation on PostgreSQL', () => {
       "SELECT id, unique_key FROM records WHERE collection = 'referrals'",
     );
     expect(keys).toHaveLength(count);
+    // Rewritten under the new key, each record keeps its columns: the inbox's counts unchanged.
+    const { real, kept } = await keptAndRealCounts(db, 'referrals');
+    expect(Object.values(real).reduce((n, k) => n + k, 0)).toBeGreaterThan(count);
+    expect(kept).toEqual(real);
     for (const k of keys)
       expect(k.unique_key).toBe(uniqueKeyHash(newRing.indexKey, referralUniqueKey(byRef.get(k.id)!)!));
 

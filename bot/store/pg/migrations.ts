@@ -111,6 +111,27 @@ CREATE TABLE record_column_names (
 INSERT INTO record_column_names (collection, name) SELECT DISTINCT collection, name FROM record_columns;
 `,
   },
+  {
+    // How many records have each value of a counted column (pg/column-counts.ts), changed in the
+    // transaction of every write, so a count the inbox asks is one row; and which columns are
+    // counted (filled from record_columns at the opening that first declares one).
+    version: 4,
+    name: 'record counts',
+    sql: `
+CREATE TABLE record_counts (
+  collection varchar(80) NOT NULL,
+  name varchar(80) NOT NULL,
+  value varchar(400) NOT NULL,
+  n bigint NOT NULL,
+  CONSTRAINT record_counts_pkey PRIMARY KEY (collection, name, value)
+);
+CREATE TABLE record_counted_names (
+  collection varchar(80) NOT NULL,
+  name varchar(80) NOT NULL,
+  PRIMARY KEY (collection, name)
+);
+`,
+  },
 ];
 
 export const codeSchemaVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -66,7 +66,11 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       const codec = o.personal?.length ? recordCodec(keys, o.personal, index) : undefined;
       const c = new PgCollection<T>(name, pool, schema, o, codec, onWrite, uniqueHash, index);
       // The opening, not the opened (as the file store): two opens at once share one collection.
-      const opening = c.fillColumns().then(() => c);
+      // Counts are taken from the column rows, so those are filled first.
+      const opening = c
+        .fillColumns()
+        .then(() => c.fillCounts())
+        .then(() => c);
       collections.set(name, opening as Promise<Collection<unknown>>);
       // A collection whose columns could not be filled is tried again by the next open.
       opening.catch(() => {
