@@ -3,15 +3,18 @@
  *                 user list | user reset --username li | user disable --username li
  *                 keys status | keys rotate   (the data key: key-rotation.ts)
  *                 store migrate --to postgres://…   (lowdb → PostgreSQL: store-migrate.ts)
+ *                 store recount   (DATABASE_URL: the inbox's kept counts counted again)
  * With DATABASE_URL set it works on that database, the server may run. Otherwise it works on
  * the data directory (DATA_DIR or --data) while the server is stopped: one process
  * owns the store, and a running server's lock makes this say so instead of corrupting it.
  * A new or reset password is printed once.
  */
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { z } from 'zod';
 import type { Store } from '../bot/store/collection-store.ts';
 import { openStore } from '../bot/store/open-store.ts';
+import { recountAll } from '../bot/store/pg/column-counts.ts';
 import { createScreener } from '../rules/engine/screen.ts';
 import { envKeys, parseConfig } from './config.ts';
 import { keyStatus, rotateDataKey } from './key-rotation.ts';
@@ -24,6 +27,7 @@ const usage = `usage: npm run admin -- user add --username NAME --role caseworke
        npm run admin -- user list | user reset --username NAME | user disable --username NAME | user enable --username NAME
        npm run admin -- keys status | keys rotate
        npm run admin -- store migrate --to postgres://USER@HOST/DB   (lowdb server stopped)
+       npm run admin -- store recount   (with DATABASE_URL; servers may run, their writes wait)
 options: --data DIR (default: DATA_DIR or ./data)`;
 
 async function main() {
@@ -44,6 +48,7 @@ async function main() {
   const dataDir = values.data ?? process.env.DATA_DIR ?? './data';
   const config = parseConfig(process.env);
   const keys = envKeys(config);
+  if (noun === 'store' && verb === 'recount') return recountCommand(config.DATABASE_URL);
   if (noun === 'store') return storeCommand(verb, dataDir, values.to, keys, config.AUDIT_KEY);
   // With DATABASE_URL the accounts and the audit log are in PostgreSQL (any instance may be
   // running); the data directory still holds the keys (unless DATA_KEY / AUDIT_KEY are set).
@@ -165,6 +170,18 @@ async function storeCommand(
     process.stdout.write(
       `${collections} collections${audit ? ` and the audit log (${audit.lowdb} entries)` : ''} copied and verified\n`,
     );
+  }
+}
+
+/** The kept counts (record_counts) counted again from the column rows: column-counts.ts. */
+async function recountCommand(databaseUrl: string | undefined) {
+  if (!databaseUrl) throw new Error(`store recount needs DATABASE_URL (lowdb keeps no counts)\n${usage}`);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const columns = await recountAll(pool);
+    process.stdout.write(`${columns.length} counted columns counted again: ${columns.join(', ')}\n`);
+  } finally {
+    await pool.end();
   }
 }
 

@@ -155,3 +155,37 @@ export async function fillCounts(pool: pg.Pool, collection: string, counted: rea
     client.release();
   }
 }
+
+/**
+ * Counts every registered counted column of every collection again from its column rows
+ * (`npm run admin -- store recount`): the way back when the kept counts went wrong, e.g. an
+ * instance of a release before they were kept wrote beside one that keeps them. One
+ * transaction with writes locked out (they wait, as for fillCounts), so no change falls
+ * between the count and the commit. Returns the columns counted, as "collection.name".
+ */
+export async function recountAll(pool: pg.Pool): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE');
+    const counted = await client.query<{ collection: string; name: string }>(
+      'SELECT collection, name FROM record_counted_names ORDER BY collection, name',
+    );
+    for (const { collection, name } of counted.rows) {
+      await client.query('DELETE FROM record_counts WHERE collection = $1 AND name = $2', [collection, name]);
+      await client.query(
+        `INSERT INTO record_counts (collection, name, value, n)
+         SELECT collection, name, value, count(*) FROM record_columns
+         WHERE collection = $1 AND name = $2 GROUP BY collection, name, value`,
+        [collection, name],
+      );
+    }
+    await client.query('COMMIT');
+    return counted.rows.map((r) => `${r.collection}.${r.name}`);
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
