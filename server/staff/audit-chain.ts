@@ -117,6 +117,12 @@ export interface AuditFilter {
   /** The system, or any of these staff ids (none: nothing passes). */
   by?: { system: true } | { ids: readonly string[] };
   action?: string;
+  /**
+   * Only entries up to this seq: the pager's pages are counted in the log as it stood at the
+   * first page (each view appends its own entry, which would otherwise shift every later page
+   * by one: a row shown twice, or one never shown).
+   */
+  uptoSeq?: number;
   /** Upper case; found anywhere in the upper-cased target. */
   targetContains?: string;
   from?: string;
@@ -130,6 +136,7 @@ export function passesFilter(e: AuditEntry, f: AuditFilter): boolean {
   } else if (e.county !== f.county) return false;
   if (f.by && ('system' in f.by ? e.by !== 'system' : !f.by.ids.includes(e.by))) return false;
   if (f.action !== undefined && e.action !== f.action) return false;
+  if (f.uptoSeq !== undefined && e.seq > f.uptoSeq) return false;
   if (f.targetContains !== undefined && !e.target.toUpperCase().includes(f.targetContains)) return false;
   if (f.from !== undefined && e.at < f.from) return false;
   if (f.before !== undefined && e.at >= f.before) return false;

@@ -207,6 +207,7 @@ export function searchSql(f: AuditFilter): { own: string; older: string; params:
   const where: string[] = [];
   if (f.by) where.push('system' in f.by ? "actor = 'system'" : `actor = ANY(${param([...f.by.ids])})`);
   if (f.action !== undefined) where.push(`action = ${param(f.action)}`);
+  if (f.uptoSeq !== undefined) where.push(`seq <= ${param(f.uptoSeq)}`);
   if (f.targetContains !== undefined) where.push(`position(${param(f.targetContains)} IN upper(target)) > 0`);
   if (f.from !== undefined) where.push(`entry_at >= ${param(f.from)}`);
   if (f.before !== undefined) where.push(`entry_at < ${param(f.before)}`);

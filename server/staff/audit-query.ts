@@ -41,6 +41,13 @@ export const auditQuerySchema = z
     ),
     from: optional(chinaDay),
     to: optional(chinaDay),
+    // The log's last entry when the first page was shown (the pager's links carry it).
+    upto: optional(
+      z
+        .string()
+        .regex(/^[1-9]\d{0,14}$/)
+        .transform(Number),
+    ),
     // Not z.coerce.number: it takes "" for 0 and "1e309" for Infinity (RELIABILITY.md).
     page: optional(
       z
@@ -80,6 +87,7 @@ export function auditFilter(
         ? { by: { ids: accounts.filter((u) => u.username === q.by).map((u) => u.id) } }
         : {}),
     ...(q.action ? { action: q.action } : {}),
+    ...(q.upto ? { uptoSeq: q.upto } : {}),
     ...(q.case ? { targetContains: q.case } : {}),
     ...(q.from ? { from: chinaMidnight(q.from) } : {}),
     ...(q.to ? { before: chinaMidnight(q.to, 1) } : {}),
@@ -97,12 +105,16 @@ export function auditPageAt(total: number, page = 1): { page: number; pages: num
   return { page: at, pages, offset: (at - 1) * auditPageSize };
 }
 
-/** The filters as a query string for the pager's links (the page number added by the template). */
-export function auditQueryString(q: AuditQuery): string {
+/**
+ * The filters as a query string for the pager's links (the page number added by the template),
+ * with the seq the pages are counted up to.
+ */
+export function auditQueryString(q: AuditQuery, upto: number): string {
   const params = new URLSearchParams();
   for (const key of ['by', 'action', 'case', 'from', 'to'] as const) {
     const v = q[key];
     if (v) params.set(key, v);
   }
+  params.set('upto', String(upto));
   return params.toString();
 }

@@ -27,9 +27,10 @@ export async function auditPageRoute(ctx: Context, deps: StaffDeps, admin: Staff
   const users = await countyStaff(deps, admin.county);
   const lang = staffLanguage(ctx);
   const t = translator(lang);
-  await audit.append(admin, 'view_audit', 'audit');
+  const own = await audit.append(admin, 'view_audit', 'audit');
   const read = readAuditQuery(ctx.query);
-  const q = read.query;
+  // A first page counts the log up to this view's own entry; the pager's links keep that.
+  const q = { ...read.query, upto: read.query.upto ?? own.seq };
 
   const accounts = [...users.values()].filter((u) => u.county === admin.county);
   // Asked of the store: the county's entries (and, by its accounts, those from before counties
@@ -73,7 +74,7 @@ export async function auditPageRoute(ctx: Context, deps: StaffDeps, admin: Staff
       page,
       pages,
       total,
-      query: auditQueryString(q),
+      query: auditQueryString(q, q.upto),
       ...(read.ok ? {} : { error: 'staff.audit.invalid_filter' }),
     },
     read.ok ? 200 : 400,

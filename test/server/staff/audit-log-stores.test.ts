@@ -210,6 +210,8 @@ describe.each([
     expect(await seqs({ by: { system: true } })).toEqual({ seqs: [5], total: 1 });
     expect(await seqs({ by: { ids: ['u2'] } })).toEqual({ seqs: [4], total: 1 });
     expect(await seqs({ by: { ids: [] } })).toEqual({ seqs: [], total: 0 });
+    // Up to a seq: the pages of the log as it stood (entries appended since are not counted).
+    expect(await seqs({ uptoSeq: 4 }, 1, 2)).toEqual({ seqs: [2, 1], total: 3 });
     expect(await seqs({ targetContains: 'AAAA0001' })).toEqual({ seqs: [5, 2, 1], total: 3 });
     expect(await seqs({ from: '2026-03-02T00:00:00.000Z', before: '2026-03-04T00:00:00.000Z' })).toEqual({
       seqs: [4, 2],

@@ -220,16 +220,35 @@ describe('filters, pages and words on the audit page (issue 16 item 8)', () => {
     expect(one.total).toBe(views);
     expect(one.rows).toHaveLength(50);
     const next = /<a rel="next" href="([^"]+)"/.exec(one.html)?.[1]?.replace(/&amp;/g, '&');
-    expect(next).toBe(`/staff/audit?action=view&case=${second}&page=2`);
+    const upto = /upto=(\d+)/.exec(next ?? '')?.[1];
+    expect(next).toBe(`/staff/audit?action=view&case=${second}&upto=${upto}&page=2`);
     expect(one.html).not.toContain('rel="prev"');
     const two = await audit(next!.slice('/staff/audit'.length));
     expect(two.rows).toHaveLength(views - 50);
-    expect(two.html).toContain(`rel="prev" href="/staff/audit?action=view&amp;case=${second}&amp;page=1"`);
+    expect(two.html).toContain(
+      `rel="prev" href="/staff/audit?action=view&amp;case=${second}&amp;upto=${upto}&amp;page=1"`,
+    );
     expect(two.html).not.toContain('rel="next"');
     const seqs = [...one.rows, ...two.rows].map((r) => r.seq);
     expect(new Set(seqs).size).toBe(views);
     // Newest first, across the pages.
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+  });
+
+  it('pages the whole log with no row twice and none missed, though each view adds an entry', async () => {
+    const one = await audit('');
+    expect(one.total).toBeGreaterThan(50);
+    const next = /<a rel="next" href="([^"]+)"/.exec(one.html)?.[1]?.replace(/&amp;/g, '&');
+    expect(next).toMatch(/^\/staff\/audit\?upto=\d+&page=2$/);
+    // Another view meanwhile (it appends its own entry, newest of all).
+    await audit('');
+    const two = await audit(next!.slice('/staff/audit'.length));
+    expect(two.total).toBe(one.total);
+    const [a, b] = [one.rows.map((r) => r.seq), two.rows.map((r) => r.seq)];
+    expect(b.filter((seq) => a.includes(seq))).toEqual([]);
+    // Page 2 starts right below page 1 among the entries the admin may see.
+    const below = await audit(`?upto=${Math.min(...a) - 1}`);
+    expect(below.rows[0]?.seq).toBe(b[0]);
   });
 
   it.each([
