@@ -37,6 +37,7 @@ import {
   sameHex,
   VerifiedSoFar,
 } from './audit-chain.ts';
+import { inTransaction } from '../../bot/store/pg/transaction.ts';
 import { loadAuditKey } from './audit-key.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -160,26 +161,6 @@ async function entriesFrom(db: Queryable, from: number): Promise<AuditEntry[]> {
     [from],
   );
   return rows.map(toEntry);
-}
-
-/** One transaction on one connection, rolled back if `run` throws. */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  run: (c: pg.PoolClient) => Promise<T>,
-  begin = 'BEGIN',
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query(begin);
-    const result = await run(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
 }
 
 /**

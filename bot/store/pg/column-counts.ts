@@ -15,6 +15,7 @@
  *   collection's opening (fillCounts), while writes wait, as for the column rows themselves.
  */
 import type pg from 'pg';
+import { withWritesLockedOut } from './transaction.ts';
 
 type Client = Pick<pg.PoolClient, 'query'>;
 
@@ -117,17 +118,13 @@ export async function fillCounts(pool: pg.Pool, collection: string, counted: rea
   const differs = (now: Set<string>) =>
     counted.some((c) => !now.has(c)) || [...now].some((c) => !counted.includes(c));
   if (!differs(await registered(pool))) return [];
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    // The lock every record write conflicts with (as fillColumns takes): nothing changes a
-    // column row between the GROUP BY and the commit, and another instance counting the same
-    // column waits, then finds it done.
-    await client.query('LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE');
+  // Nothing changes a column row between the GROUP BY and the commit, and another instance
+  // counting the same column waits, then finds it done.
+  return withWritesLockedOut(pool, async (client) => {
     const now = await registered(client);
     const forgotten = [...now].filter((c) => !counted.includes(c));
     const missing = counted.filter((c) => !now.has(c));
-    for (const name of [...forgotten, ...missing]) {
+    for (const name of forgotten) {
       await client.query('DELETE FROM record_counts WHERE collection = $1 AND name = $2', [collection, name]);
       await client.query('DELETE FROM record_counted_names WHERE collection = $1 AND name = $2', [
         collection,
@@ -135,25 +132,25 @@ export async function fillCounts(pool: pg.Pool, collection: string, counted: rea
       ]);
     }
     for (const name of missing) {
-      await client.query(
-        `INSERT INTO record_counts (collection, name, value, n)
-         SELECT collection, name, value, count(*) FROM record_columns
-         WHERE collection = $1 AND name = $2 GROUP BY collection, name, value`,
-        [collection, name],
-      );
+      await countFromColumnRows(client, collection, name);
       await client.query('INSERT INTO record_counted_names (collection, name) VALUES ($1, $2)', [
         collection,
         name,
       ]);
     }
-    await client.query('COMMIT');
     return missing;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
+}
+
+/** The kept counts of one column, made again from its column rows (writes must be locked out). */
+async function countFromColumnRows(client: Client, collection: string, name: string) {
+  await client.query('DELETE FROM record_counts WHERE collection = $1 AND name = $2', [collection, name]);
+  await client.query(
+    `INSERT INTO record_counts (collection, name, value, n)
+     SELECT collection, name, value, count(*) FROM record_columns
+     WHERE collection = $1 AND name = $2 GROUP BY collection, name, value`,
+    [collection, name],
+  );
 }
 
 /**
@@ -163,29 +160,11 @@ export async function fillCounts(pool: pg.Pool, collection: string, counted: rea
  * transaction with writes locked out (they wait, as for fillCounts), so no change falls
  * between the count and the commit. Returns the columns counted, as "collection.name".
  */
-export async function recountAll(pool: pg.Pool): Promise<string[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE');
+export const recountAll = (pool: pg.Pool): Promise<string[]> =>
+  withWritesLockedOut(pool, async (client) => {
     const counted = await client.query<{ collection: string; name: string }>(
       'SELECT collection, name FROM record_counted_names ORDER BY collection, name',
     );
-    for (const { collection, name } of counted.rows) {
-      await client.query('DELETE FROM record_counts WHERE collection = $1 AND name = $2', [collection, name]);
-      await client.query(
-        `INSERT INTO record_counts (collection, name, value, n)
-         SELECT collection, name, value, count(*) FROM record_columns
-         WHERE collection = $1 AND name = $2 GROUP BY collection, name, value`,
-        [collection, name],
-      );
-    }
-    await client.query('COMMIT');
+    for (const { collection, name } of counted.rows) await countFromColumnRows(client, collection, name);
     return counted.rows.map((r) => `${r.collection}.${r.name}`);
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
-}
+  });

@@ -7,11 +7,10 @@ import type pg from 'pg';
 import { StoreSchemaTooNewError } from '../store-errors.ts';
 import { codeSchemaVersion, type Migration, migrations } from './migrations.ts';
 import { lockKey } from './lock-key.ts';
+import { inTransaction } from './transaction.ts';
 
 export async function migrate(pool: pg.Pool, steps: readonly Migration[] = migrations): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [
       lockKey('assist-screen schema migrations'),
     ]);
@@ -32,12 +31,6 @@ export async function migrate(pool: pg.Pool, steps: readonly Migration[] = migra
         [step.version, step.name],
       );
     }
-    await client.query('COMMIT');
     return known;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -34,6 +34,7 @@ import type { RecordCodec } from '../field-cipher.ts';
 import { checkFindOptions, sortKeyOf } from '../find-page.ts';
 import type { SearchIndex } from '../search-index.ts';
 import { applyCounts, CountChanges, fillCounts, readCount } from './column-counts.ts';
+import { withWritesLockedOut } from './transaction.ts';
 import { DataKeyError, StoreFileError, StoreWriteError, UniqueKeyTakenError } from '../store-errors.ts';
 
 /** Rows a page of `values()` reads: enough to be quick, few enough never to hold a county. */
@@ -419,10 +420,7 @@ export class PgCollection<T> implements Collection<T> {
       );
     const filledNow = await filled(this.pool as unknown as Client);
     if (declared.every((c) => filledNow.has(c))) return [];
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE');
+    return withWritesLockedOut(this.pool, async (client) => {
       const done = await filled(client);
       const missing = declared.filter((c) => !done.has(c));
       for (const column of missing) {
@@ -464,14 +462,8 @@ export class PgCollection<T> implements Collection<T> {
         if (rows.length < fillPageRows) break;
         after = rows[rows.length - 1]!.id;
       }
-      await client.query('COMMIT');
       return missing;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The counts' changes of one transaction (none kept when nothing is counted). */
