@@ -132,6 +132,16 @@ CREATE TABLE record_counted_names (
 );
 `,
   },
+  {
+    // The audit page filtered by an action (who exported, who deleted): a range of this index,
+    // where the county index alone walks every entry of the county until a page of a rare
+    // action is filled (test/server/staff/audit-log-stores.test.ts reads the plan).
+    version: 5,
+    name: 'audit entries by action',
+    sql: `
+CREATE INDEX audit_entries_county_action ON audit_entries (county, action, seq DESC);
+`,
+  },
 ];
 
 export const codeSchemaVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

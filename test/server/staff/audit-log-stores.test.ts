@@ -342,6 +342,45 @@ describe.skipIf(!pgBinDir)('the audit log in PostgreSQL, several instances', () 
     }
   });
 
+  it("finds a rare action's page in the action index, not by walking the county's entries", async () => {
+    const url = await cluster!.createDatabase(`audit_${++databases}`);
+    const pool = await pgPool(url);
+    try {
+      // 40,000 rows over 40 counties; c0 holds 1,000 of them, 40 of which are exports.
+      await pool.query(
+        `INSERT INTO audit_entries (seq, entry_at, actor, action, target, detail, county, prev, hash)
+         SELECT g, '2026-12-01T00:00:00.000Z', 'u1', CASE WHEN g % 1000 = 0 THEN 'export' ELSE 'view' END,
+                'TE-' || g, NULL, 'c' || (g % 40), '', ''
+         FROM generate_series(1, 40000) AS g`,
+      );
+      await pool.query('ANALYZE audit_entries');
+      const page = searchPageSql({ county: 'c0', countyIds: [], action: 'export' }, 0, 50);
+      const [{ 'QUERY PLAN': plan }] = (
+        await pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${page.sql}`, page.params)
+      ).rows as [{ 'QUERY PLAN': unknown }];
+      // Every scan of audit_entries under the plan, with what it read and threw away.
+      const scans: { index?: string; removed: number }[] = [];
+      const walk = (node: Record<string, unknown>) => {
+        if (node['Relation Name'] === 'audit_entries')
+          scans.push({
+            index: node['Index Name'] as string | undefined,
+            removed: Number(node['Rows Removed by Filter'] ?? 0),
+          });
+        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+      };
+      walk((plan as [{ Plan: Record<string, unknown> }])[0].Plan);
+      expect(scans.map((s) => s.index)).toContain('audit_entries_county_action');
+      // The county's 960 views are not read to find its 40 exports.
+      expect(Math.max(...scans.map((s) => s.removed))).toBeLessThan(50);
+      const log = await PgAuditLog.open(pool, newDir());
+      const { rows, total } = await log.search({ county: 'c0', countyIds: [], action: 'export' }, 0, 50);
+      expect(total).toBe(40);
+      expect(rows.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => 40000 - i * 1000));
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("reads a county's newest entries from the county index, not the whole log", async () => {
     const url = await cluster!.createDatabase(`audit_${++databases}`);
     const pool = await pgPool(url);
