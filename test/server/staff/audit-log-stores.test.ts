@@ -6,6 +6,7 @@
  * gap-free chain, and an instance with another key is refused rather than sign a second chain.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -275,14 +276,21 @@ describe.skipIf(!pgBinDir)('the audit log in PostgreSQL, several instances', () 
     const running = await pgPool(url);
     const starting = new pg.Pool({ connectionString: url, max: 2, application_name: 'audit-starting' });
     const key = 'a shared audit key for both instances';
+    // The starting instance's connections, so its check can be held open below.
+    const sockets: Socket[] = [];
+    let held = false;
     try {
       const log = await PgAuditLog.open(running, newDir(), { key });
       await seedAuditChain(running, Buffer.from(key), 100_000);
+      starting.on('connect', (c) =>
+        sockets.push((c as unknown as { connection: { stream: Socket } }).connection.stream),
+      );
       let started = false;
       const opening = PgAuditLog.open(starting, newDir(), { key }).then((opened) => {
         started = true;
         return opened;
       });
+      opening.catch(() => {}); // awaited below; a failure while held is not a second error
       // Until the starting instance is inside its check (a transaction open, reading the chain).
       const inCheck = async () =>
         (
@@ -292,16 +300,31 @@ describe.skipIf(!pgBinDir)('the audit log in PostgreSQL, several instances', () 
           )
         ).rowCount === 1;
       while (!(await inCheck())) await new Promise((r) => setTimeout(r, 2));
-      const appended = await log.append(tekes, 'view', 'TE-DURING');
+      // Hold the check inside its transaction: with its socket paused, the starting instance
+      // cannot read the rest of the chain nor send COMMIT, so whatever it locks stays locked
+      // (not a race with a fast check, as a timing alone would be).
+      for (const s of sockets) s.pause();
+      held = true;
+      const waited = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('the append waited for the start-up check')), 15_000).unref(),
+      );
+      const appended = await Promise.race([log.append(tekes, 'view', 'TE-DURING'), waited]);
       // Answered while the check still runs: it held no lock that the append waits on.
       expect(started).toBe(false);
       expect(appended.seq).toBe(100_001);
+      for (const s of sockets) s.resume();
+      held = false;
       const other = await opening;
       expect(other.head.count).toBeGreaterThanOrEqual(100_000);
       expect(await other.verify()).toEqual({ ok: true });
       expect((await other.append(qitai, 'view', 'QT-AFTER')).seq).toBe(100_002);
     } finally {
-      await Promise.all([running.end(), starting.end()]);
+      // Failed while held: closing the check's connections ends its transaction, and its locks.
+      if (held) {
+        starting.on('error', () => {});
+        for (const s of sockets) s.destroy();
+      }
+      await Promise.all([running.end(), starting.end().catch(() => {})]);
     }
   });
 
