@@ -1,7 +1,8 @@
 /**
  * One transaction on one pooled connection, and the one every record write waits for. Shared by
- * the collections, the kept counts, the schema migrations and the audit log, so each says only
- * what it does inside.
+ * the column fill, the kept counts, the schema migrations and the audit log, so each says only
+ * what it does inside. A collection's own write keeps its BEGIN/COMMIT: it also reports a failed
+ * connection to the store's health and turns database errors into store errors.
  */
 import type pg from 'pg';
 
